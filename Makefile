@@ -1,0 +1,59 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+# Development by default; production sets DEBUG=0 with SECRET_KEY and ALLOWED_HOSTS.
+export DEBUG ?= 1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run worker test lint format bench system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# The app with the WSIS+20 demo on the embedded defaults (or DATABASE_URL / REDIS_URL when set):
+# migrates, loads the demo, then runs the web server and a Celery worker until Ctrl-C.
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	@echo
+	@echo "  Open http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A wsis worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/celery -A wsis worker --loglevel=INFO
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m bench
+
+# Browsers, fonts for the six UN languages and PDF tools, from Debian's packages (needs root).
+system-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium fonts-noto-core fonts-noto-cjk poppler-utils \
+		libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,121 @@
+"""Personas and the draft they work on, in one place.
+
+- ``anonymous``: a visitor who is not signed in;
+- ``delegate_a`` and ``focal_a``: a delegate and the focal point of organisation A (Kenya);
+- ``delegate_b``: a delegate of organisation B (the UPU), who should not see A's drafts;
+- ``facilitator``: a facilitator of the consultation.
+Each persona fixture is a signed-in test client whose ``.user`` is the user.
+"""
+
+from datetime import timedelta
+from functools import cache
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from wsis.drafts.demo import UPU_COPY, ZERO_DRAFT
+from wsis.drafts.importer import decode, import_draft, parse
+from wsis.drafts.models import CommentRound, Consultation
+from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
+
+
+@cache
+def parsed(path):
+    return parse(decode(path.read_bytes()))
+
+
+@pytest.fixture
+def zero_draft_text():
+    return ZERO_DRAFT.read_text()
+
+
+@pytest.fixture
+def upu_copy_text():
+    return UPU_COPY.read_text()
+
+
+@pytest.fixture
+def consultation(db):
+    return Consultation.objects.create(
+        slug="wsis20", title="WSIS+20 review", time_zone="America/New_York"
+    )
+
+
+@pytest.fixture
+def version(consultation):
+    """The zero draft, with a comment round open from yesterday for a week."""
+    version = import_draft(consultation, "Zero draft", parsed(ZERO_DRAFT))
+    now = timezone.now()
+    CommentRound.objects.create(
+        version=version, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7)
+    )
+    return version
+
+
+def group(code):
+    return StakeholderGroup.objects.get(code=code)
+
+
+@pytest.fixture
+def org_a(db):
+    return Organisation.objects.create(name="Kenya", acronym="KEN", group=group("member_state"))
+
+
+@pytest.fixture
+def org_b(db):
+    return Organisation.objects.create(
+        name="Universal Postal Union", acronym="UPU", group=group("un_system")
+    )
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(
+        username=username,
+        password="correct horse battery",
+        email=f"{username}@example.org",
+        **extra,
+    )
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def anonymous():
+    client = Client()
+    client.user = None
+    return client
+
+
+@pytest.fixture
+def delegate_a(org_a):
+    user = make_user("alice")
+    Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.DELEGATE)
+    return signed_in(user)
+
+
+@pytest.fixture
+def focal_a(org_a):
+    user = make_user("fatima")
+    Membership.objects.create(user=user, organisation=org_a, role=Membership.Role.FOCAL_POINT)
+    return signed_in(user)
+
+
+@pytest.fixture
+def delegate_b(org_b):
+    user = make_user("bob")
+    Membership.objects.create(user=user, organisation=org_b, role=Membership.Role.DELEGATE)
+    return signed_in(user)
+
+
+@pytest.fixture
+def facilitator(consultation):
+    user = make_user("faye", is_staff=True)
+    consultation.facilitators.add(user)
+    return signed_in(user)

@@ -1,0 +1,63 @@
+"""Settings come from the environment; bad values stop the start with the variable's name."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "comments.example.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wsis",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def run(args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"DEBUG": "perhaps"}, "DEBUG"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"TIME_ZONE": "Mars/Olympus_Mons"}, "TIME_ZONE"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://127.0.0.1:6379"}, "CELERY_BROKER_URL"),
+        ({"AXES_FAILURE_LIMIT": "many"}, "AXES_FAILURE_LIMIT"),
+    ],
+)
+def test_a_bad_variable_stops_the_start_and_is_named(overrides, named):
+    result = run(["check"], **(PRODUCTION | overrides))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr.splitlines()[-1]
+
+
+def test_the_broker_defaults_to_the_filesystem_transport():
+    env = PRODUCTION | {"DEBUG": "1"}
+    env.pop("REDIS_URL")
+    code = "from django.conf import settings; print(settings.CELERY_BROKER_URL)"
+    result = run(["shell", "-c", code], **env)
+    assert result.stdout.strip().splitlines()[-1] == "filesystem://", result.stderr

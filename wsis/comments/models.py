@@ -1,0 +1,109 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Entry(models.Model):
+    """A comment or a proposal by one organisation on one paragraph of one version."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("comment")
+        AMENDMENT = "amendment", _("amendment")
+        NEW_PARAGRAPH = "new_paragraph", _("new paragraph")
+        DELETION = "deletion", _("deletion")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("pending review")
+        PUBLISHED = "published", _("published")
+        REJECTED = "rejected", _("rejected")
+        HIDDEN = "hidden", _("hidden")
+
+    class Decision(models.TextChoices):
+        OPEN = "open", _("open")
+        INCORPORATED = "incorporated", _("incorporated")
+        PARTIAL = "partial", _("partially incorporated")
+        NOT_INCORPORATED = "not_incorporated", _("not incorporated")
+
+    version = models.ForeignKey("drafts.Version", on_delete=models.CASCADE, related_name="entries")
+    paragraph = models.ForeignKey(
+        "drafts.Paragraph",
+        on_delete=models.CASCADE,
+        related_name="entries",
+        help_text=_("The paragraph commented on, or the one a new paragraph would follow."),
+    )
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation", on_delete=models.PROTECT, related_name="entries"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="entries"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    text = models.TextField(_("comment or justification"), blank=True)
+    proposed_text = models.TextField(_("proposed text"), blank=True)
+
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation, default=Moderation.PENDING
+    )
+    moderation_reason = models.TextField(_("reason"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=Decision, default=Decision.OPEN
+    )
+    decision_rationale = models.TextField(_("rationale"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    # Optimistic locking: a save names the revision it was based on.
+    revision = models.PositiveIntegerField(default=1)
+    # One per form rendering, so a double click or a resent form creates one entry.
+    form_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["paragraph__order", "created"]
+        indexes = [
+            models.Index(fields=["version", "status", "moderation"]),
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["paragraph", "status"]),
+        ]
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+
+    def __str__(self):
+        return f"{self.organisation.acronym} {self.get_kind_display()} on {self.paragraph}"
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.kind != self.Kind.COMMENT
+
+
+class Support(models.Model):
+    """An organisation joining another organisation's proposal."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="supports")
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation", on_delete=models.CASCADE, related_name="supports"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "organisation"], name="one_support_per_org")
+        ]
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+
+    def __str__(self):
+        return f"{self.organisation.acronym} supports #{self.entry_id}"

@@ -1,0 +1,202 @@
+"""Reads a plain-text resolution draft, as extracted from the PDF, into its structure.
+
+The text has title lines, section headings on lines of their own, preambular
+paragraphs lettered ``A.``, operative paragraphs numbered ``1.``, most lines
+starting with ``- ``, and paragraphs cut by page breaks whose rest continues on
+a later line without a label. ``parse`` joins those back so that every
+paragraph is whole, word for word, and refuses anything that is not such a
+draft with the line number and a plain reason.
+"""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+PARAGRAPH = re.compile(r"^(?:-\s+)?(?P<label>[A-Z]|\d{1,4})\.\s+(?P<text>\S.*)$")
+DASHED = re.compile(r"^-\s+(?P<text>\S.*)$")
+# A heading is short and does not end like a sentence; a longer unlabelled line is a continuation.
+HEADING_MAX_LENGTH = 120
+SENTENCE_END = (".", ",", ";", ":")
+
+
+class DraftFormatError(ValueError):
+    def __init__(self, line: int, reason: str):
+        self.line = line
+        self.reason = reason
+        super().__init__(f"line {line}: {reason}" if line else reason)
+
+
+@dataclass
+class ParsedParagraph:
+    label: str
+    kind: str
+    text: str
+    line: int
+
+
+@dataclass
+class ParsedSection:
+    heading: str
+    line: int
+    paragraphs: list[ParsedParagraph] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDraft:
+    title: str
+    sections: list[ParsedSection]
+    sha256: str
+
+    @property
+    def paragraphs(self) -> list[ParsedParagraph]:
+        return [p for s in self.sections for p in s.paragraphs]
+
+
+def decode(data: bytes) -> str:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DraftFormatError(line, "the file is binary, not a plain-text draft")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DraftFormatError(line, "the file is not UTF-8 text") from exc
+
+
+def _check_characters(number: int, line: str) -> None:
+    for char in line:
+        if char != "\t" and unicodedata.category(char) in ("Cc", "Cs", "Co"):
+            raise DraftFormatError(
+                number, f"control character U+{ord(char):04X} is not allowed in a draft"
+            )
+
+
+def _is_heading(line: str) -> bool:
+    return (
+        line[0].isupper()
+        and len(line) <= HEADING_MAX_LENGTH
+        and not line.endswith(SENTENCE_END)
+        and not DASHED.match(line)
+    )
+
+
+def _next_label(previous: ParsedParagraph | None, kind: str) -> str | None:
+    """The label that must follow ``previous`` for a paragraph of ``kind``."""
+    if kind == "preambular":
+        if previous is None:
+            return "A"
+        if previous.kind == "preambular":
+            return chr(ord(previous.label) + 1)
+        return None  # a preambular paragraph after an operative one is out of order
+    if previous is None or previous.kind == "preambular":
+        return "1"
+    return str(int(previous.label) + 1)
+
+
+def parse(text: str) -> ParsedDraft:
+    title_lines: list[str] = []
+    sections: list[ParsedSection] = []
+    pending_heading: tuple[int, str] | None = None
+    last: ParsedParagraph | None = None
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        _check_characters(number, raw)
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        match = PARAGRAPH.match(line)
+        if match:
+            label = match["label"]
+            kind = "preambular" if label.isalpha() else "operative"
+            expected = _next_label(last, kind)
+            if expected != label:
+                if expected is None:
+                    reason = f"preambular paragraph {label} comes after the operative paragraphs"
+                else:
+                    reason = f"paragraph {label} is duplicate or out of order (expected {expected})"
+                raise DraftFormatError(number, reason)
+            if pending_heading is not None:
+                sections.append(ParsedSection(heading=pending_heading[1], line=pending_heading[0]))
+                pending_heading = None
+            if not sections:
+                raise DraftFormatError(number, "a paragraph comes before any section heading")
+            last = ParsedParagraph(label=label, kind=kind, text=match["text"], line=number)
+            sections[-1].paragraphs.append(last)
+            continue
+
+        dashed = DASHED.match(line)
+        continuation = dashed["text"] if dashed else line
+        if last is not None and pending_heading is None and (dashed or not _is_heading(line)):
+            # The rest of a paragraph that a page break cut.
+            last.text = f"{last.text} {continuation}"
+            continue
+        if dashed or not _is_heading(line):
+            raise DraftFormatError(number, "text that belongs to no paragraph")
+        if pending_heading is not None:
+            if last is not None:
+                raise DraftFormatError(pending_heading[0], "a section heading with no paragraphs")
+            title_lines.append(pending_heading[1])
+        pending_heading = (number, line)
+
+    if pending_heading is not None:
+        if last is None:
+            title_lines.append(pending_heading[1])
+        else:
+            raise DraftFormatError(pending_heading[0], "a section heading with no paragraphs")
+    if last is None:
+        raise DraftFormatError(0, "the file contains no numbered or lettered paragraphs")
+    return ParsedDraft(
+        title=" — ".join(title_lines),
+        sections=sections,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+class VersionExists(ValueError):
+    pass
+
+
+@transaction.atomic
+def import_draft(consultation, label: str, draft: ParsedDraft, *, replace: bool = False):
+    """Write a parsed draft as a new version of ``consultation``, in one transaction."""
+    from wsis.drafts.models import Paragraph, Section, Version
+
+    existing = consultation.versions.filter(label=label).first()
+    if existing is not None:
+        if not replace:
+            raise VersionExists(f"version {label!r} already exists; use --replace to replace it")
+        order = existing.order
+        existing.delete()
+    else:
+        last = consultation.versions.order_by("-order").first()
+        order = last.order + 1 if last else 1
+    version = Version.objects.create(
+        consultation=consultation,
+        label=label,
+        title=draft.title,
+        order=order,
+        source_sha256=draft.sha256,
+    )
+    paragraphs = []
+    position = 0
+    for section_order, parsed_section in enumerate(draft.sections, start=1):
+        section = Section.objects.create(
+            version=version, heading=parsed_section.heading, order=section_order
+        )
+        for parsed in parsed_section.paragraphs:
+            position += 1
+            paragraphs.append(
+                Paragraph(
+                    version=version,
+                    section=section,
+                    label=parsed.label,
+                    kind=parsed.kind,
+                    text=parsed.text,
+                    order=position,
+                )
+            )
+    Paragraph.objects.bulk_create(paragraphs)
+    return version

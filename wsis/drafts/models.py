@@ -1,0 +1,197 @@
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Consultation(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="America/New_York",
+        help_text=_("Deadlines are shown in this time zone; they are stored in UTC."),
+    )
+    publish_immediately = models.BooleanField(
+        _("publish submissions at once"),
+        default=False,
+        help_text=_("Otherwise submissions wait for a facilitator to publish them."),
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="facilitated_consultations",
+        verbose_name=_("facilitators"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("drafts:reader", args=[self.slug])
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    def is_facilitator(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        return self.facilitators.filter(pk=user.pk).exists()
+
+    def current_version(self):
+        """The newest version that is not superseded, else the newest of all."""
+        versions = self.versions.order_by("-order")
+        return versions.exclude(status=Version.Status.SUPERSEDED).first() or versions.first()
+
+
+class Version(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open for comments")
+        CLOSED = "closed", _("closed")
+        SUPERSEDED = "superseded", _("superseded")
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="versions"
+    )
+    label = models.CharField(_("label"), max_length=60, help_text=_("As in “Zero draft”, “Rev.1”."))
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
+    source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "label"], name="unique_version_label")
+        ]
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+
+    def __str__(self):
+        return f"{self.consultation.slug} · {self.label}"
+
+    def get_absolute_url(self):
+        return reverse("drafts:version", args=[self.consultation.slug, self.label])
+
+
+class CommentRound(models.Model):
+    """The window in which entries on a version may be written and submitted."""
+
+    version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="round")
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+
+    class Meta:
+        verbose_name = _("comment round")
+        verbose_name_plural = _("comment rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="round_closes_after_it_opens",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.version}: {self.opens_at:%Y-%m-%d %H:%M} – {self.closes_at:%Y-%m-%d %H:%M}"
+
+    def closes_at_for(self, organisation) -> datetime:
+        if organisation is None:
+            return self.closes_at
+        extension = self.extensions.filter(organisation=organisation).first()
+        return max(self.closes_at, extension.closes_at) if extension else self.closes_at
+
+    def is_open_for(self, organisation, at: datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.opens_at <= at < self.closes_at_for(organisation)
+
+
+class DeadlineExtension(models.Model):
+    round = models.ForeignKey(CommentRound, on_delete=models.CASCADE, related_name="extensions")
+    organisation = models.ForeignKey("stakeholders.Organisation", on_delete=models.CASCADE)
+    closes_at = models.DateTimeField(_("closes at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organisation"], name="one_extension_per_org")
+        ]
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+
+    def __str__(self):
+        return f"{self.organisation} until {self.closes_at:%Y-%m-%d %H:%M}"
+
+
+class Section(models.Model):
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(_("heading"), max_length=300)
+    order = models.PositiveIntegerField(_("order"))
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.heading
+
+
+class ParagraphQuerySet(models.QuerySet):
+    def in_document_order(self):
+        return self.select_related("section").order_by("order")
+
+
+class Paragraph(models.Model):
+    class Kind(models.TextChoices):
+        PREAMBULAR = "preambular", _("preambular")
+        OPERATIVE = "operative", _("operative")
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="paragraphs")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="paragraphs")
+    label = models.CharField(_("label"), max_length=20, help_text=_("As in the source: A, 26."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    text = models.TextField(_("text"))
+    order = models.PositiveIntegerField(_("order"))
+    # Shared by "the same paragraph" across versions, so entries can follow it.
+    lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, db_index=True)
+
+    objects = ParagraphQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "label"], name="unique_paragraph_label"),
+            models.UniqueConstraint(fields=["version", "order"], name="unique_paragraph_order"),
+        ]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+
+    def __str__(self):
+        return self.display_label
+
+    @property
+    def prefix(self) -> str:
+        return "PP" if self.kind == self.Kind.PREAMBULAR else "OP"
+
+    @property
+    def display_label(self) -> str:
+        """The label as delegates say it: “PP A”, “OP 26”."""
+        return f"{self.prefix} {self.label}"
+
+    @property
+    def anchor(self) -> str:
+        """The fragment that links to the paragraph: ``#OP26``."""
+        return f"{self.prefix}{self.label}"

