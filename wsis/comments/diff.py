@@ -1,0 +1,88 @@
+"""Word-level differences between a paragraph and a proposed wording.
+
+The diff is always computed, never typed: a proposal is stored as its full
+text. Rendering marks insertions with ``<ins>`` and deletions with ``<del>``
+(styled bold on yellow and underlined, and struck through), so that it reads in
+colour, in black and white and with a screen reader alike.
+"""
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Words with their trailing punctuation split off, so "connectivity." -> "connectivity", "."
+# and an insertion before a full stop does not mark the last word as changed.
+TOKEN = re.compile(r"\w[\w'’\-/]*|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Change:
+    op: str  # "equal", "insert" or "delete"
+    text: str
+
+
+def _tokens(text: str) -> tuple[list[str], list[str]]:
+    """The tokens and, for each, the text from it up to the next token (its spacing)."""
+    matches = list(TOKEN.finditer(text))
+    tokens = [m.group() for m in matches]
+    spans = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        spans.append(text[m.start() : end])
+    return tokens, spans
+
+
+def word_diff(old: str, new: str) -> list[Change]:
+    old_tokens, old_spans = _tokens(old)
+    new_tokens, new_spans = _tokens(new)
+    matcher = SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    changes: list[Change] = []
+
+    def add(op, text):
+        if not text:
+            return
+        if changes and changes[-1].op == op:
+            changes[-1] = Change(op, changes[-1].text + text)
+        else:
+            changes.append(Change(op, text))
+
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("equal", "".join(new_spans[j1:j2]))
+            continue
+        if tag in ("delete", "replace"):
+            add("delete", "".join(old_spans[i1:i2]))
+        if tag in ("insert", "replace"):
+            add("insert", "".join(new_spans[j1:j2]))
+    return changes
+
+
+def _wrap(tag: str, text: str) -> str:
+    # Keep the spacing outside the mark, so "<ins>word </ins>" does not underline a space.
+    stripped = text.rstrip()
+    trailing = text[len(stripped) :]
+    return f"<{tag}>{escape(stripped)}</{tag}>{escape(trailing)}"
+
+
+def diff_html(old: str, new: str) -> SafeString:
+    parts = []
+    for change in word_diff(old, new):
+        if change.op == "equal":
+            parts.append(escape(change.text))
+        else:
+            parts.append(_wrap("ins" if change.op == "insert" else "del", change.text))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of user text is escaped above
+
+
+def inserted_words(old: str, new: str) -> list[str]:
+    """The words a proposal adds, for suggesting whether a new version took them in."""
+    return [
+        word
+        for change in word_diff(old, new)
+        if change.op == "insert"
+        for word in TOKEN.findall(change.text)
+        if word[0].isalnum()
+    ]
