@@ -18,6 +18,7 @@ from django.utils import timezone
 from wsis.drafts.demo import UPU_COPY, ZERO_DRAFT
 from wsis.drafts.importer import decode, import_draft, parse
 from wsis.drafts.models import CommentRound, Consultation
+from wsis.stakeholders.groups import ensure_groups
 from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
 
 
@@ -55,6 +56,9 @@ def version(consultation):
 
 
 def group(code):
+    # Browser tests flush the database between tests, data migrations included.
+    if not StakeholderGroup.objects.exists():
+        ensure_groups(StakeholderGroup)
     return StakeholderGroup.objects.get(code=code)
 
 
