@@ -17,7 +17,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility tests; skipped where npm is absent (those tests then skip too).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: accessibility tests will be skipped"; fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 # The app with the WSIS+20 demo on the embedded defaults (or DATABASE_URL / REDIS_URL when set):
 # migrates, loads the demo, then runs the web server and a Celery worker until Ctrl-C.

@@ -42,13 +42,13 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """``new_page(user=None)``: a fresh browser context, signed in as ``user`` if given."""
+    """``new_page(user=None, **context_options)``: a fresh browser context, signed in as
+    ``user`` if given."""
     contexts = []
 
-    def open_page(user=None):
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
+    def open_page(user=None, **options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(base_url=live_server.url, **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
