@@ -22,6 +22,12 @@ from wsis.stakeholders.groups import ensure_groups
 from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher takes about half a second per user by design; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @cache
 def parsed(path):
     return parse(decode(path.read_bytes()))

@@ -1,0 +1,18 @@
+from tests.authz.matrix import Row, everyone
+
+ROWS = [
+    Row("home", everyone(302)),
+    Row("health", everyone(200)),
+    Row("login", everyone(200)),
+    Row("logout", everyone(302), method="POST"),
+    Row("drafts:reader", everyone(200), args=lambda w: [w.consultation.slug]),
+    Row("drafts:version", everyone(200), args=lambda w: [w.consultation.slug, w.version.label]),
+    Row("api:consultations", everyone(200)),
+    Row("api:consultation", everyone(200), args=lambda w: [w.consultation.slug]),
+    Row("api:version", everyone(200), args=lambda w: [w.consultation.slug, w.version.label]),
+    Row(
+        "api:paragraph",
+        everyone(200),
+        args=lambda w: [w.consultation.slug, w.version.label, w.paragraph.anchor],
+    ),
+]
