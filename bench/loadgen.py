@@ -1,0 +1,143 @@
+"""A load generator run as a second process: ``python bench/loadgen.py CONFIG_JSON``.
+
+Simulated delegates, each on its own connection per request, run their scenario in a loop
+for a bounded time; the script prints one JSON object with throughput, latency percentiles
+and errors. Standard library only (asyncio streams), so it needs nothing installed.
+"""
+
+import asyncio
+import json
+import re
+import statistics
+import sys
+import time
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
+
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class User:
+    def __init__(self, base: str, stats: dict):
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port
+        self.cookies: dict[str, str] = {}
+        self.stats = stats
+
+    async def request(self, method, path, data=None, label=None, expect=(200, 302)):
+        body = urlencode(data).encode() if data is not None else b""
+        headers = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "Connection: close",
+            f"Referer: http://{self.host}:{self.port}{path}",
+        ]
+        if self.cookies:
+            headers.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if data is not None:
+            headers += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(body)}",
+                f"X-CSRFToken: {self.cookies.get('csrftoken', '')}",
+            ]
+        start = time.perf_counter()
+        try:
+            reader, writer = await asyncio.open_connection(self.host, self.port)
+            writer.write(("\r\n".join(headers) + "\r\n\r\n").encode() + body)
+            await writer.drain()
+            raw = await reader.read()
+            writer.close()
+        except OSError as exc:
+            self.stats["errors"].append(f"{label or path}: {exc}")
+            return 0, b""
+        elapsed = time.perf_counter() - start
+        head, _, content = raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1]) if lines and lines[0].startswith("HTTP/") else 0
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.lower() == "set-cookie":
+                for key, morsel in SimpleCookie(value.strip()).items():
+                    self.cookies[key] = morsel.value
+        self.stats["latencies"].setdefault(label or path, []).append(elapsed)
+        if status not in expect:
+            self.stats["errors"].append(f"{label or path}: HTTP {status}")
+        return status, content
+
+    async def sign_in(self, username, password):
+        _, page = await self.request("GET", "/signin/", label="sign-in form")
+        token = CSRF_INPUT.search(page)
+        await self.request(
+            "POST",
+            "/signin/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": token[1].decode()},
+            label="sign in",
+            expect=(302,),
+        )
+
+
+async def delegate(base, config, stats, index, deadline, sessions):
+    user = User(base, stats)
+    user.cookies = dict(sessions[index % len(sessions)])
+    while time.perf_counter() < deadline:
+        for step in config["scenario"]:
+            path = step["path"]
+            data = step.get("data")
+            if data is not None:
+                data = {k: v.format(i=index, n=stats["done"]) for k, v in data.items()}
+            await user.request(step.get("method", "GET"), path, data, label=step["label"])
+            stats["done"] += 1
+            await asyncio.sleep(config.get("think_seconds", 0.0))
+
+
+async def sign_in_all(config) -> list[dict]:
+    """One session per account, signed in before the clock starts: in the last minutes before
+    a deadline delegates are already signed in, and password hashing is slow by design."""
+    warmup = {"latencies": {}, "errors": [], "done": 0}
+    sessions = []
+    for username in config["users"]:
+        user = User(config["base"], warmup)
+        await user.sign_in(username, config["password"])
+        if "sessionid" not in user.cookies:
+            raise SystemExit(f"could not sign in as {username}: {warmup['errors']}")
+        sessions.append(user.cookies)
+    return sessions
+
+
+async def main(config):
+    sessions = await sign_in_all(config)
+    stats = {"latencies": {}, "errors": [], "done": 0}
+    start = time.perf_counter()
+    deadline = start + config["seconds"]
+    await asyncio.gather(
+        *(
+            delegate(config["base"], config, stats, i, deadline, sessions)
+            for i in range(config["concurrency"])
+        )
+    )
+    elapsed = time.perf_counter() - start
+    every = sorted(x for values in stats["latencies"].values() for x in values)
+
+    def percentile(values, q):
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else None
+
+    return {
+        "requests": len(every),
+        "seconds": round(elapsed, 2),
+        "throughput_rps": round(len(every) / elapsed, 1),
+        "p50_ms": percentile(every, 0.50),
+        "p95_ms": percentile(every, 0.95),
+        "p99_ms": percentile(every, 0.99),
+        "errors": len(stats["errors"]),
+        "error_samples": stats["errors"][:10],
+        "by_step_p95_ms": {
+            label: percentile(sorted(values), 0.95) for label, values in stats["latencies"].items()
+        },
+        "by_step_median_ms": {
+            label: statistics.median(values) * 1000 for label, values in stats["latencies"].items()
+        },
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(json.loads(sys.argv[1])))))

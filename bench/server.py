@@ -1,0 +1,93 @@
+"""Gunicorn with the production settings, on the benchmark's database, for load benchmarks."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def production_env(static_root: str) -> dict:
+    db = connection.settings_dict
+    host = db["HOST"] or "localhost"
+    # A socket directory (the embedded server) goes in the query string.
+    if host.startswith("/"):
+        url = f"postgres://{db['USER']}@/{db['NAME']}?host={host}"
+    else:
+        url = f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="benchmark-only-secret-key-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=url,
+        STATIC_ROOT=static_root,
+        AXES_ENABLED="0",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+@contextmanager
+def gunicorn(workers: int = 2, threads: int = 1):
+    """Yield the base URL of a running gunicorn; stop it afterwards."""
+    with tempfile.TemporaryDirectory() as static_root:
+        env = production_env(static_root)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        port = free_port()
+        command = [
+            sys.executable, "-m", "gunicorn", "wsis.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+            "--backlog", "2048",
+            "--log-level", "warning",
+        ]  # fmt: skip
+        if threads > 1:
+            command += ["--worker-class", "gthread", "--threads", str(threads)]
+        process = subprocess.Popen(command, cwd=ROOT, env=env)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310 - localhost
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise RuntimeError("gunicorn did not start")
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def load(config: dict) -> dict:
+    import json
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "loadgen.py"), json.dumps(config)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
