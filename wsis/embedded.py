@@ -37,4 +37,5 @@ def embedded_database(pgdata: Path) -> dict:
         "HOST": host,
         "PORT": "",
         "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
     }

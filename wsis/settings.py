@@ -108,7 +108,9 @@ TEMPLATES = [
 ]
 
 if env.str("DATABASE_URL", ""):
-    DATABASES = {"default": _read(env.dj_db_url, "DATABASE_URL", conn_max_age=60)}
+    DATABASES = {
+        "default": _read(env.dj_db_url, "DATABASE_URL", conn_max_age=60, conn_health_checks=True)
+    }
 else:
     from wsis.embedded import embedded_database
 
