@@ -18,7 +18,9 @@ PRODUCTION = {
 
 
 def run(args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    # Browser tests allow async-unsafe ORM calls in this process; a production check must not.
+    ignored = set(PRODUCTION) | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in ignored}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
