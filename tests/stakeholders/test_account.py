@@ -138,3 +138,9 @@ def test_usernames_do_not_leak_on_the_sign_in_page(anonymous, delegate_a):
 def test_the_user_model_is_djangos(db):
     assert get_user_model()._meta.label == "auth.User"
     make_user("zed")
+
+
+def test_a_confirmation_link_asks_anonymous_to_sign_in(anonymous, db):
+    url = reverse("stakeholders:email_confirm", args=["whatever"])
+    response = anonymous.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))

@@ -103,3 +103,13 @@ def test_it_limits_requests_per_address(anonymous, consultation):
 
 def test_it_refuses_other_methods(anonymous, consultation):
     assert anonymous.put(URL).status_code == 405
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_everyone_sees_the_confirmation(persona, consultation, name):
+    response = persona(name).get(reverse("stakeholders:accreditation_sent", args=["wsis20"]))
+    assert response.status_code == 200
+
+
+def test_the_sign_in_page_points_to_the_form(anonymous, consultation):
+    assert URL in anonymous.get(reverse("login")).content.decode()

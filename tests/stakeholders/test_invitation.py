@@ -149,3 +149,10 @@ def test_a_spent_invitation_cannot_be_accepted_twice(invitation, delegate_b):
     services.accept(invitation, delegate_b.user)
     with pytest.raises(services.OnboardingError):
         services.accept(Invitation.objects.get(pk=invitation.pk), delegate_b.user)
+
+
+def test_a_username_equal_to_the_address_counts_as_an_account(anonymous, org_a):
+    get_user_model().objects.create_user(username="taken@example.org", email="other@example.org")
+    invitation = issue(email="taken@example.org", organisation=org_a)
+    response = anonymous.get(invitation.link)
+    assert b"already has an account" in response.content

@@ -26,6 +26,7 @@ def onboarding(request: HttpRequest) -> dict:
         return request._facilitated
 
     return {
+        "all_consultations": lambda: list(Consultation.objects.all()),
         "acting_for": lambda: active_membership(request),
         "my_memberships": memberships,
         "facilitated": facilitated,

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,8 +140,10 @@ def decline(accreditation: AccreditationRequest, *, by, reason: str, request=Non
 
 
 def account_for(email: str):
+    """The account that owns an address: by email, or by username since invitees sign in with it."""
     User = get_user_model()
-    return User.objects.filter(email__iexact=email).order_by("pk").first()
+    accounts = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+    return accounts.order_by("pk").first()
 
 
 def accept(invitation: Invitation, user, *, request=None) -> None:
@@ -215,7 +218,7 @@ def remove_member(membership: Membership, *, by, request=None) -> None:
 # Bulk registration ------------------------------------------------------------------------
 
 BULK_GROUPS = ("member_state", "observer_state", "un_system")
-MAX_ROWS = 1000
+MAX_ROWS = 500  # about 17 ms a row: the request stays well under proxy time-outs
 
 
 @dataclass
