@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wsis.drafts import views as draft_views
+from wsis.stakeholders import views as stakeholder_views
 
 urlpatterns = [
     path("", draft_views.home, name="home"),
@@ -17,7 +18,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        stakeholder_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -25,7 +26,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/", stakeholder_views.PasswordChangeView.as_view(), name="password_change"
+    ),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

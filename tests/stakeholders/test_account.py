@@ -144,3 +144,30 @@ def test_a_confirmation_link_asks_anonymous_to_sign_in(anonymous, db):
     url = reverse("stakeholders:email_confirm", args=["whatever"])
     response = anonymous.get(url)
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_password_change_is_audited(delegate_a):
+    new = "Plenary-hall-2026"
+    delegate_a.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert AuditEvent.objects.filter(action="user.password_changed").count() == 1
+
+
+def test_a_password_reset_is_audited_and_lifts_a_lock_out(anonymous, delegate_a, mailoutbox):
+    from django.conf import settings
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        anonymous.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    assert (
+        anonymous.post(reverse("login"), {"username": "alice", "password": "x"}).status_code == 429
+    )
+    anonymous.post(reverse("password_reset"), {"email": "alice@example.org"})
+    link = links_in(mailoutbox[0])[0].replace("http://testserver", "")
+    form_url = anonymous.get(link, follow=True).redirect_chain[-1][0]
+    new = "Plenary-hall-2026"
+    anonymous.post(form_url, {"new_password1": new, "new_password2": new})
+    assert AuditEvent.objects.filter(action="user.password_reset").count() == 1
+    signed_in = anonymous.post(reverse("login"), {"username": "alice", "password": new})
+    assert signed_in.status_code == 302

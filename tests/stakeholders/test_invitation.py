@@ -156,3 +156,9 @@ def test_a_username_equal_to_the_address_counts_as_an_account(anonymous, org_a):
     invitation = issue(email="taken@example.org", organisation=org_a)
     response = anonymous.get(invitation.link)
     assert b"already has an account" in response.content
+
+
+def test_a_member_opening_their_organisations_link_is_told_it_adds_nothing(delegate_a, invitation):
+    response = delegate_a.get(invitation.link)
+    assert b"already belongs to Kenya" in response.content
+    assert b">Accept</button>" not in response.content

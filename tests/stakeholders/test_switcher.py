@@ -52,3 +52,7 @@ def test_one_organisation_is_shown_without_a_switch(focal_a, version):
 def test_facilitators_see_their_pages_in_the_menu(facilitator, version):
     html = facilitator.get("/c/wsis20/").content.decode()
     assert reverse("stakeholders:accreditation_list", args=["wsis20"]) in html
+
+
+def test_facilitators_see_how_many_requests_wait(facilitator, accreditation, version):
+    assert "1 waiting" in facilitator.get("/c/wsis20/").content.decode()

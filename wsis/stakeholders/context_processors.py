@@ -1,3 +1,4 @@
+from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from wsis.drafts.models import Consultation
@@ -19,7 +20,14 @@ def onboarding(request: HttpRequest) -> dict:
         if not hasattr(request, "_facilitated"):
             user = request.user
             request._facilitated = (
-                list(Consultation.objects.filter(facilitators=user))
+                list(
+                    Consultation.objects.filter(facilitators=user).annotate(
+                        pending_requests=Count(
+                            "accreditation_requests",
+                            filter=Q(accreditation_requests__status="pending"),
+                        )
+                    )
+                )
                 if user.is_authenticated
                 else []
             )

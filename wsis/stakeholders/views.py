@@ -1,5 +1,7 @@
+from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
@@ -322,6 +324,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.method == "POST":
             return _join(request, invitation, request.user)
+        context["already"] = _already_in(invitation, request.user)
         return render(request, "stakeholders/invitation_join.html", context)
     if services.account_for(invitation.email) is not None:
         # Only the holder of the link sees this, and the link was mailed to that address.
@@ -348,6 +351,16 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     context["form"] = form
     status = 400 if request.method == "POST" else 200
     return render(request, "stakeholders/invitation_accept.html", context, status=status)
+
+
+def _already_in(invitation, user) -> bool:
+    """Whether accepting would change nothing for this user."""
+    if invitation.role == Invitation.Role.FACILITATOR:
+        return invitation.consultation.is_facilitator(user)
+    membership = user.memberships.filter(organisation=invitation.organisation).first()
+    if membership is None:
+        return False
+    return membership.is_focal_point or invitation.role == Invitation.Role.DELEGATE
 
 
 def _join(request, invitation, user):
@@ -450,3 +463,24 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         record("user.email_changed", user, request=request, old=old, new=user.email)
     messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
     return redirect("stakeholders:account")
+
+
+# Django's password views, with the change recorded -------------------------------------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record("user.password_changed", form.user, request=self.request)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record("user.password_reset", form.user, actor=form.user, request=self.request)
+        # Whoever can read the account's mail may sign in again at once, lock-out or not.
+        reset_sign_in_failures(username=form.user.get_username())
+        return response
