@@ -171,3 +171,11 @@ def test_a_password_reset_is_audited_and_lifts_a_lock_out(anonymous, delegate_a,
     assert AuditEvent.objects.filter(action="user.password_reset").count() == 1
     signed_in = anonymous.post(reverse("login"), {"username": "alice", "password": new})
     assert signed_in.status_code == 302
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_each_person_changes_only_their_own_email(persona, org_a, name, mailoutbox):
+    response = persona(name).post(EMAIL, {"email": "x@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    if name == "anonymous":
+        assert response.url.startswith(reverse("login"))

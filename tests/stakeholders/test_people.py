@@ -118,3 +118,12 @@ def test_a_focal_point_withdraws_an_invitation(focal_a, org_a, org_b, anonymous)
 def test_a_focal_point_sees_open_invitations(focal_a, org_a):
     issue(email="pending@example.org", organisation=org_a)
     assert b"pending@example.org" in focal_a.get(PEOPLE).content
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_only_the_focal_point_withdraws(persona, org_a, delegate_a, name):
+    invitation = issue(organisation=org_a)
+    response = persona(name).post(reverse("stakeholders:invitation_withdraw", args=[invitation.pk]))
+    assert response.status_code == (302 if name == "focal_a" else EXPECTED.get(name, 403))
+    invitation.refresh_from_db()
+    assert (invitation.revoked_at is not None) == (name == "focal_a")

@@ -56,3 +56,11 @@ def test_facilitators_see_their_pages_in_the_menu(facilitator, version):
 
 def test_facilitators_see_how_many_requests_wait(facilitator, accreditation, version):
     assert "1 waiting" in facilitator.get("/c/wsis20/").content.decode()
+
+
+@pytest.mark.parametrize("name", ["delegate_a", "focal_a", "delegate_b", "facilitator"])
+def test_no_one_acts_for_an_organisation_of_others(request, org_a, org_b, name):
+    client = request.getfixturevalue(name)
+    target = org_b if name in ("delegate_a", "focal_a") else org_a
+    client.post(URL, {"organisation": target.pk})
+    assert client.session.get("acting_for") is None

@@ -254,7 +254,6 @@ def _people(request, focal, form, status=200):
         ),
         "invitations": organisation.invitations.open().select_related("invited_by"),
         "form": form,
-        "me": focal,
     }
     return render(request, "stakeholders/people.html", context, status=status)
 
@@ -285,12 +284,12 @@ def people_invite(request: HttpRequest) -> HttpResponse:
 def people_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_delegate(request, pk)
     services.remove_member(membership, by=request.user, request=request)
-    messages.success(
-        request,
-        _("%(who)s no longer belongs to %(org)s.")
-        % {"who": membership.user.get_full_name() or membership.user.email,
-           "org": membership.organisation.name},
-    )  # fmt: skip
+    who = membership.user.get_full_name() or membership.user.email
+    message = _("%(who)s no longer belongs to %(org)s.") % {
+        "who": who,
+        "org": membership.organisation.name,
+    }
+    messages.success(request, message)
     return redirect("stakeholders:people")
 
 
@@ -306,9 +305,8 @@ def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 "invitation.withdrawn", invitation, request=request,
                 organisation=invitation.organisation, email=invitation.email,
             )  # fmt: skip
-        messages.success(request, _("The invitation to %(email)s is withdrawn.") % {
-            "email": invitation.email
-        })  # fmt: skip
+        message = _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+        messages.success(request, message)
     return redirect("stakeholders:people")
 
 
