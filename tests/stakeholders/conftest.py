@@ -1,0 +1,72 @@
+"""Onboarding fixtures: a pending accreditation request and invitations with their links."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import group
+from wsis.stakeholders.models import AccreditationRequest, Invitation
+
+PERSONAS = ["anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The accreditation rate limit counts in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def persona(request):
+    """``persona(name)``: the signed-in client of that persona fixture."""
+    return lambda name: request.getfixturevalue(name)
+
+
+@pytest.fixture
+def accreditation(consultation):
+    return AccreditationRequest.objects.create(
+        consultation=consultation,
+        name="Digital Rights Collective",
+        acronym="DRC",
+        group=group("civil_society"),
+        country="Kenya",
+        website="https://drc.example",
+        contact_name="Wanjiru Kamau",
+        contact_email="wanjiru@drc.example",
+        justification="We run community networks.",
+    )
+
+
+def issue(email="newcomer@example.org", role=Invitation.Role.DELEGATE, **kwargs):
+    invitation, token = Invitation.issue(email=email, role=role, invited_by=None, **kwargs)
+    invitation.link = reverse("stakeholders:accept", args=[token])
+    return invitation
+
+
+@pytest.fixture
+def invitation(org_a):
+    return issue(organisation=org_a)
+
+
+@pytest.fixture
+def expired_invitation(org_a):
+    invitation = issue(organisation=org_a)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    return invitation
+
+
+def links_in(mail) -> list[str]:
+    return [word for word in mail.body.split() if word.startswith("http")]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Every persona gets a password; the production hasher takes half a second each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,84 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.stakeholders.conftest import PERSONAS
+from wsis.audit.models import AuditEvent
+from wsis.stakeholders.models import Invitation, Organisation
+
+URL = reverse("stakeholders:bulk_register", args=["wsis20"])
+EXPECTED = {"anonymous": 302, "delegate_a": 403, "focal_a": 403, "delegate_b": 403}
+
+CSV = """name,acronym,group,focal_point_email
+Ghana,GHA,member_state,focal@ghana.example
+Kenya,KEN2,member_state,focal@kenya.example
+World Health Organization,WHO,UN system and intergovernmental organisation,focal@who.example
+Acme,ACME,private_sector,focal@acme.example
+Chile,CHL,member_state,not-an-address
+,,member_state,x@example.org
+Ghana,GHA,member_state,again@ghana.example
+"""
+
+
+def upload(client, text, name="orgs.csv"):
+    return client.post(URL, {"file": SimpleUploadedFile(name, text.encode(), "text/csv")})
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_only_facilitators_register(persona, consultation, name):
+    client = persona(name)
+    assert client.get(URL).status_code == EXPECTED.get(name, 200)
+    response = upload(
+        client, "name,acronym,group,focal_point_email\nGhana,GHA,member_state,a@gh.example\n"
+    )
+    assert response.status_code == EXPECTED.get(name, 200)
+    assert Organisation.objects.filter(acronym="GHA").exists() == (name == "facilitator")
+
+
+def test_it_reports_created_existing_and_refused_rows(
+    facilitator, org_a, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(facilitator, CSV)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert [r.acronym for r in report.created] == ["GHA", "WHO"]
+    assert [r.acronym for r in report.existing] == ["KEN2"]
+    assert "Already registered as Kenya (KEN)" in report.existing[0].reason
+    refused = {r.line: r.reason for r in report.refused}
+    assert set(refused) == {5, 6, 7, 8}
+    assert "request accreditation" in refused[5]
+    assert "not an email address" in refused[6]
+    assert "required" in refused[7]
+    assert "earlier in this file" in refused[8]
+    html = response.content.decode()
+    assert "2 created, 1 already registered, 4 refused" in html
+    assert Organisation.objects.get(acronym="WHO").group.code == "un_system"
+    assert sorted(m.to[0] for m in mailoutbox) == ["focal@ghana.example", "focal@who.example"]
+    assert Invitation.objects.filter(role="focal_point").count() == 2
+    assert AuditEvent.objects.filter(action="organisation.registered").count() == 2
+
+
+def test_it_reads_semicolons_and_a_byte_order_mark(facilitator, consultation):
+    text = "\ufeffName;Acronym;Group;Focal_point_email\nGhana;GHA;member_state;f@gh.example\n"
+    response = upload(facilitator, text)
+    assert [r.acronym for r in response.context["report"].created] == ["GHA"]
+
+
+def test_it_refuses_a_file_without_the_columns(facilitator, consultation):
+    response = upload(facilitator, "country,email\nGhana,x@example.org\n")
+    assert response.status_code == 400
+    assert b"missing: name, acronym, group, focal_point_email" in response.content
+    assert not Organisation.objects.filter(name="Ghana").exists()
+
+
+def test_it_refuses_a_file_that_is_not_utf8(facilitator, consultation):
+    data = "name,acronym,group,focal_point_email\nCôte d'Ivoire,CIV,member_state,a@civ.example\n"
+    response = facilitator.post(
+        URL, {"file": SimpleUploadedFile("o.csv", data.encode("latin-1"), "text/csv")}
+    )
+    assert response.status_code == 400 and b"CSV UTF-8" in response.content
+
+
+def test_it_asks_for_a_file(facilitator, consultation):
+    assert facilitator.post(URL, {}).status_code == 400

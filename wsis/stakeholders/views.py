@@ -1,0 +1,484 @@
+from axes.utils import reset as reset_sign_in_failures
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wsis.audit.models import record
+from wsis.drafts.models import Consultation
+from wsis.stakeholders import services
+from wsis.stakeholders.access import (
+    act_for,
+    active_membership,
+    facilitated_consultation,
+    focal_membership,
+    get_accreditation_request,
+    get_delegate,
+    get_invitation_of_organisation,
+    invitation_by_token,
+    memberships_of,
+)
+from wsis.stakeholders.emails import send_after_commit
+from wsis.stakeholders.forms import (
+    AccreditationRequestForm,
+    BulkRegistrationForm,
+    DeclineForm,
+    EmailChangeForm,
+    InviteForm,
+    SetPasswordForInvitationForm,
+)
+from wsis.stakeholders.models import AccreditationRequest, Invitation
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+# Accreditation: public side ----------------------------------------------------------------
+
+
+def over_rate_limit(request: HttpRequest) -> bool:
+    """Counts this submission against the address's hourly allowance; True once it is spent."""
+    key = f"accreditation-requests:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > settings.ACCREDITATION_REQUESTS_PER_HOUR
+
+
+@require_http_methods(["GET", "POST"])
+def request_accreditation(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, slug=slug)
+    instance = AccreditationRequest(consultation=consultation)
+    if request.method == "GET":
+        form = AccreditationRequestForm(instance=instance)
+        return render(request, "stakeholders/accreditation_form.html", _ctx(consultation, form))
+    form = AccreditationRequestForm(request.POST, instance=instance)
+    if over_rate_limit(request):
+        form.is_valid()
+        form.add_error(None, _("Too many requests from your network: try again in an hour."))
+        context = _ctx(consultation, form)
+        return render(request, "stakeholders/accreditation_form.html", context, status=429)
+    if form.is_bot:
+        # Answer as if it worked, so the bot learns nothing.
+        return redirect("stakeholders:accreditation_sent", slug=slug)
+    if not form.is_valid():
+        context = _ctx(consultation, form)
+        return render(request, "stakeholders/accreditation_form.html", context, status=400)
+    with transaction.atomic():
+        accreditation = form.save(commit=False)
+        accreditation.ip_address = request.META.get("REMOTE_ADDR")
+        accreditation.save()
+        record(
+            "accreditation.requested", accreditation, request=request,
+            name=accreditation.name, acronym=accreditation.acronym,
+        )  # fmt: skip
+    return redirect("stakeholders:accreditation_sent", slug=slug)
+
+
+def _ctx(consultation, form, **extra):
+    return {"consultation": consultation, "form": form, **extra}
+
+
+@require_GET
+def accreditation_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = get_object_or_404(Consultation, slug=slug)
+    return render(request, "stakeholders/accreditation_sent.html", {"consultation": consultation})
+
+
+# Accreditation: facilitators ------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def accreditation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = facilitated_consultation(request, slug)
+    requests = consultation.accreditation_requests.select_related("group", "decided_by")
+    context = {
+        "consultation": consultation,
+        "pending": [r for r in requests if r.is_pending],
+        "decided": [r for r in requests if not r.is_pending][:50],
+    }
+    return render(request, "stakeholders/accreditation_list.html", context)
+
+
+@require_GET
+@login_required
+def accreditation_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    accreditation = get_accreditation_request(request, slug, pk)
+    return _detail(request, accreditation, DeclineForm())
+
+
+def _detail(request, accreditation, decline_form, status=200):
+    context = {
+        "consultation": accreditation.consultation,
+        "accreditation": accreditation,
+        "decline_form": decline_form,
+    }
+    return render(request, "stakeholders/accreditation_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def accreditation_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    accreditation = get_accreditation_request(request, slug, pk)
+    try:
+        organisation = services.approve(
+            accreditation, by=request.user, base_url=base_url(request), request=request
+        )
+    except services.OnboardingError as error:
+        messages.error(request, str(error))
+        return redirect("stakeholders:accreditation_detail", slug=slug, pk=pk)
+    messages.success(
+        request,
+        _("%(name)s is registered; its focal point %(email)s has been invited.")
+        % {"name": organisation.name, "email": accreditation.contact_email},
+    )
+    return redirect("stakeholders:accreditation_list", slug=slug)
+
+
+@require_POST
+@login_required
+def accreditation_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    accreditation = get_accreditation_request(request, slug, pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, accreditation, form, status=400)
+    try:
+        services.decline(
+            accreditation, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except services.OnboardingError as error:
+        messages.error(request, str(error))
+        return redirect("stakeholders:accreditation_detail", slug=slug, pk=pk)
+    messages.success(
+        request,
+        _("The request of %(name)s is declined; %(email)s has been told why.")
+        % {"name": accreditation.name, "email": accreditation.contact_email},
+    )
+    return redirect("stakeholders:accreditation_list", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def bulk_register(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = facilitated_consultation(request, slug)
+    report = None
+    status = 200
+    if request.method == "POST":
+        form = BulkRegistrationForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = services.register_in_bulk(
+                form.cleaned_data["file"].read(),
+                by=request.user,
+                base_url=base_url(request),
+                request=request,
+            )
+            if report.error:
+                form.add_error("file", report.error)
+                status = 400
+        else:
+            status = 400
+    else:
+        form = BulkRegistrationForm()
+    context = {"consultation": consultation, "form": form, "report": report}
+    return render(request, "stakeholders/bulk_register.html", context, status=status)
+
+
+@require_GET
+@login_required
+def facilitators(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = facilitated_consultation(request, slug)
+    return _facilitators(request, consultation, InviteForm())
+
+
+def _facilitators(request, consultation, form, status=200):
+    context = {
+        "consultation": consultation,
+        "facilitators": consultation.facilitators.order_by("last_name", "username"),
+        "invitations": consultation.invitations.open().select_related("invited_by"),
+        "form": form,
+    }
+    return render(request, "stakeholders/facilitators.html", context, status=status)
+
+
+@require_POST
+@login_required
+def facilitators_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = facilitated_consultation(request, slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _facilitators(request, consultation, form, status=400)
+    services.invite(
+        email=form.cleaned_data["email"],
+        role=Invitation.Role.FACILITATOR,
+        invited_by=request.user,
+        base_url=base_url(request),
+        consultation=consultation,
+        request=request,
+    )
+    messages.success(
+        request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+    )
+    return redirect("stakeholders:facilitators", slug=slug)
+
+
+# The focal point's people ------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    return _people(request, focal_membership(request), InviteForm())
+
+
+def _people(request, focal, form, status=200):
+    organisation = focal.organisation
+    context = {
+        "organisation": organisation,
+        "members": organisation.memberships.select_related("user").order_by(
+            "-role", "user__last_name", "user__username"
+        ),
+        "invitations": organisation.invitations.open().select_related("invited_by"),
+        "form": form,
+    }
+    return render(request, "stakeholders/people.html", context, status=status)
+
+
+@require_POST
+@login_required
+def people_invite(request: HttpRequest) -> HttpResponse:
+    focal = focal_membership(request)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _people(request, focal, form, status=400)
+    services.invite(
+        email=form.cleaned_data["email"],
+        role=Invitation.Role.DELEGATE,
+        invited_by=request.user,
+        base_url=base_url(request),
+        organisation=focal.organisation,
+        request=request,
+    )
+    messages.success(
+        request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+    )
+    return redirect("stakeholders:people")
+
+
+@require_POST
+@login_required
+def people_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_delegate(request, pk)
+    services.remove_member(membership, by=request.user, request=request)
+    who = membership.user.get_full_name() or membership.user.email
+    message = _("%(who)s no longer belongs to %(org)s.") % {
+        "who": who,
+        "org": membership.organisation.name,
+    }
+    messages.success(request, message)
+    return redirect("stakeholders:people")
+
+
+@require_POST
+@login_required
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_invitation_of_organisation(request, pk)
+    if invitation.is_open:
+        with transaction.atomic():
+            invitation.revoked_at = timezone.now()
+            invitation.save(update_fields=["revoked_at"])
+            record(
+                "invitation.withdrawn", invitation, request=request,
+                organisation=invitation.organisation, email=invitation.email,
+            )  # fmt: skip
+        message = _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+        messages.success(request, message)
+    return redirect("stakeholders:people")
+
+
+# Invitations: the invitee's side -----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token)
+    context = {"invitation": invitation}
+    if not invitation.is_open:
+        return render(request, "stakeholders/invitation_spent.html", context, status=410)
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            return _join(request, invitation, request.user)
+        context["already"] = _already_in(invitation, request.user)
+        return render(request, "stakeholders/invitation_join.html", context)
+    if services.account_for(invitation.email) is not None:
+        # Only the holder of the link sees this, and the link was mailed to that address.
+        context["login_url"] = f"{reverse('login')}?next={request.path}"
+        return render(request, "stakeholders/invitation_sign_in.html", context)
+    form = SetPasswordForInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_account(
+                invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+                request=request,
+            )
+        except services.OnboardingError:
+            return render(request, "stakeholders/invitation_spent.html", context, status=410)
+        messages.success(
+            request,
+            _("Your account is ready. Sign in with your username %(username)s and your password.")
+            % {"username": user.username},
+        )
+        return redirect(f"{reverse('login')}?next={reverse('home')}")
+    context["form"] = form
+    status = 400 if request.method == "POST" else 200
+    return render(request, "stakeholders/invitation_accept.html", context, status=status)
+
+
+def _already_in(invitation, user) -> bool:
+    """Whether accepting would change nothing for this user."""
+    if invitation.role == Invitation.Role.FACILITATOR:
+        return invitation.consultation.is_facilitator(user)
+    membership = user.memberships.filter(organisation=invitation.organisation).first()
+    if membership is None:
+        return False
+    return membership.is_focal_point or invitation.role == Invitation.Role.DELEGATE
+
+
+def _join(request, invitation, user):
+    try:
+        services.accept(invitation, user, request=request)
+    except services.OnboardingError:
+        return render(
+            request, "stakeholders/invitation_spent.html", {"invitation": invitation}, status=410
+        )
+    if invitation.organisation_id:
+        act_for(request, invitation.organisation_id)
+    messages.success(request, _("You have joined %(name)s.") % {"name": invitation.target_name})
+    return redirect("home")
+
+
+# Acting for an organisation; the account ---------------------------------------------------------
+
+
+@require_POST
+@login_required
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    try:
+        organisation_id = int(request.POST.get("organisation", ""))
+    except ValueError:
+        organisation_id = None
+    membership = act_for(request, organisation_id) if organisation_id else None
+    if membership is None:
+        messages.error(request, _("You are not a member of that organisation."))
+    else:
+        messages.success(
+            request, _("You now act for %(name)s.") % {"name": membership.organisation.name}
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("home")
+    return redirect(target)
+
+
+@require_GET
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return _account(request, EmailChangeForm(user=request.user))
+
+
+def _account(request, form, status=200):
+    context = {
+        "form": form,
+        "memberships": memberships_of(request.user),
+        "active": active_membership(request),
+    }
+    return render(request, "stakeholders/account.html", context, status=status)
+
+
+EMAIL_CHANGE_SALT = "wsis.stakeholders.email-change"
+EMAIL_CHANGE_MAX_AGE = 2 * 24 * 3600
+
+
+@require_POST
+@login_required
+def email_change(request: HttpRequest) -> HttpResponse:
+    form = EmailChangeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _account(request, form, status=400)
+    email = form.cleaned_data["email"].strip().lower()
+    # The old address is in the token, so a link stops working once the address has changed.
+    token = signing.dumps(
+        {"user": request.user.pk, "email": email, "old": request.user.email}, salt=EMAIL_CHANGE_SALT
+    )
+    link = request.build_absolute_uri(reverse("stakeholders:email_confirm", args=[token]))
+    send_after_commit("email_change", email, {"user": request.user, "link": link})
+    # The same answer whether or not the address belongs to someone else.
+    messages.success(
+        request,
+        _("We sent a link to %(email)s: your address changes when you open it.") % {"email": email},
+    )
+    return redirect("stakeholders:account")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        data = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=EMAIL_CHANGE_MAX_AGE)
+    except signing.BadSignature:
+        data = None
+    user = request.user
+    if data is None or data["user"] != user.pk or data["old"] != user.email:
+        return render(request, "stakeholders/email_confirm.html", {"invalid": True}, status=410)
+    taken = services.account_for(data["email"])
+    if taken is not None and taken.pk != user.pk:
+        # Only the owner of the address can reach this page, so saying so discloses nothing.
+        context = {"taken": True, "email": data["email"]}
+        return render(request, "stakeholders/email_confirm.html", context, status=409)
+    if request.method == "GET":
+        return render(request, "stakeholders/email_confirm.html", {"email": data["email"]})
+    with transaction.atomic():
+        old = user.email
+        user.email = data["email"]
+        user.save(update_fields=["email"])
+        record("user.email_changed", user, request=request, old=old, new=user.email)
+    messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
+    return redirect("stakeholders:account")
+
+
+# Django's password views, with the change recorded -------------------------------------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record("user.password_changed", form.user, request=self.request)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record("user.password_reset", form.user, actor=form.user, request=self.request)
+        # Whoever can read the account's mail may sign in again at once, lock-out or not.
+        reset_sign_in_failures(username=form.user.get_username())
+        return response
