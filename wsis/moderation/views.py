@@ -1,5 +1,6 @@
 from base64 import b32encode
 from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -453,7 +454,7 @@ def round_update(request: HttpRequest, consultation) -> HttpResponse:
             data["closes_at"] = now
             if comment_round is not None:
                 data["opens_at"] = timezone.localtime(
-                    min(comment_round.opens_at, timezone.now() - timezone.timedelta(seconds=1))
+                    min(comment_round.opens_at, timezone.now() - timedelta(seconds=1))
                 ).strftime("%Y-%m-%dT%H:%M:%S")
         form = RoundForm(data, instance=comment_round)
         if not form.is_valid():
@@ -557,7 +558,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             record("user.second_factor_verified", request.user, request=request)
             return redirect(target)
-        form.add_error("token", _("That code is wrong or has expired. Try the current one."))
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes: wait a few seconds, then try again."))
+        else:
+            form.add_error("token", _("That code is wrong or has expired. Try the current one."))
     context = {
         "form": form,
         "setting_up": setting_up,
