@@ -41,8 +41,8 @@ def test_a_facilitator_publishes_from_the_queue_and_decides_on_the_paragraph(
     assert page.locator(".queue-table tbody tr").count() == 2
     screenshot(page, "moderation-queue")
 
-    page.check(f"#pick-{kenya.pk}")
-    page.check(f"#pick-{upu.pk}")
+    page.check("#pick-all")  # ticks every entry on the page
+    assert page.is_checked(f"#pick-{kenya.pk}") and page.is_checked(f"#pick-{upu.pk}")
     page.select_option("#b-action", "publish")
     page.click(".bulk-bar button[type=submit]")
     page.wait_for_load_state()

@@ -8,10 +8,11 @@ number of entries.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from wsis.comments.models import Entry
+from wsis.comments.models import Entry, Support
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,20 @@ FACETS = [
 ]
 PARAMS = [facet.param for facet in FACETS] + ["q"]
 
+# A correlated subquery, not a join and GROUP BY: Postgres counts supporters only for the
+# rows of the page, after sorting and cutting, however many entries match.
+SUPPORTERS = Coalesce(
+    Subquery(
+        Support.objects.filter(entry=OuterRef("pk"))
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    ),
+    0,
+)
+
 
 def _words_filter(text: str) -> Q:
     q = Q()
@@ -87,7 +102,7 @@ class Queue:
         return (
             self._filtered()
             .select_related("paragraph__section", "organisation__group")
-            .annotate(supporters=Count("supports"))
+            .annotate(supporters=SUPPORTERS)
             .order_by("-submitted_at", "-pk")
         )
 

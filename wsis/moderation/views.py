@@ -109,6 +109,7 @@ def _dashboard_context(request, consultation, bulk_form=None):
         "page": page,
         "facets": facets,
         "tabs": facets[0],
+        "tabs_total": sum(option["n"] for option in facets[0]["options"]),
         "query_without_page": kept.urlencode(),
         "params": {name: request.GET.get(name, "") for name in PARAMS},
         "bulk_form": bulk_form or BulkForm(entries=Entry.objects.none()),
