@@ -33,7 +33,8 @@ def post_urls(entry):
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(anonymous, entry_a):
-    for url in get_urls(entry_a) + post_urls(entry_a) + [reverse("moderation:home")]:
+    others = [reverse("moderation:home"), reverse("moderation:two_factor")]
+    for url in get_urls(entry_a) + post_urls(entry_a) + others:
         method = anonymous.post if url in post_urls(entry_a) else anonymous.get
         response = method(url)
         assert response.status_code == 302, url

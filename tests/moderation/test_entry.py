@@ -37,6 +37,9 @@ def test_it_answers_htmx_with_the_card_alone(facilitator, entry_a):
         f'<article class="entry-card moderation-hidden" id="entry-{entry_a.pk}"'
     )
     assert "<html" not in text
+    assert "Saved." in text
+    again = facilitator.post(url("moderate", entry_a), {"action": "hide"}, **HTMX)
+    assert "Already hidden" in again.content.decode()
 
 
 def test_it_needs_a_reason_to_reject_and_keeps_what_was_typed(facilitator, entry_a):

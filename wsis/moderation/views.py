@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -81,10 +81,10 @@ def _outcome_message(request, outcome: services.Outcome, verb: str) -> None:
 
 
 VERBS = {
-    "publish": _("published"),
-    "reject": _("rejected"),
-    "hide": _("hidden"),
-    "decide": _("decided"),
+    "publish": gettext_lazy("published"),
+    "reject": gettext_lazy("rejected"),
+    "hide": gettext_lazy("hidden"),
+    "decide": gettext_lazy("decided"),
 }
 
 
@@ -202,7 +202,7 @@ def entry_detail(request: HttpRequest, consultation, pk: int) -> HttpResponse:
     return _render_entry(request, consultation, entry)
 
 
-def _render_entry(request, consultation, entry, forms=None, status=200):
+def _render_entry(request, consultation, entry, forms=None, status=200, notice=""):
     history = (
         AuditEvent.objects.filter(target=target_of(entry))
         .select_related("actor", "organisation")
@@ -212,6 +212,7 @@ def _render_entry(request, consultation, entry, forms=None, status=200):
         "consultation": consultation,
         "tab": "queue",
         **_card(entry, forms=forms),
+        "notice": notice,
         "history": history,
         "next": _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk])),
     }
@@ -237,7 +238,8 @@ def _entry_action(request, consultation, pk, form_name, form, apply):
             _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk]))
         )
     entry = _entry_with_supports(consultation, pk)
-    return _render_entry(request, consultation, entry)
+    notice = _("Saved.") if outcome.changed else "; ".join(why for _e, why in outcome.skipped)
+    return _render_entry(request, consultation, entry, notice=notice)
 
 
 @require_POST
