@@ -11,6 +11,7 @@ environment (see ``wsis/embedded.py``); with no broker URL, Celery uses kombu's
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wsis.audit",
     "wsis.drafts",
     "wsis.stakeholders",
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -239,6 +243,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+
+# Facilitators confirm their sign-in with a one-time code (TOTP) when this is on.
+FACILITATOR_REQUIRE_2FA = _read(env.bool, "FACILITATOR_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "WSIS+20"
+
+# The facilitators' daily digest of new submissions (needs `celery -A wsis beat` running).
+CELERY_BEAT_SCHEDULE = {
+    "moderation-daily-digest": {
+        "task": "wsis.moderation.tasks.send_digests",
+        "schedule": crontab(hour=11, minute=0),
+    },
+}
 
 # Mail goes to the console in development and through SMTP in production, unless EMAIL_BACKEND
 # names another backend.

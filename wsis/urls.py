@@ -37,5 +37,6 @@ urlpatterns = [
     path("stakeholders/", include("wsis.stakeholders.urls")),
     path("api/v1/", include("wsis.drafts.api_urls")),
     path("c/", include("wsis.drafts.urls")),
+    path("moderation/", include("wsis.moderation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,577 @@
+from base64 import b32encode
+from collections import defaultdict
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import CharField, Count, Prefetch, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from wsis.audit.models import AuditEvent, record, target_of
+from wsis.comments.diff import diff_html
+from wsis.comments.models import Entry, Support
+from wsis.drafts.access import get_paragraph
+from wsis.drafts.models import CommentRound, DeadlineExtension
+from wsis.moderation import services
+from wsis.moderation.access import (
+    current_version,
+    facilitator_view,
+    get_entry,
+    submitted_entries,
+)
+from wsis.moderation.forms import (
+    BulkForm,
+    DecideForm,
+    DuplicateForm,
+    ExtensionForm,
+    ModerateForm,
+    RoundForm,
+    SettingsForm,
+    TokenForm,
+)
+from wsis.moderation.queue import PARAMS, Queue
+from wsis.stakeholders.models import Organisation, StakeholderGroup
+
+PAGE_SIZE = 50
+HEAT_BUCKETS = (0, 1, 3, 6, 11, 21)  # 0, 1-2, 3-5, 6-10, 11-20, 21+ proposals
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    consultations = list(request.user.facilitated_consultations.all())
+    if not consultations:
+        raise PermissionDenied
+    return redirect("moderation:dashboard", consultations[0].slug)
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+def _outcome_message(request, outcome: services.Outcome, verb: str) -> None:
+    if outcome.changed:
+        messages.success(
+            request,
+            ngettext("%(n)d entry %(verb)s.", "%(n)d entries %(verb)s.", len(outcome.changed))
+            % {"n": len(outcome.changed), "verb": verb},
+        )
+    if outcome.skipped:
+        details = "; ".join(f"#{entry.pk}: {why}" for entry, why in outcome.skipped)
+        messages.warning(
+            request,
+            _("%(n)d skipped (%(details)s).") % {"n": len(outcome.skipped), "details": details},
+        )
+
+
+VERBS = {
+    "publish": gettext_lazy("published"),
+    "reject": gettext_lazy("rejected"),
+    "hide": gettext_lazy("hidden"),
+    "decide": gettext_lazy("decided"),
+}
+
+
+# The queue ----------------------------------------------------------------------------------
+
+
+def _dashboard_context(request, consultation, bulk_form=None):
+    version = current_version(consultation)
+    queue = Queue(submitted_entries(version), request.GET)
+    page = Paginator(queue.entries(), PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = queue.facets()
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    selected = set()
+    if bulk_form is not None:
+        selected = {str(pk) for pk in bulk_form.data.getlist("entries")}
+    return {
+        "consultation": consultation,
+        "tab": "queue",
+        "version": version,
+        "queue": queue,
+        "page": page,
+        "facets": facets,
+        "tabs": facets[0],
+        "tabs_total": sum(option["n"] for option in facets[0]["options"]),
+        "query_without_page": kept.urlencode(),
+        "params": {name: request.GET.get(name, "") for name in PARAMS},
+        "bulk_form": bulk_form or BulkForm(entries=Entry.objects.none()),
+        "selected": selected,
+    }
+
+
+@require_GET
+@facilitator_view
+def dashboard(request: HttpRequest, consultation) -> HttpResponse:
+    return render(request, "moderation/dashboard.html", _dashboard_context(request, consultation))
+
+
+@require_POST
+@facilitator_view
+def bulk(request: HttpRequest, consultation) -> HttpResponse:
+    version = current_version(consultation)
+    form = BulkForm(request.POST, entries=submitted_entries(version))
+    back = _next_url(request, reverse("moderation:dashboard", args=[consultation.slug]))
+    if not form.is_valid():
+        # Re-render the queue as it was, ticks and typed text kept, with the errors.
+        request.GET = QueryDict(back.split("?", 1)[1] if "?" in back else "")
+        context = _dashboard_context(request, consultation, bulk_form=form)
+        return render(request, "moderation/dashboard.html", context, status=400)
+    data = form.cleaned_data
+    entries = list(data["entries"])
+    if data["action"] == "decide":
+        outcome = services.decide(
+            entries, data["decision"], rationale=data["rationale"], request=request
+        )
+    else:
+        outcome = services.moderate(entries, data["action"], reason=data["reason"], request=request)
+    _outcome_message(request, outcome, VERBS[data["action"]])
+    return redirect(back)
+
+
+# One entry ----------------------------------------------------------------------------------
+
+
+def _card(entry, paragraph_text=None, forms=None):
+    """What an entry card shows: the entry, its diff, supporters and the three forms."""
+    forms = forms or {}
+    supporters = [s.organisation for s in getattr(entry, "prefetched_supports", [])]
+    text = paragraph_text if paragraph_text is not None else entry.paragraph.text
+    if entry.kind == Entry.Kind.AMENDMENT:
+        diff = diff_html(text, entry.proposed_text)
+    elif entry.kind == Entry.Kind.DELETION:
+        diff = diff_html(text, "")
+    elif entry.kind == Entry.Kind.NEW_PARAGRAPH:
+        diff = diff_html("", entry.proposed_text)
+    else:
+        diff = None
+    return {
+        "entry": entry,
+        "diff": diff,
+        "supporters": supporters,
+        "moderate_form": forms.get("moderate")
+        or ModerateForm(initial={"reason": entry.moderation_reason}),
+        "decide_form": forms.get("decide")
+        or DecideForm(initial={"decision": entry.decision, "rationale": entry.decision_rationale}),
+        "duplicate_form": forms.get("duplicate")
+        or DuplicateForm(entry=entry, initial={"duplicate_of": entry.duplicate_of_id}),
+    }
+
+
+def _with_supports(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "supports",
+            queryset=Support.objects.select_related("organisation__group").order_by(
+                "organisation__name"
+            ),
+            to_attr="prefetched_supports",
+        )
+    )
+
+
+def _entry_with_supports(consultation, pk):
+    entry = get_entry(consultation, pk)
+    entry.prefetched_supports = list(
+        entry.supports.select_related("organisation__group").order_by("organisation__name")
+    )
+    return entry
+
+
+@require_GET
+@facilitator_view
+def entry_detail(request: HttpRequest, consultation, pk: int) -> HttpResponse:
+    entry = _entry_with_supports(consultation, pk)
+    return _render_entry(request, consultation, entry)
+
+
+def _render_entry(request, consultation, entry, forms=None, status=200, notice=""):
+    history = (
+        AuditEvent.objects.filter(target=target_of(entry))
+        .select_related("actor", "organisation")
+        .order_by("created", "pk")
+    )
+    context = {
+        "consultation": consultation,
+        "tab": "queue",
+        **_card(entry, forms=forms),
+        "notice": notice,
+        "history": history,
+        "next": _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk])),
+    }
+    if request.htmx:
+        return render(request, "moderation/entry.html#card", context)
+    return render(request, "moderation/entry.html", context, status=status)
+
+
+def _entry_action(request, consultation, pk, form_name, form, apply):
+    entry = _entry_with_supports(consultation, pk)
+    if isinstance(form, type):
+        form = form(request.POST, entry=entry) if form is DuplicateForm else form(request.POST)
+    if not form.is_valid():
+        return _render_entry(request, consultation, entry, forms={form_name: form}, status=400)
+    try:
+        outcome = apply(entry, form.cleaned_data)
+    except ValueError as error:
+        form.add_error(None, str(error))
+        return _render_entry(request, consultation, entry, forms={form_name: form}, status=400)
+    if not request.htmx:
+        _outcome_message(request, outcome, _("updated"))
+        return redirect(
+            _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk]))
+        )
+    entry = _entry_with_supports(consultation, pk)
+    notice = _("Saved.") if outcome.changed else "; ".join(why for _e, why in outcome.skipped)
+    return _render_entry(request, consultation, entry, notice=notice)
+
+
+@require_POST
+@facilitator_view
+def moderate(request: HttpRequest, consultation, pk: int) -> HttpResponse:
+    return _entry_action(
+        request,
+        consultation,
+        pk,
+        "moderate",
+        ModerateForm,
+        lambda entry, data: services.moderate(
+            [entry], data["action"], reason=data["reason"], request=request
+        ),
+    )
+
+
+@require_POST
+@facilitator_view
+def decide(request: HttpRequest, consultation, pk: int) -> HttpResponse:
+    return _entry_action(
+        request,
+        consultation,
+        pk,
+        "decide",
+        DecideForm,
+        lambda entry, data: services.decide(
+            [entry], data["decision"], rationale=data["rationale"], request=request
+        ),
+    )
+
+
+@require_POST
+@facilitator_view
+def duplicate(request: HttpRequest, consultation, pk: int) -> HttpResponse:
+    return _entry_action(
+        request,
+        consultation,
+        pk,
+        "duplicate",
+        DuplicateForm,
+        lambda entry, data: services.mark_duplicate(entry, data["duplicate_of"], request=request),
+    )
+
+
+# One paragraph ------------------------------------------------------------------------------
+
+
+@require_GET
+@facilitator_view
+def paragraph(request: HttpRequest, consultation, label: str) -> HttpResponse:
+    version = current_version(consultation)
+    paragraph = get_paragraph(version, label)
+    entries = _with_supports(
+        submitted_entries(version)
+        .filter(paragraph=paragraph)
+        .select_related("organisation__group", "paragraph", "duplicate_of")
+        .order_by("organisation__group__order", "organisation__name", "pk")
+    )
+    neighbours = list(
+        version.paragraphs.filter(order__in=[paragraph.order - 1, paragraph.order + 1])
+    )
+    context = {
+        "consultation": consultation,
+        "version": version,
+        "tab": "overview",
+        "paragraph": paragraph,
+        "cards": [_card(entry, paragraph.text) for entry in entries],
+        "previous": next((p for p in neighbours if p.order < paragraph.order), None),
+        "following": next((p for p in neighbours if p.order > paragraph.order), None),
+        "next": request.get_full_path(),
+    }
+    return render(request, "moderation/paragraph.html", context)
+
+
+# The overview -------------------------------------------------------------------------------
+
+
+def _bucket(n: int) -> int:
+    return sum(1 for floor in HEAT_BUCKETS[1:] if n >= floor)
+
+
+@require_GET
+@facilitator_view
+def overview(request: HttpRequest, consultation) -> HttpResponse:
+    version = current_version(consultation)
+    groups = list(StakeholderGroup.objects.all())
+    counts = defaultdict(lambda: {"n": 0, "decided": 0, "groups": set()})
+    rows = (
+        submitted_entries(version)
+        .exclude(kind=Entry.Kind.COMMENT)
+        .order_by()
+        .values("paragraph_id", "organisation__group_id")
+        .annotate(n=Count("pk"), decided=Count("pk", filter=~Q(decision=Entry.Decision.OPEN)))
+    )
+    for row in rows:
+        cell = counts[row["paragraph_id"]]
+        cell["n"] += row["n"]
+        cell["decided"] += row["decided"]
+        cell["groups"].add(row["organisation__group_id"])
+    comments = dict(
+        submitted_entries(version)
+        .filter(kind=Entry.Kind.COMMENT)
+        .order_by()
+        .values_list("paragraph_id")
+        .annotate(n=Count("pk"))
+    )
+    sections = []
+    for paragraph in version.paragraphs.in_document_order():
+        if not sections or sections[-1]["section"].pk != paragraph.section_id:
+            sections.append({"section": paragraph.section, "cells": []})
+        cell = counts[paragraph.pk]
+        sections[-1]["cells"].append(
+            {
+                "paragraph": paragraph,
+                "n": cell["n"],
+                "decided": cell["decided"],
+                "comments": comments.get(paragraph.pk, 0),
+                "heat": _bucket(cell["n"]),
+                "all_decided": cell["n"] and cell["decided"] == cell["n"],
+                "groups": [g for g in groups if g.pk in cell["groups"]],
+            }
+        )
+    organisations = Organisation.objects.select_related("group").annotate(
+        submitted=Count(
+            "entries",
+            filter=Q(entries__version=version, entries__status=Entry.Status.SUBMITTED),
+        ),
+        drafts=Count(
+            "entries", filter=Q(entries__version=version, entries__status=Entry.Status.DRAFT)
+        ),
+    )
+    by_group = {group.pk: {"group": group, "submitted": [], "waiting": []} for group in groups}
+    for organisation in organisations.order_by("group__order", "name"):
+        key = "submitted" if organisation.submitted else "waiting"
+        by_group[organisation.group_id][key].append(organisation)
+    context = {
+        "consultation": consultation,
+        "tab": "overview",
+        "version": version,
+        "sections": sections,
+        "groups": groups,
+        "buckets": [
+            {"heat": i, "floor": floor, "ceiling": (HEAT_BUCKETS + (None,))[i + 1]}
+            for i, floor in enumerate(HEAT_BUCKETS)
+        ],
+        "by_group": [b for b in by_group.values() if b["submitted"] or b["waiting"]],
+    }
+    return render(request, "moderation/overview.html", context)
+
+
+# The comment round and settings -------------------------------------------------------------
+
+
+def _round_context(consultation, version, round_form=None, extension_form=None, settings_form=None):
+    comment_round = CommentRound.objects.filter(version=version).first()
+    entry_targets = (
+        Entry.objects.filter(version=version)
+        .annotate(t=Concat(Value("comments.entry:"), Cast("pk", output_field=CharField())))
+        .values("t")
+    )
+    late = (
+        AuditEvent.objects.filter(action="entry.refused_late")
+        .filter(
+            Q(target__in=entry_targets)
+            | Q(target=target_of(version))
+            | Q(target__in=[target_of(p) for p in version.paragraphs.only("pk")])
+        )
+        .select_related("actor", "organisation")
+        .order_by("-created")[:200]
+    )
+    extensions = []
+    if comment_round is not None:
+        extensions = comment_round.extensions.select_related("organisation__group").order_by(
+            "closes_at"
+        )
+    return {
+        "consultation": consultation,
+        "tab": "round",
+        "version": version,
+        "round": comment_round,
+        "is_open": comment_round is not None and comment_round.is_open_for(None),
+        "round_form": round_form or RoundForm(instance=comment_round),
+        "extension_form": extension_form
+        or (ExtensionForm(round=comment_round) if comment_round else None),
+        "extensions": extensions,
+        "settings_form": settings_form or SettingsForm(instance=consultation),
+        "late": late,
+    }
+
+
+@require_GET
+@facilitator_view
+def round_page(request: HttpRequest, consultation) -> HttpResponse:
+    version = current_version(consultation)
+    with timezone.override(consultation.tz):
+        return render(request, "moderation/round.html", _round_context(consultation, version))
+
+
+@require_POST
+@facilitator_view
+def round_update(request: HttpRequest, consultation) -> HttpResponse:
+    """Set the round's times, or open or close it now (the buttons send ``now``)."""
+    version = current_version(consultation)
+    with timezone.override(consultation.tz), transaction.atomic():
+        comment_round = CommentRound.objects.select_for_update().filter(version=version).first()
+        data = request.POST.copy()
+        now = timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")
+        if data.get("now") == "open":
+            data["opens_at"] = now
+            if comment_round is None or comment_round.closes_at <= timezone.now():
+                messages.info(request, _("Set the closing time as well."))
+                data.setdefault("closes_at", "")
+        elif data.get("now") == "close":
+            data["closes_at"] = now
+            if comment_round is not None:
+                data["opens_at"] = timezone.localtime(
+                    min(comment_round.opens_at, timezone.now() - timedelta(seconds=1))
+                ).strftime("%Y-%m-%dT%H:%M:%S")
+        form = RoundForm(data, instance=comment_round)
+        if not form.is_valid():
+            context = _round_context(consultation, version, round_form=form)
+            return render(request, "moderation/round.html", context, status=400)
+        comment_round = form.save(commit=False)
+        comment_round.version = version
+        comment_round.save()
+        record(
+            "round.updated",
+            comment_round,
+            request=request,
+            opens_at=comment_round.opens_at.isoformat(),
+            closes_at=comment_round.closes_at.isoformat(),
+        )
+    messages.success(request, _("The comment round is saved."))
+    return redirect("moderation:round", consultation.slug)
+
+
+@require_POST
+@facilitator_view
+def extend(request: HttpRequest, consultation) -> HttpResponse:
+    version = current_version(consultation)
+    comment_round = CommentRound.objects.filter(version=version).first()
+    if comment_round is None:
+        messages.error(request, _("Set up the comment round first."))
+        return redirect("moderation:round", consultation.slug)
+    with timezone.override(consultation.tz):
+        form = ExtensionForm(request.POST, round=comment_round)
+        if not form.is_valid():
+            context = _round_context(consultation, version, extension_form=form)
+            return render(request, "moderation/round.html", context, status=400)
+    with transaction.atomic():
+        extension, _created = DeadlineExtension.objects.update_or_create(
+            round=comment_round,
+            organisation=form.cleaned_data["organisation"],
+            defaults={"closes_at": form.cleaned_data["closes_at"]},
+        )
+        record(
+            "round.extended",
+            extension,
+            request=request,
+            organisation=extension.organisation,
+            closes_at=extension.closes_at.isoformat(),
+        )
+    messages.success(
+        request,
+        _("%(org)s may submit until the new deadline.") % {"org": extension.organisation.name},
+    )
+    return redirect("moderation:round", consultation.slug)
+
+
+@require_POST
+@facilitator_view
+def settings_update(request: HttpRequest, consultation) -> HttpResponse:
+    form = SettingsForm(request.POST, instance=consultation)
+    if not form.is_valid():  # a checkbox cannot really be invalid, but say so if it is
+        messages.error(request, _("The setting could not be saved."))
+        return redirect("moderation:round", consultation.slug)
+    with transaction.atomic():
+        form.save()
+        record(
+            "consultation.settings_changed",
+            consultation,
+            request=request,
+            publish_immediately=consultation.publish_immediately,
+        )
+    if consultation.publish_immediately:
+        messages.success(request, _("Submissions are now published at once."))
+    else:
+        messages.success(request, _("Submissions are now held for review."))
+    return redirect("moderation:round", consultation.slug)
+
+
+# Second factor ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Confirm a one-time code; on the first visit, set up the authenticator app."""
+    if not request.user.facilitated_consultations.exists():
+        raise PermissionDenied
+    target = request.POST.get("next") or request.GET.get("next") or reverse("moderation:home")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("moderation:home")
+    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=request.user, name=_("Authenticator app"), confirmed=False
+            )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip().replace(" ", "")):
+            if setting_up:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            record("user.second_factor_verified", request.user, request=request)
+            return redirect(target)
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes: wait a few seconds, then try again."))
+        else:
+            form.add_error("token", _("That code is wrong or has expired. Try the current one."))
+    context = {
+        "form": form,
+        "setting_up": setting_up,
+        "secret": b32encode(device.bin_key).decode() if setting_up else "",
+        "config_url": device.config_url if setting_up else "",
+        "next": target,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "moderation/two_factor.html", context, status=status)
