@@ -28,6 +28,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The cache lives as long as the test process (rate limits, rendered drafts): start clean.
+    from django.core.cache import cache as django_cache
+
+    django_cache.clear()
+
+
 @cache
 def parsed(path):
     return parse(decode(path.read_bytes()))

@@ -26,6 +26,15 @@ PASSWORD = "correct horse battery"  # the personas' password in tests/conftest.p
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def stakeholder_groups(transactional_db):
+    # Live-server tests flush the database after each test, data migrations included.
+    from wsis.stakeholders.groups import ensure_groups
+    from wsis.stakeholders.models import StakeholderGroup
+
+    ensure_groups(StakeholderGroup)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
