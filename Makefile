@@ -33,7 +33,7 @@ run: install
 	@echo "  Open http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A wsis worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A wsis worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=2 & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: install
