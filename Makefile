@@ -27,6 +27,7 @@ install: $(VENV)/.installed node_modules/.installed
 # The app with the WSIS+20 demo on the embedded defaults (or DATABASE_URL / REDIS_URL when set):
 # migrates, loads the demo, then runs the web server and a Celery worker until Ctrl-C.
 run: install
+	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	@echo
