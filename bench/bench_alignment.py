@@ -1,0 +1,42 @@
+"""Aligning two versions: the zero draft with Rev.1 (155 paragraphs), and 600-paragraph drafts.
+
+The 600-paragraph versions are the zero draft four times over, each copy made distinct by a
+numbered clause, then revised as Rev.1 revises the zero draft (and every copy so), so that
+the aligner meets the same kinds of change at four times the size.
+"""
+
+from pathlib import Path
+
+from bench.timing import figure, median_seconds
+from wsis.drafts.alignment import align
+from wsis.drafts.demo import ZERO_DRAFT
+from wsis.drafts.importer import decode, parse
+
+REV1 = Path(__file__).resolve().parents[1] / "wsis" / "drafts" / "fixtures" / "wsis20-rev1.txt"
+
+
+def _paragraphs(path):
+    return [(p.label, p.text) for p in parse(decode(path.read_bytes())).paragraphs]
+
+
+def synthetic_versions(size: int) -> tuple[list, list]:
+    old_base, new_base = _paragraphs(ZERO_DRAFT), _paragraphs(REV1)
+    old, new = [], []
+    copy = 0
+    while len(old) < size:
+        copy += 1
+        tag = f" (part {copy})"
+        old += [(f"{copy}.{label}", text + tag) for label, text in old_base]
+        new += [(f"{copy}.{label}", text + tag) for label, text in new_base]
+    return old[:size], new[:size]
+
+
+def run() -> dict:
+    old, new = _paragraphs(ZERO_DRAFT), _paragraphs(REV1)
+    small = median_seconds(lambda: align(old, new), repeat=9)
+    old600, new600 = synthetic_versions(600)
+    large = median_seconds(lambda: align(old600, new600), repeat=5)
+    return {
+        "alignment.155_paragraphs": figure(small * 1000, "ms", paragraphs=155),
+        "alignment.600_paragraphs": figure(large * 1000, "ms", paragraphs=600),
+    }
