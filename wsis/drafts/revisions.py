@@ -288,14 +288,14 @@ def _compare(request, slug, template):
     versions = list(consultation.versions.order_by("order"))
     if not consultation.is_facilitator(request.user):
         versions = [v for v in versions if not v.is_preparing]
+    by_label = {v.label: v for v in versions}
+    if any(request.GET.get(key, versions[0].label) not in by_label for key in ("old", "new")):
+        raise Http404("No such version.")
     if len(versions) < 2:
         context = {"consultation": consultation, "versions": versions, "single": True}
         return render(request, "drafts/compare.html", context)
-    by_label = {v.label: v for v in versions}
-    old = by_label.get(request.GET.get("old", versions[-2].label))
-    new = by_label.get(request.GET.get("new", versions[-1].label))
-    if old is None or new is None:
-        raise Http404("No such version.")
+    old = by_label[request.GET.get("old", versions[-2].label)]
+    new = by_label[request.GET.get("new", versions[-1].label)]
     context = comparison_context(old, new)
     context["versions"] = versions
     return render(request, template, context)
