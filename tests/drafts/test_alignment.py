@@ -199,3 +199,17 @@ def test_entries_follow_through_two_revisions(published_rev1, zero_entries):
         zero_entries["ken7"].pk,
         zero_entries["ken7_deletion"].pk,
     }
+
+
+def test_copies_of_a_draft_are_told_apart_by_their_few_distinct_words():
+    from bench.bench_alignment import _all_edited, synthetic_versions
+
+    old, new = synthetic_versions(600)
+    edited = _all_edited(new)
+    wrong = [
+        (old[m.old][0], new[m.new][0])
+        for m in align(old, edited)
+        if m.old is not None and m.new is not None
+        if old[m.old][0].split(".")[0] != new[m.new][0].split(".")[0]
+    ]
+    assert wrong == []

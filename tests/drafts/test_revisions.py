@@ -389,3 +389,13 @@ def test_an_unknown_version_is_not_found(anonymous, published_rev1):
 @pytest.mark.django_db
 def test_compare_refuses_post(facilitator, published_rev1):
     assert facilitator.post(url("compare")).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", [*PERSONAS, "facilitator"])
+def test_a_version_in_preparation_is_not_public(request, rev1, persona):
+    client = request.getfixturevalue(persona)
+    assert client.get(reverse("drafts:version", args=["wsis20", "Rev.1"])).status_code == 404
+    assert client.get(reverse("drafts:reader", args=["wsis20"])).context["version"].label == (
+        "Zero draft"
+    )

@@ -35,6 +35,7 @@ CANDIDATES_PER_PARAGRAPH = 12
 # A part of a split (or a source of a merge) has most of its words in the whole.
 PART_CONTAINMENT = 0.75
 PARTS_COVERAGE = 0.6
+PARTS_EXCESS = 1.4
 MIN_PART_WORDS = 5
 EDITED_SIMILARITY = 0.45
 # Between two paired anchors, a paragraph that stayed in place may have been rewritten more.
@@ -158,18 +159,25 @@ def _edges(olds: list[_Text], news: list[_Text]) -> set[tuple[int, int]]:
 
     # 3. Splits and merges: several parts each mostly contained in one whole.
     edges: set[tuple[int, int]] = set()
-    parts_of = defaultdict(list)  # old -> new parts
-    sources_of = defaultdict(list)  # new -> old sources
+    # Each part belongs to the one whole that contains most of it (boilerplate repeats).
+    whole_of: dict[int, tuple[int, int]] = {}  # new part -> (common, old whole)
+    target_of: dict[int, tuple[int, int]] = {}  # old source -> (common, new whole)
     for (i, j), common in shared.items():
         if news[j].size >= MIN_PART_WORDS and common >= PART_CONTAINMENT * news[j].size:
-            parts_of[i].append((j, common))
+            whole_of[j] = max(whole_of.get(j, (0, 0)), (common, -i))
         if olds[i].size >= MIN_PART_WORDS and common >= PART_CONTAINMENT * olds[i].size:
-            sources_of[j].append((i, common))
+            target_of[i] = max(target_of.get(i, (0, 0)), (common, -j))
+    parts_of = defaultdict(list)  # old -> new parts
+    sources_of = defaultdict(list)  # new -> old sources
+    for j, (common, i) in whole_of.items():
+        parts_of[-i].append((j, common))
+    for i, (common, j) in target_of.items():
+        sources_of[-j].append((i, common))
     grouped_new: set[int] = set()
     grouped_old: set[int] = set()
     for i, parts in sorted(parts_of.items()):
         parts = [(j, c) for j, c in parts if j not in grouped_new]
-        if len(parts) >= 2 and sum(c for _, c in parts) >= PARTS_COVERAGE * olds[i].size:
+        if _covers(olds[i], parts, news):
             edges.update((i, j) for j, _ in parts)
             grouped_new.update(j for j, _ in parts)
             grouped_old.add(i)
@@ -177,7 +185,7 @@ def _edges(olds: list[_Text], news: list[_Text]) -> set[tuple[int, int]]:
         if j in grouped_new:
             continue
         sources = [(i, c) for i, c in sources if i not in grouped_old]
-        if len(sources) >= 2 and sum(c for _, c in sources) >= PARTS_COVERAGE * news[j].size:
+        if _covers(news[j], sources, olds):
             edges.update((i, j) for i, _ in sources)
             grouped_old.update(i for i, _ in sources)
             grouped_new.add(j)
@@ -212,6 +220,16 @@ def _edges(olds: list[_Text], news: list[_Text]) -> set[tuple[int, int]]:
                 pairs[j] = i
                 old_taken.add(i)
     return edges | {(i, j) for j, i in pairs.items()}
+
+
+def _covers(whole: _Text, parts: list[tuple[int, int]], texts: list[_Text]) -> bool:
+    """Two or more parts that make up most of the whole, and not much more than it (a
+    paragraph repeated elsewhere is not part of it twice)."""
+    return (
+        len(parts) >= 2
+        and sum(common for _, common in parts) >= PARTS_COVERAGE * whole.size
+        and sum(texts[k].size for k, _ in parts) <= PARTS_EXCESS * whole.size
+    )
 
 
 def classify(olds: list[_Text], news: list[_Text], edges: set[tuple[int, int]]) -> list[Match]:

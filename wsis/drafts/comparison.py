@@ -6,6 +6,8 @@ through the chain of alignments between them, renamed from the shape of the comp
 
 from collections import Counter
 
+from django.utils import timezone
+
 from wsis.comments.diff import diff_html
 from wsis.drafts.alignment import MERGED, NEW, SPLIT, _ancestors, classify, part_of, texts
 from wsis.drafts.models import ParagraphLink
@@ -94,3 +96,17 @@ def comparison_context(old, new) -> dict:
         "kinds": [(k, labels[k]) for k in KINDS],
         "totals": [(k, labels[k], totals[k]) for k in KINDS],
     }
+
+
+def context_for_job(job) -> dict:
+    """The context of ``drafts/compare_print.html`` for a ``ReportJob`` of kind COMPARISON.
+
+    ``job.version`` is the newer version; ``job.options["old"]`` the label of the one it is
+    compared with (by default the version it follows).
+    """
+    new = job.version
+    label = (job.options or {}).get("old")
+    old = new.consultation.versions.get(label=label) if label else new.previous()
+    if old is None:
+        raise ValueError(f"{new.label} follows no other version: there is nothing to compare")
+    return comparison_context(old, new) | {"generated_at": timezone.now()}

@@ -57,6 +57,12 @@ class Consultation(models.Model):
         return versions.exclude(status=Version.Status.SUPERSEDED).first() or versions.first()
 
 
+class VersionQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may read: every version but one still in preparation."""
+        return self.exclude(status=Version.Status.PREPARING)
+
+
 class Version(models.Model):
     class Status(models.TextChoices):
         # Imported, its alignment with the previous version not yet confirmed and published.
@@ -74,6 +80,8 @@ class Version(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["consultation", "order"]

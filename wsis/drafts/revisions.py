@@ -41,7 +41,7 @@ def _get_consultation_to_revise(request: HttpRequest, slug: str) -> Consultation
 
 
 def _get_version_to_revise(request: HttpRequest, slug: str, label: str) -> Version:
-    version = get_version(slug, label)
+    version = get_version(slug, label, preparing=True)
     if not version.consultation.is_facilitator(request.user):
         raise PermissionDenied
     return version
@@ -156,6 +156,7 @@ def _alignment_page(request, version, *, posted=None, errors=None, status=200):
         "version": version,
         "previous": version.previous(),
         "rows": rows,
+        "changed_rows": [r for r in rows if r["link"].kind not in ("unchanged", "renumbered")],
         "counts": sorted(counts.items()),
         "errors": errors,
         "confirmed": bool(links) and all(link.confirmed for link in links),

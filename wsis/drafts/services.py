@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
-from wsis.comments.diff import TOKEN, word_diff
+from wsis.comments.diff import TOKEN, diff_html, word_diff
 from wsis.comments.models import Entry
 from wsis.drafts.alignment import align_versions, carried_entries_for_version
 from wsis.drafts.importer import import_draft
@@ -118,6 +118,11 @@ class Suggestion:
     outcome: str
     found: int
     total: int
+
+    @property
+    def proposal_diff(self):
+        """The proposal marked up against the paragraph it was made on."""
+        return diff_html(self.entry.paragraph.text, self.entry.proposed_text)
 
     @property
     def outcome_label(self) -> str:
