@@ -19,7 +19,7 @@ from wsis.drafts.alignment import (
 from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import parse
 from wsis.drafts.models import ParagraphLink
-from wsis.drafts.services import import_revision, publish_version
+from wsis.drafts.services import import_revision, publish_version, suggest_outcomes
 
 
 def labelled(draft):
@@ -213,3 +213,21 @@ def test_copies_of_a_draft_are_told_apart_by_their_few_distinct_words():
         if old[m.old][0].split(".")[0] != new[m.new][0].split(".")[0]
     ]
     assert wrong == []
+
+
+@pytest.mark.django_db
+def test_a_proposed_new_paragraph_is_found_among_the_new_paragraphs(
+    published_rev1, version, org_a, focal_a
+):
+    new_text = published_rev1.paragraphs.get(label="28").text
+    proposal = Entry.objects.create(
+        version=version,
+        paragraph=version.paragraphs.get(label="29"),
+        organisation=org_a,
+        author=focal_a.user,
+        kind=Entry.Kind.NEW_PARAGRAPH,
+        proposed_text=new_text.replace("design", "planning"),
+        status=Entry.Status.SUBMITTED,
+    )
+    [suggestion] = [s for s in suggest_outcomes(published_rev1) if s.entry == proposal]
+    assert suggestion.outcome == Entry.Decision.INCORPORATED
