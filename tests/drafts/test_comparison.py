@@ -1,9 +1,15 @@
 """The comparison's context, shared by the page and the PDF the report worker renders."""
 
+from datetime import timedelta
+
 import pytest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from tests.drafts.conftest import REV1
 from wsis.drafts.comparison import comparison_context, context_for_job
+from wsis.drafts.importer import parse
+from wsis.drafts.services import import_revision, publish_version
 from wsis.reports.models import ReportJob
 
 
@@ -43,3 +49,28 @@ def test_the_first_version_has_nothing_to_compare_with(version, facilitator):
     job = ReportJob(requested_by=facilitator.user, version=version, kind="comparison")
     with pytest.raises(ValueError, match="follows no other version"):
         context_for_job(job)
+
+
+@pytest.mark.django_db
+def test_versions_two_apart_are_compared_through_the_one_between(published_rev1, version):
+    text = REV1.read_text().replace("- 24. We are further concerned", "- 24. We are also concerned")
+    rev2 = import_revision(version.consultation, "Rev.2", parse(text))
+    rev2.links.update(confirmed=True)
+    publish_version(rev2, closes_at=timezone.now() + timedelta(days=3))
+    context = comparison_context(version, rev2)
+    kinds = {
+        (tuple(p.label for p in r["old"]), r["new"].label if r["new"] else None): r["kind"]
+        for s in context["sections"]
+        for r in s["rows"]
+    }
+    assert kinds[("26",), "24"] == "edited"
+    assert kinds[("19",), "142"] == "moved"
+    assert kinds[("22", "23"), "21"] == "merged"
+    assert kinds[("7",), None] == "deleted"
+    assert kinds[(), "28"] == "new"
+
+
+@pytest.mark.django_db
+def test_the_api_does_not_list_a_version_in_preparation(anonymous, rev1):
+    data = anonymous.get("/api/v1/consultations/wsis20/").json()
+    assert [v["label"] for v in data["versions"]] == ["Zero draft"]

@@ -399,3 +399,12 @@ def test_a_version_in_preparation_is_not_public(request, rev1, persona):
     assert client.get(reverse("drafts:reader", args=["wsis20"])).context["version"].label == (
         "Zero draft"
     )
+
+
+@pytest.mark.django_db
+def test_the_first_version_is_published_at_once(facilitator, consultation):
+    response = facilitator.post(url("import"), {"label": "Zero draft", "file": rev1_file()})
+    assert response.status_code == 302
+    first = Version.objects.get()
+    assert first.status == Version.Status.OPEN and not first.links.exists()
+    assert response["Location"] == first.get_absolute_url()
