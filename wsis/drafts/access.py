@@ -14,8 +14,11 @@ def get_consultation(slug: str) -> Consultation:
     return get_object_or_404(Consultation, slug=slug)
 
 
-def get_version(slug: str, label: str | None = None) -> Version:
+def get_version(slug: str, label: str | None = None, *, preparing: bool = False) -> Version:
+    """``preparing``: also a version not yet published (for its facilitators' pages only)."""
     versions = Version.objects.select_related("consultation").filter(consultation__slug=slug)
+    if not preparing:
+        versions = versions.exclude(status=Version.Status.PREPARING)
     if label is not None:
         return get_object_or_404(versions, label=label)
     version = get_consultation(slug).current_version()

@@ -36,7 +36,7 @@ def consultations(request: HttpRequest) -> JsonResponse:
 @require_GET
 def consultation(request: HttpRequest, slug: str) -> JsonResponse:
     found = get_consultation(slug)
-    versions = found.versions.select_related("consultation")
+    versions = found.versions.published().select_related("consultation")
     return JsonResponse(
         {
             "slug": found.slug,

@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from wsis.drafts.alignment import carried_entries_for_version
+
 
 def entry_as_dict(entry) -> dict:
     return {
@@ -17,8 +19,22 @@ def entry_as_dict(entry) -> dict:
     }
 
 
-def version_as_dict(version, *, entries=None) -> dict:
-    """``entries``, when given, is a queryset of the entries to list under their paragraphs."""
+def carried_as_dict(carried) -> dict:
+    return entry_as_dict(carried.entry) | {"made_on": carried.made_on, "changed": carried.changed}
+
+
+def version_as_dict(version, *, entries=None, carried=None) -> dict:
+    """``entries``, when given, is a queryset of the entries to list under their paragraphs.
+
+    ``carried``, when given, is a queryset of entries made on earlier versions: those that
+    follow a paragraph of this version are listed under it too, with ``made_on`` (the version
+    and paragraph they were made on), and those whose paragraph was deleted under
+    ``orphaned_entries``.
+    """
+    followers, orphaned = {}, []
+    if carried is not None:
+        carried = carried.prefetch_related("supports__organisation")
+        followers, orphaned = carried_entries_for_version(version, carried)
     by_paragraph = defaultdict(list)
     if entries is not None:
         entries = entries.select_related("organisation__group").prefetch_related(
@@ -34,11 +50,16 @@ def version_as_dict(version, *, entries=None) -> dict:
             sections.append(current)
         item = {"label": paragraph.label, "kind": paragraph.kind, "text": paragraph.text}
         if entries is not None:
-            item["entries"] = by_paragraph[paragraph.pk]
+            item["entries"] = by_paragraph[paragraph.pk] + [
+                carried_as_dict(c) for c in followers.get(paragraph.pk, [])
+            ]
         current["paragraphs"].append(item)
-    return {
+    data = {
         "consultation": version.consultation.slug,
         "label": version.label,
         "title": version.title,
         "sections": sections,
     }
+    if carried is not None:
+        data["orphaned_entries"] = [carried_as_dict(c) for c in orphaned]
+    return data

@@ -52,13 +52,21 @@ class Consultation(models.Model):
         return self.facilitators.filter(pk=user.pk).exists()
 
     def current_version(self):
-        """The newest version that is not superseded, else the newest of all."""
-        versions = self.versions.order_by("-order")
+        """The newest published version that is not superseded, else the newest published."""
+        versions = self.versions.exclude(status=Version.Status.PREPARING).order_by("-order")
         return versions.exclude(status=Version.Status.SUPERSEDED).first() or versions.first()
+
+
+class VersionQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may read: every version but one still in preparation."""
+        return self.exclude(status=Version.Status.PREPARING)
 
 
 class Version(models.Model):
     class Status(models.TextChoices):
+        # Imported, its alignment with the previous version not yet confirmed and published.
+        PREPARING = "preparing", _("in preparation")
         OPEN = "open", _("open for comments")
         CLOSED = "closed", _("closed")
         SUPERSEDED = "superseded", _("superseded")
@@ -73,6 +81,8 @@ class Version(models.Model):
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = VersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["consultation", "order"]
         constraints = [
@@ -86,6 +96,19 @@ class Version(models.Model):
 
     def get_absolute_url(self):
         return reverse("drafts:version", args=[self.consultation.slug, self.label])
+
+    @property
+    def is_preparing(self) -> bool:
+        return self.status == self.Status.PREPARING
+
+    def previous(self):
+        """The published version this one follows (what it is aligned with)."""
+        return (
+            self.consultation.versions.filter(order__lt=self.order)
+            .exclude(status=Version.Status.PREPARING)
+            .order_by("-order")
+            .first()
+        )
 
 
 class CommentRound(models.Model):
@@ -195,3 +218,62 @@ class Paragraph(models.Model):
     def anchor(self) -> str:
         """The fragment that links to the paragraph: ``#OP26``."""
         return f"{self.prefix}{self.label}"
+
+
+class ParagraphLinkQuerySet(models.QuerySet):
+    def in_document_order(self):
+        return self.select_related("source__section", "target__section").order_by("position", "pk")
+
+
+class ParagraphLink(models.Model):
+    """How a paragraph of a version continues one of the previous version (or neither)."""
+
+    class Kind(models.TextChoices):
+        UNCHANGED = "unchanged", _("unchanged")
+        EDITED = "edited", _("edited")
+        RENUMBERED = "renumbered", _("renumbered")
+        MOVED = "moved", _("moved")
+        SPLIT = "split", _("split")
+        MERGED = "merged", _("merged")
+        NEW = "new", _("new")
+        DELETED = "deleted", _("deleted")
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="links")
+    source = models.ForeignKey(
+        Paragraph,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_forward",
+        help_text=_("The paragraph of the previous version; empty for a new paragraph."),
+    )
+    target = models.ForeignKey(
+        Paragraph,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_back",
+        help_text=_("The paragraph of this version; empty for a deleted paragraph."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    score = models.FloatField(_("similarity"), default=0.0)
+    # Where the link shows in the alignment: the new version's order, deletions in between.
+    position = models.PositiveIntegerField(default=0)
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+
+    objects = ParagraphLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__isnull=False) | models.Q(target__isnull=False),
+                name="link_has_an_end",
+            ),
+            models.UniqueConstraint(fields=["source", "target"], name="unique_paragraph_link"),
+        ]
+        verbose_name = _("paragraph link")
+        verbose_name_plural = _("paragraph links")
+
+    def __str__(self):
+        return f"{self.source or '–'} → {self.target or '–'} ({self.kind})"

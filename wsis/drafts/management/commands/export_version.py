@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wsis.comments.models import Entry
 from wsis.drafts.export import version_as_dict
 from wsis.drafts.models import Version
 
@@ -24,5 +25,7 @@ class Command(BaseCommand):
         if version is None:
             raise CommandError(f"no version {label!r} in consultation {consultation!r}")
         entries = version.entries.all() if with_entries else None
-        data = version_as_dict(version, entries=entries)
+        # Entries of earlier versions follow their paragraphs here once submitted.
+        carried = Entry.objects.filter(status=Entry.Status.SUBMITTED) if with_entries else None
+        data = version_as_dict(version, entries=entries, carried=carried)
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,56 @@
+"""Revisions: facilitators import, align, publish and confirm outcomes; comparing is public."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from tests.authz.matrix import Row, everyone, facilitators_only
+from tests.conftest import parsed
+from tests.drafts.conftest import REV1
+from wsis.drafts.services import import_revision
+
+FACILITATED = facilitators_only(200)
+ACTION = facilitators_only(302)
+
+
+def build(world, request):
+    rev1 = import_revision(world.consultation, "Rev.1", parsed(REV1))
+    world.extra["rev1"] = rev1
+
+
+def slug(world):
+    return [world.consultation.slug]
+
+
+def on_rev1(world):
+    return [world.consultation.slug, world.extra["rev1"].label]
+
+
+def upload(world):
+    # Importing again under the label in preparation replaces it (only one at a time).
+    return {"label": "Rev.1", "file": SimpleUploadedFile("rev1.txt", REV1.read_bytes())}
+
+
+def in_two_weeks(world):
+    return timezone.localtime(timezone.now() + timezone.timedelta(days=14)).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+
+
+ROWS = [
+    Row("drafts:upload", FACILITATED, args=slug),
+    Row("drafts:import", ACTION, args=slug, method="POST", data=upload),
+    Row("drafts:alignment", FACILITATED, args=on_rev1),
+    Row("drafts:alignment_save", ACTION, args=on_rev1, method="POST"),
+    Row(
+        "drafts:publish",
+        ACTION,
+        args=on_rev1,
+        method="POST",
+        data=lambda w: {"closes_at": in_two_weeks(w)},
+    ),
+    Row("drafts:outcomes", FACILITATED, args=on_rev1),
+    Row("drafts:outcomes_confirm", ACTION, args=on_rev1, method="POST"),
+    # Drafts are public; a version in preparation shows only to facilitators.
+    Row("drafts:compare", everyone(200), args=slug),
+    Row("drafts:compare_print", everyone(200), args=slug),
+]

@@ -1,0 +1,302 @@
+"""New versions of a draft: upload, alignment review, publication, outcomes; and comparison."""
+
+import re
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wsis.comments.diff import diff_html
+from wsis.comments.models import Entry
+from wsis.drafts.access import get_consultation, get_version
+from wsis.drafts.alignment import part_of, relink
+from wsis.drafts.comparison import comparison_context
+from wsis.drafts.importer import DraftFormatError, decode, parse
+from wsis.drafts.models import Consultation, ParagraphLink, Version
+from wsis.drafts.services import (
+    RevisionError,
+    decide,
+    default_closing,
+    import_revision,
+    publish_version,
+    suggest_outcomes,
+)
+
+# Uploads larger than this are not drafts (the zero draft is about 60 kB).
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+LABEL_SEPARATORS = re.compile(r"[,;]+")
+
+
+def _get_consultation_to_revise(request: HttpRequest, slug: str) -> Consultation:
+    consultation = get_consultation(slug)
+    if not consultation.is_facilitator(request.user):
+        raise PermissionDenied
+    return consultation
+
+
+def _get_version_to_revise(request: HttpRequest, slug: str, label: str) -> Version:
+    version = get_version(slug, label, preparing=True)
+    if not version.consultation.is_facilitator(request.user):
+        raise PermissionDenied
+    return version
+
+
+def _upload_page(request, consultation, *, form=None, error=None, status=200):
+    context = {
+        "consultation": consultation,
+        "current": consultation.current_version(),
+        "preparing": consultation.versions.filter(status=Version.Status.PREPARING).first(),
+        "form": form or {},
+        "error": error,
+    }
+    return render(request, "drafts/alignment_upload.html", context, status=status)
+
+
+@require_GET
+@login_required
+def upload(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get_consultation_to_revise(request, slug)
+    return _upload_page(request, consultation)
+
+
+@require_POST
+@login_required
+def import_version(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _get_consultation_to_revise(request, slug)
+    label = " ".join(request.POST.get("label", "").split())
+    form = {"label": label}
+    upload = request.FILES.get("file")
+    if not label or len(label) > 60 or "/" in label:
+        error = _("Give the version a label of up to 60 characters, without “/”, e.g. Rev.1.")
+        return _upload_page(request, consultation, form=form, error=error, status=400)
+    if upload is None or upload.size == 0:
+        error = _("Choose the text file of the new version.")
+        return _upload_page(request, consultation, form=form, error=error, status=400)
+    if upload.size > MAX_UPLOAD_BYTES:
+        error = _("The file is too large for a draft (more than 2 MB).")
+        return _upload_page(request, consultation, form=form, error=error, status=400)
+    try:
+        draft = parse(decode(upload.read()))
+    except DraftFormatError as exc:
+        if exc.line:
+            error = _("Nothing was imported: line %(line)d of the file: %(reason)s.") % {
+                "line": exc.line,
+                "reason": exc.reason,
+            }
+        else:
+            error = _("Nothing was imported: %(reason)s.") % {"reason": exc.reason}
+        return _upload_page(request, consultation, form=form, error=error, status=400)
+    try:
+        version = import_revision(consultation, label, draft, actor=request.user, request=request)
+    except RevisionError as exc:
+        return _upload_page(request, consultation, form=form, error=str(exc), status=400)
+    if not version.is_preparing:
+        messages.success(request, _("%(label)s is published.") % {"label": version.label})
+        return redirect(version)
+    messages.success(
+        request,
+        _("%(label)s is imported. Check how it follows %(previous)s, then publish it.")
+        % {"label": version.label, "previous": version.previous().label},
+    )
+    return redirect("drafts:alignment", slug, version.label)
+
+
+def _before(link, old_text):
+    if link.kind == ParagraphLink.Kind.SPLIT:
+        return part_of(old_text, link.target.text)
+    return old_text
+
+
+def _alignment_page(request, version, *, posted=None, errors=None, status=200):
+    links = list(version.links.in_document_order())
+    sources = {}
+    for link in links:
+        if link.target_id and link.source_id:
+            sources.setdefault(link.target_id, []).append(link.source.display_label)
+    rows = []
+    seen = set()
+    for link in links:
+        if link.target_id is not None:
+            if link.target_id in seen:
+                continue  # a merge shows once, with all its sources
+            seen.add(link.target_id)
+            field = f"from-{link.target_id}"
+            value = posted.get(field, "") if posted is not None else None
+            if value is None:
+                value = ", ".join(sources.get(link.target_id, []))
+            old_text = " ".join(
+                other.source.text
+                for other in links
+                if other.target_id == link.target_id and other.source_id
+            )
+        else:
+            field, value, old_text = None, "", link.source.text
+        changed = link.source_id and link.target_id and link.kind not in ("unchanged", "renumbered")
+        rows.append(
+            {
+                "link": link,
+                "field": field,
+                "value": value,
+                "error": (errors or {}).get(field),
+                "old_text": old_text,
+                "diff": diff_html(_before(link, old_text), link.target.text) if changed else None,
+            }
+        )
+    counts = {}
+    for row in rows:
+        counts[row["link"].get_kind_display()] = counts.get(row["link"].get_kind_display(), 0) + 1
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "previous": version.previous(),
+        "rows": rows,
+        "changed_rows": [r for r in rows if r["link"].kind not in ("unchanged", "renumbered")],
+        "counts": sorted(counts.items()),
+        "errors": errors,
+        "confirmed": bool(links) and all(link.confirmed for link in links),
+        "closes_at": timezone.localtime(default_closing(), version.consultation.tz),
+    }
+    return render(request, "drafts/alignment.html", context, status=status)
+
+
+@require_GET
+@login_required
+def alignment(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = _get_version_to_revise(request, slug, label)
+    if version.previous() is None:
+        raise Http404("The first version follows no other.")
+    return _alignment_page(request, version)
+
+
+def _label_key(text: str) -> str:
+    key = text.upper().replace(" ", "").replace(".", "")
+    return key[2:] if key[:2] in ("OP", "PP") and len(key) > 2 else key
+
+
+@require_POST
+@login_required
+def save_alignment(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = _get_version_to_revise(request, slug, label)
+    previous = version.previous()
+    if previous is None:
+        raise Http404("The first version follows no other.")
+    if not version.is_preparing:
+        messages.error(
+            request, _("%(label)s is published: its alignment is final.") % {"label": version.label}
+        )
+        return redirect("drafts:alignment", slug, label)
+    old = list(previous.paragraphs.order_by("order"))
+    new = list(version.paragraphs.order_by("order"))
+    old_by_label = {p.label.upper(): i for i, p in enumerate(old)}
+    edges, errors = set(), {}
+    for j, paragraph in enumerate(new):
+        field = f"from-{paragraph.pk}"
+        for part in LABEL_SEPARATORS.split(request.POST.get(field, "")):
+            if not part.strip():
+                continue
+            i = old_by_label.get(_label_key(part))
+            if i is None:
+                errors[field] = _("%(previous)s has no paragraph “%(label)s”.") % {
+                    "previous": previous.label,
+                    "label": part.strip(),
+                }
+                continue
+            edges.add((i, j))
+    if errors:
+        return _alignment_page(request, version, posted=request.POST, errors=errors, status=400)
+    relink(version, old, new, edges)
+    messages.success(
+        request,
+        _("The alignment is confirmed. You can now publish %(label)s.") % {"label": version.label},
+    )
+    return redirect("drafts:alignment", slug, label)
+
+
+@require_POST
+@login_required
+def publish(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = _get_version_to_revise(request, slug, label)
+    tz = version.consultation.tz
+    try:
+        closes_at = datetime.fromisoformat(request.POST.get("closes_at", "")).replace(tzinfo=tz)
+    except ValueError:
+        messages.error(request, _("Give the date and time the comment round closes."))
+        return redirect("drafts:alignment", slug, label)
+    try:
+        publish_version(version, closes_at=closes_at, actor=request.user, request=request)
+    except RevisionError as exc:
+        messages.error(request, str(exc))
+        return redirect("drafts:alignment", slug, label)
+    messages.success(
+        request,
+        _("%(label)s is published and open for comments. Review the suggested outcomes.")
+        % {"label": version.label},
+    )
+    return redirect("drafts:outcomes", slug, label)
+
+
+@require_GET
+@login_required
+def outcomes(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = _get_version_to_revise(request, slug, label)
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "suggestions": suggest_outcomes(version),
+        "decisions": Entry.Decision.choices,
+    }
+    return render(request, "drafts/alignment_outcomes.html", context)
+
+
+@require_POST
+@login_required
+def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = _get_version_to_revise(request, slug, label)
+    valid = set(Entry.Decision.values)
+    changed = 0
+    for suggestion in suggest_outcomes(version):
+        entry = suggestion.entry
+        decision = request.POST.get(f"decision-{entry.pk}")
+        if decision is None:
+            continue  # not on the form the facilitator saw
+        if decision not in valid:
+            messages.error(request, _("Choose one of the listed outcomes."))
+            return redirect("drafts:outcomes", slug, label)
+        rationale = request.POST.get(f"rationale-{entry.pk}", "").strip()
+        changed += decide(entry, decision, rationale, actor=request.user, request=request)
+    messages.success(request, _("%(count)d decisions recorded.") % {"count": changed})
+    return redirect("drafts:outcomes", slug, label)
+
+
+@require_GET
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    return _compare(request, slug, "drafts/compare.html")
+
+
+@require_GET
+def compare_print(request: HttpRequest, slug: str) -> HttpResponse:
+    return _compare(request, slug, "drafts/compare_print.html")
+
+
+def _compare(request, slug, template):
+    consultation = get_consultation(slug)
+    versions = list(consultation.versions.order_by("order"))
+    if not consultation.is_facilitator(request.user):
+        versions = [v for v in versions if not v.is_preparing]
+    by_label = {v.label: v for v in versions}
+    if any(request.GET.get(key, versions[0].label) not in by_label for key in ("old", "new")):
+        raise Http404("No such version.")
+    if len(versions) < 2:
+        context = {"consultation": consultation, "versions": versions, "single": True}
+        return render(request, "drafts/compare.html", context)
+    old = by_label[request.GET.get("old", versions[-2].label)]
+    new = by_label[request.GET.get("new", versions[-1].label)]
+    context = comparison_context(old, new)
+    context["versions"] = versions
+    return render(request, template, context)
