@@ -223,8 +223,14 @@ elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "file
         f"amqp:// or filesystem://, got {CELERY_BROKER_URL.split(':', 1)[0]!r}."
     )
 else:
-    # A broker that is down must not hang the request that enqueues a job.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0.2}
+    # A broker that is down must not hang the request that enqueues a job. A message whose
+    # worker died unacknowledged goes back to the queue after the visibility timeout: longer
+    # than the hard time limit, so a render still running is not handed out twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 2,
+        "interval_start": 0.2,
+        "visibility_timeout": _read(env.int, "CELERY_VISIBILITY_TIMEOUT", 1800),
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -233,6 +239,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 20
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
+# WeasyPrint keeps memory: a child above 1 GB is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_000_000  # kB
+# With acks_late, tasks still running when the broker connection drops are redelivered.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
