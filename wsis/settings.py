@@ -245,6 +245,9 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_000_000  # kB
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
+# A compilation of at least this many entries is laid out in parts by several workers at once.
+REPORT_PARTS = _read(env.int, "REPORT_PARTS", 2)
+REPORT_SPLIT_MIN_ENTRIES = _read(env.int, "REPORT_SPLIT_MIN_ENTRIES", 1000)
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Mail goes to the console in development and through SMTP in production, unless EMAIL_BACKEND

@@ -54,14 +54,14 @@ def start_worker(media, tmp_path):
         env["PGPASSWORD"] = database["PASSWORD"]
     workers = []
 
-    def start(concurrency=1):
+    def start(concurrency=1, **extra_env):
         log = open(tmp_path / f"worker-{len(workers)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
             [str(CELERY), "-A", "wsis", "worker", "--concurrency", str(concurrency)]
             + ["--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip"]
             + ["--without-mingle", "--loglevel", "WARNING"],
             cwd=ROOT,
-            env=env,
+            env=env | extra_env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -145,3 +145,23 @@ def test_a_job_survives_its_worker_killed_mid_render(version, facilitator, media
     # The dead worker's temporary file may stay behind; the report itself is whole.
     assert Path(job.file.name).name in files_in(media)
     assert job.path.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_two_workers_share_a_compilation_split_in_parts(
+    version, entries, facilitator, start_worker
+):
+    asked = ask_for_report(
+        user=facilitator.user,
+        version=version,
+        kind="compilation",
+        fmt="pdf",
+        options=Options(),
+        language="en",
+    )
+    for _ in range(2):
+        start_worker(REPORT_SPLIT_MIN_ENTRIES="1", REPORT_PARTS="2")
+    job = wait_for(asked.job, {"done", "failed"})
+    assert (job.state, job.error) == ("done", "")
+    assert job.parts.filter(done=True).count() == 2
+    text = " ".join(pdf_text(job.path).split())
+    assert f"page {job.pages} of {job.pages}" in text and "OP31 bis" in text

@@ -118,3 +118,27 @@ class ReportJob(models.Model):
     def fail(self, error: str) -> None:
         self.state, self.finished, self.error = self.State.FAILED, timezone.now(), error[:2000]
         self.save(update_fields=["state", "finished", "error"])
+
+
+class ReportPart(models.Model):
+    """A slice of a large compilation (paragraphs ``first``..``last``) laid out by one worker."""
+
+    job = models.ForeignKey(ReportJob, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveSmallIntegerField()
+    first = models.PositiveIntegerField(help_text="order of the first paragraph")
+    last = models.PositiveIntegerField(help_text="order of the last paragraph")
+    done = models.BooleanField(default=False)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    # Section order -> page (from 0, in this part) where the section starts.
+    sections = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="one_part_per_index")]
+
+    def __str__(self):
+        return f"part {self.index + 1} of job {self.job_id}"
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / "reports" / "parts" / f"{self.job_id}-{self.index}.pdf"

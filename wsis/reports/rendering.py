@@ -128,6 +128,21 @@ def write_csv(compilation: Compilation, target) -> None:
                     )
 
 
+@contextmanager
+def write_atomically(out: Path):
+    """Yield a temporary path next to ``out``; move it into place only if all went well."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
 def render(
     out: Path,
     *,
@@ -142,13 +157,10 @@ def render(
     """Render a report into ``out`` atomically; returns its size in bytes."""
     progress = progress or (lambda percent: None)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     with translation.override(language or settings.LANGUAGE_CODE):
         compilation = collect(version, options, organisation)
         progress(20)
-        handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-        os.close(handle)
-        try:
+        with write_atomically(out) as temporary:
             if fmt == "pdf":
                 html = compilation_html(compilation, kind)
                 progress(35)
@@ -161,11 +173,6 @@ def render(
             else:
                 raise ValueError(_("Unknown format: %(format)s") % {"format": fmt})
             progress(95)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, out)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
     return out.stat().st_size
 
 
