@@ -3,11 +3,15 @@
 - ``reports.compilation_5000.total``: ``compile_report`` in a fresh process, as a worker runs it
   (queries, templates, WeasyPrint, the atomic write), with that process's peak memory;
 - ``reports.compilation_5000.weasyprint_only``: WeasyPrint on the same HTML, nothing else;
-- ``reports.compilation_5000.overhead_ratio``: the first over the second (target at most 1.1).
+- ``reports.compilation_5000.overhead_ratio``: the first over the second (target at most 1.1);
+- ``reports.compilation_5000.two_workers``: two real Celery worker processes rendering the parts
+  of the same compilation, from asking to the merged file, and its ratio to the first figure
+  (target at most 0.55).
 """
 
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -112,11 +116,14 @@ def run() -> dict:
     ).stdout.split()
     total, peak_mb = float(measured[-2]), int(measured[-1]) / 1024
     pages = pdf_pages(out)
+    print(f"   (one process: {total:.1f} s, {pages} pages, {peak_mb:.0f} MB)", flush=True)
 
     html = compilation_html(collect(version), "compilation")
     start = time.perf_counter()
     write_pdf(html, out.with_suffix(".raw.pdf"))
     weasyprint_only = time.perf_counter() - start
+    print(f"   (WeasyPrint alone: {weasyprint_only:.1f} s)", flush=True)
+    parallel, parallel_pages = two_workers(version, env)
     Consultation.objects.filter(slug="bench-reports").delete()
     return {
         "reports.compilation_5000.total": figure(total, "s", pages=pages, proposals=PROPOSALS),
@@ -125,4 +132,56 @@ def run() -> dict:
         "reports.compilation_5000.overhead_ratio": figure(
             total / weasyprint_only, "ratio", target=1.1
         ),
+        "reports.compilation_5000.two_workers": figure(parallel, "s", pages=parallel_pages),
+        "reports.compilation_5000.two_workers_ratio": figure(
+            parallel / total, "ratio", target=0.55
+        ),
     }
+
+
+def two_workers(version, env) -> tuple[float, int]:
+    from django.contrib.auth import get_user_model
+
+    from wsis.celery import app
+    from wsis.reports.models import ReportJob
+    from wsis.reports.tasks import enqueue
+
+    media = Path(tempfile.mkdtemp())
+    env = env | {"MEDIA_ROOT": str(media), "REPORT_SPLIT_MIN_ENTRIES": "1", "LOG_LEVEL": "WARNING"}
+    app.control.purge()
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "wsis", "worker", "--concurrency", "1"]
+            + ["--hostname", f"bench{i}@%h", "--loglevel", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        for i in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 120
+        while len(app.control.ping(timeout=1)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        job = ReportJob.objects.create(
+            requested_by=get_user_model().objects.get(username="bench-author"),
+            version=version,
+            kind="compilation",
+            format="pdf",
+            input_hash="bench",
+        )
+        start = time.perf_counter()
+        enqueue(job)
+        while job.state not in ("done", "failed"):
+            time.sleep(0.5)
+            job.refresh_from_db()
+        elapsed = time.perf_counter() - start
+        if job.state == "failed":
+            raise RuntimeError(job.error)
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.wait(60)
+        app.control.purge()
+    return elapsed, job.pages

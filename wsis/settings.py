@@ -248,6 +248,8 @@ CELERY_TASK_SERIALIZER = "json"
 # A compilation of at least this many entries is laid out in parts by several workers at once.
 REPORT_PARTS = _read(env.int, "REPORT_PARTS", 2)
 REPORT_SPLIT_MIN_ENTRIES = _read(env.int, "REPORT_SPLIT_MIN_ENTRIES", 1000)
+# WeasyPrint keeps a whole layout in memory: no part holds more entries than this.
+REPORT_PART_MAX_ENTRIES = _read(env.int, "REPORT_PART_MAX_ENTRIES", 1500)
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Mail goes to the console in development and through SMTP in production, unless EMAIL_BACKEND

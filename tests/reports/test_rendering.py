@@ -1,4 +1,5 @@
 import csv
+import os
 import re
 
 import pytest
@@ -143,3 +144,25 @@ def test_a_failed_render_leaves_the_previous_file_and_no_partial_one(version, tm
         render(out, kind="entries", fmt="odt", version=version)
     assert out.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]
+
+
+def test_it_sweeps_the_leftovers_of_long_dead_renders(version, tmp_path):
+    stale, fresh = tmp_path / ".old.csv.abc.part", tmp_path / ".new.csv.def.part"
+    for leftover in (stale, fresh):
+        leftover.write_text("half a file")
+    os.utime(stale, (0, 0))
+    render(tmp_path / "entries.csv", kind="entries", fmt="csv", version=version)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_a_large_compilation_is_laid_out_in_parts_and_merged(version, entries, tmp_path, settings):
+    settings.REPORT_PART_MAX_ENTRIES = 2  # six entries: three parts
+    out = tmp_path / "compilation.pdf"
+    render(out, kind="compilation", fmt="pdf", version=version)
+    pages = pdf_text(out).split("\f")[: pdf_pages(out)]
+    for number, page in enumerate(pages, start=1):
+        assert f"page {number} of {len(pages)}" in " ".join(page.split())
+    found = re.findall(r"^\s*((?:OP|PP)\w+(?: bis)?)\s*$", "\f".join(pages), flags=re.MULTILINE)
+    assert found.index("OP31 bis") == found.index("OP31") + 1
+    assert len(found) == version.paragraphs.count() + 1
+    assert [p.name for p in tmp_path.iterdir()] == ["compilation.pdf"]

@@ -6,7 +6,9 @@ destination under a temporary name and moved into place, so nobody ever sees hal
 
 import csv
 import logging
+import math
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -65,6 +67,32 @@ def compilation_html(compilation: Compilation, kind: str) -> str:
 def write_pdf(html: str, target) -> None:
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher())
     document.write_pdf(target, pdf_variant="pdf/ua-1")
+
+
+def part_size() -> int:
+    return settings.REPORT_PART_MAX_ENTRIES
+
+
+def parts_for(compilation: Compilation, at_least: int = 1) -> int:
+    """How many parts to lay out separately: WeasyPrint holds a whole layout in memory."""
+    return max(at_least, math.ceil(len(compilation.items) / part_size()))
+
+
+def write_pdf_in_parts(compilation: Compilation, target: Path, progress: Progress) -> None:
+    """Lay out a large compilation part by part in this process, then merge the parts."""
+    from wsis.reports import parallel
+
+    ranges = parallel.boundaries(compilation, parts_for(compilation))
+    parts = []
+    try:
+        for index, (first, last) in enumerate(ranges):
+            path = target.with_name(f"{target.name}.{index}")
+            parts.append((path, parallel.render_part(compilation, first, last, path)))
+            progress(20 + 70 * (index + 1) // len(ranges))
+        parallel.merge(compilation, parts, target)
+    finally:
+        for path, _result in parts:
+            path.unlink(missing_ok=True)
 
 
 def write_docx(compilation: Compilation, kind: str, target) -> None:
@@ -128,10 +156,25 @@ def write_csv(compilation: Compilation, target) -> None:
                     )
 
 
+LEFTOVER_AGE = 24 * 60 * 60  # seconds: far beyond any render's time limit
+
+
+def _sweep_leftovers(directory: Path) -> None:
+    """Remove the temporary files of renders whose worker was killed long ago."""
+    cutoff = time.time() - LEFTOVER_AGE
+    for leftover in directory.glob(".*.part"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except FileNotFoundError:
+            continue
+
+
 @contextmanager
 def write_atomically(out: Path):
     """Yield a temporary path next to ``out``; move it into place only if all went well."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_leftovers(out.parent)
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
     os.close(handle)
     try:
@@ -161,7 +204,9 @@ def render(
         compilation = collect(version, options, organisation)
         progress(20)
         with write_atomically(out) as temporary:
-            if fmt == "pdf":
+            if fmt == "pdf" and kind == "compilation" and len(compilation.items) > part_size():
+                write_pdf_in_parts(compilation, temporary, progress)
+            elif fmt == "pdf":
                 html = compilation_html(compilation, kind)
                 progress(35)
                 with layout_progress(progress):
@@ -182,6 +227,9 @@ def pdf_pages(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
+PAGE_LOGGED = re.compile(r"Creating layout - Page (\d+)")
+
+
 class _LayoutProgress(logging.Handler):
     """WeasyPrint logs each page it lays out; turn that into a rough percentage."""
 
@@ -191,11 +239,11 @@ class _LayoutProgress(logging.Handler):
         self.last = 0.0
 
     def emit(self, record):
-        message = record.getMessage()
-        if "Page" not in message or time.monotonic() - self.last < 1:
+        found = PAGE_LOGGED.search(record.getMessage())
+        if found is None or time.monotonic() - self.last < 1:
             return
         self.last = time.monotonic()
-        pages = int(message.rsplit("Page", 1)[1].split()[0])
+        pages = int(found.group(1))
         # The page count is unknown until the end: approach 90 % without reaching it.
         self.progress(35 + int(55 * pages / (pages + 40)))
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from wsis.reports.compilation import Options, collect, entries_for
 from wsis.reports.models import ReportJob, ReportPart
-from wsis.reports.rendering import pdf_pages, render_job, write_atomically
+from wsis.reports.rendering import parts_for, pdf_pages, render_job, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,9 @@ def start_parts(job: ReportJob) -> str:
         compilation = collect(job.version, Options.from_dict(job.options))
         ReportPart.objects.bulk_create(
             ReportPart(job=job, index=index, first=first, last=last)
-            for index, (first, last) in enumerate(boundaries(compilation, settings.REPORT_PARTS))
+            for index, (first, last) in enumerate(
+                boundaries(compilation, parts_for(compilation, at_least=settings.REPORT_PARTS))
+            )
         )
     job.set_progress(10)
     pending = list(job.parts.filter(done=False))
