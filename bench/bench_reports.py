@@ -2,7 +2,9 @@
 
 - ``reports.compilation_5000.total``: ``compile_report`` in a fresh process, as a worker runs it
   (queries, templates, WeasyPrint, the atomic write), with that process's peak memory;
-- ``reports.compilation_5000.weasyprint_only``: WeasyPrint on the same HTML, nothing else;
+- ``reports.compilation_5000.weasyprint_only``: WeasyPrint on the same HTML in one go, nothing
+  else (the project lays out 5,000 proposals in parts of REPORT_PART_MAX_ENTRIES entries and
+  merges them, which keeps the memory down; one layout of the whole held more than 1 GB);
 - ``reports.compilation_5000.overhead_ratio``: the first over the second (target at most 1.1);
 - ``reports.compilation_5000.two_workers``: two real Celery worker processes rendering the parts
   of the same compilation, from asking to the merged file, and its ratio to the first figure
