@@ -231,8 +231,14 @@ elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "file
         f"amqp:// or filesystem://, got {CELERY_BROKER_URL.split(':', 1)[0]!r}."
     )
 else:
-    # A broker that is down must not hang the request that enqueues a job.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0.2}
+    # A broker that is down must not hang the request that enqueues a job. A message whose
+    # worker died unacknowledged goes back to the queue after the visibility timeout: longer
+    # than the hard time limit, so a render still running is not handed out twice.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 2,
+        "interval_start": 0.2,
+        "visibility_timeout": _read(env.int, "CELERY_VISIBILITY_TIMEOUT", 1800),
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -241,7 +247,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 20
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
+# WeasyPrint keeps memory: a child above 1 GB is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_000_000  # kB
+# With acks_late, tasks still running when the broker connection drops are redelivered.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
+# A compilation of at least this many entries is laid out in parts by several workers at once.
+REPORT_PARTS = _read(env.int, "REPORT_PARTS", 2)
+REPORT_SPLIT_MIN_ENTRIES = _read(env.int, "REPORT_SPLIT_MIN_ENTRIES", 1000)
+# WeasyPrint keeps a whole layout in memory: no part holds more entries than this.
+REPORT_PART_MAX_ENTRIES = _read(env.int, "REPORT_PART_MAX_ENTRIES", 1500)
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # Facilitators confirm their sign-in with a one-time code (TOTP) when this is on.

@@ -38,5 +38,6 @@ urlpatterns = [
     path("api/v1/", include("wsis.drafts.api_urls")),
     path("c/", include("wsis.drafts.urls")),
     path("moderation/", include("wsis.moderation.urls")),
+    path("reports/", include("wsis.reports.urls")),
     path("admin/", admin.site.urls),
 ]

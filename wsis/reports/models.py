@@ -1,6 +1,25 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+
+class ReportJobQuerySet(models.QuerySet):
+    def reusable(self, input_hash: str):
+        """Jobs on identical inputs whose file is there or on its way: no need to render again."""
+        return self.filter(
+            input_hash=input_hash, state__in=[ReportJob.State.QUEUED, ReportJob.State.RENDERING]
+        ) | self.filter(input_hash=input_hash, state=ReportJob.State.DONE).exclude(file="")
+
+    def visible_to(self, version, organisation=None):
+        """A facilitator's list (organisation None) or a focal point's own submissions."""
+        jobs = self.filter(version=version).select_related("requested_by", "organisation")
+        if organisation is not None:
+            jobs = jobs.filter(kind=ReportJob.Kind.SUBMISSION, organisation=organisation)
+        return jobs
 
 
 class ReportJob(models.Model):
@@ -45,9 +64,15 @@ class ReportJob(models.Model):
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
     input_hash = models.CharField(max_length=64, blank=True, db_index=True)
     error = models.TextField(_("error"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    # When the job was last handed to the broker; None while the broker could not be reached.
+    enqueued = models.DateTimeField(_("enqueued"), null=True, blank=True)
     created = models.DateTimeField(_("asked"), auto_now_add=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
@@ -56,3 +81,64 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.version} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def file_name(self) -> str:
+        """Where the file goes under MEDIA_ROOT: one name per job, so a rerun overwrites it."""
+        return f"reports/{self.pk}-{self.input_hash[:12]}.{self.format}"
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.file_name
+
+    @property
+    def download_name(self) -> str:
+        parts = [self.version.consultation.slug, self.version.label, self.kind]
+        if self.organisation_id:
+            parts.append(self.organisation.acronym)
+        return slugify("-".join(parts)) + f".{self.format}"
+
+    def set_progress(self, percent: int) -> None:
+        ReportJob.objects.filter(pk=self.pk, state=self.State.RENDERING).update(progress=percent)
+
+    def start(self) -> None:
+        self.state, self.started = self.State.RENDERING, timezone.now()
+        self.progress, self.error = 5, ""
+        self.save(update_fields=["state", "started", "progress", "error"])
+
+    def finish(self, size: int, pages: int | None) -> None:
+        self.state, self.finished, self.progress = self.State.DONE, timezone.now(), 100
+        self.file.name, self.size, self.pages = self.file_name, size, pages
+        self.save(update_fields=["state", "finished", "progress", "file", "size", "pages"])
+
+    def fail(self, error: str) -> None:
+        self.state, self.finished, self.error = self.State.FAILED, timezone.now(), error[:2000]
+        self.save(update_fields=["state", "finished", "error"])
+
+
+class ReportPart(models.Model):
+    """A slice of a large compilation (paragraphs ``first``..``last``) laid out by one worker."""
+
+    job = models.ForeignKey(ReportJob, on_delete=models.CASCADE, related_name="parts")
+    index = models.PositiveSmallIntegerField()
+    first = models.PositiveIntegerField(help_text="order of the first paragraph")
+    last = models.PositiveIntegerField(help_text="order of the last paragraph")
+    done = models.BooleanField(default=False)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    # Section order -> page (from 0, in this part) where the section starts.
+    sections = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="one_part_per_index")]
+
+    def __str__(self):
+        return f"part {self.index + 1} of job {self.job_id}"
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / "reports" / "parts" / f"{self.job_id}-{self.index}.pdf"

@@ -1,0 +1,189 @@
+"""Compiling the zero draft with 5,000 proposals: time, pages, peak memory; WeasyPrint alone.
+
+- ``reports.compilation_5000.total``: ``compile_report`` in a fresh process, as a worker runs it
+  (queries, templates, WeasyPrint, the atomic write), with that process's peak memory;
+- ``reports.compilation_5000.weasyprint_only``: WeasyPrint on the same HTML in one go, nothing
+  else (the project lays out 5,000 proposals in parts of REPORT_PART_MAX_ENTRIES entries and
+  merges them, which keeps the memory down; one layout of the whole held more than 1 GB);
+- ``reports.compilation_5000.overhead_ratio``: the first over the second (target at most 1.1);
+- ``reports.compilation_5000.two_workers``: two real Celery worker processes rendering the parts
+  of the same compilation, from asking to the merged file, and its ratio to the first figure
+  (target at most 0.55).
+"""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bench.timing import figure
+from wsis.comments.models import Entry, Support
+from wsis.drafts.demo import ZERO_DRAFT
+from wsis.drafts.importer import decode, import_draft, parse
+from wsis.drafts.models import Consultation
+from wsis.reports.compilation import collect
+from wsis.reports.rendering import compilation_html, pdf_pages, write_pdf
+from wsis.stakeholders.groups import ensure_groups
+from wsis.stakeholders.models import Organisation, StakeholderGroup
+
+PROPOSALS = 5000
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = "inclusive meaningful affordable secure resilient sustainable open universal".split()
+
+
+def seed(rng: random.Random):
+    from django.contrib.auth import get_user_model
+
+    if not StakeholderGroup.objects.exists():
+        ensure_groups(StakeholderGroup)
+    consultation = Consultation.objects.create(slug="bench-reports", title="WSIS+20 review")
+    version = import_draft(consultation, "Zero draft", parse(decode(ZERO_DRAFT.read_bytes())))
+    groups = list(StakeholderGroup.objects.all())
+    organisations = [
+        Organisation.objects.create(
+            name=f"Organisation {i:03d}", acronym=f"B{i:03d}", group=groups[i % len(groups)]
+        )
+        for i in range(80)
+    ]
+    author = get_user_model().objects.create_user("bench-author")
+    paragraphs = list(version.paragraphs.all())
+    decisions = [choice for choice, _label in Entry.Decision.choices]
+    now = timezone.now()
+    entries = []
+    for i in range(PROPOSALS):
+        paragraph = paragraphs[i % len(paragraphs)]
+        words = paragraph.text.split()
+        at = rng.randrange(len(words))
+        words[at : at + 2] = [rng.choice(WORDS), words[at]]
+        entries.append(
+            Entry(
+                version=version,
+                paragraph=paragraph,
+                organisation=organisations[i % len(organisations)],
+                author=author,
+                kind=Entry.Kind.AMENDMENT,
+                proposed_text=" ".join(words),
+                text="To reflect the outcome of national consultations on this paragraph.",
+                status=Entry.Status.SUBMITTED,
+                moderation=Entry.Moderation.PUBLISHED,
+                decision=rng.choice(decisions),
+                submitted_at=now,
+            )
+        )
+    entries = Entry.objects.bulk_create(entries, batch_size=1000)
+    Support.objects.bulk_create(
+        Support(entry=entry, organisation=organisations[(i + 7) % 80], user=author)
+        for i, entry in enumerate(entries[::5])
+    )
+    return version
+
+
+RENDER_ONCE = """
+import resource, sys, time, django
+django.setup()
+from wsis.drafts.models import Version
+from wsis.reports.rendering import render
+version = Version.objects.get(consultation__slug="bench-reports", label="Zero draft")
+start = time.perf_counter()
+render(sys.argv[1], kind="compilation", fmt="pdf", version=version)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def run() -> dict:
+    with transaction.atomic():
+        version = seed(random.Random(20))
+    out = Path(tempfile.mkdtemp()) / "compilation.pdf"
+    database = connection.settings_dict
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "wsis.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        f"{database['NAME']}",
+    }
+    # A fresh process, as a worker child: its peak memory is the render's, not the seeding's.
+    measured = subprocess.run(
+        [sys.executable, "-c", RENDER_ONCE, str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    total, peak_mb = float(measured[-2]), int(measured[-1]) / 1024
+    pages = pdf_pages(out)
+    print(f"   (one process: {total:.1f} s, {pages} pages, {peak_mb:.0f} MB)", flush=True)
+
+    html = compilation_html(collect(version), "compilation")
+    start = time.perf_counter()
+    write_pdf(html, out.with_suffix(".raw.pdf"))
+    weasyprint_only = time.perf_counter() - start
+    print(f"   (WeasyPrint alone: {weasyprint_only:.1f} s)", flush=True)
+    parallel, parallel_pages = two_workers(version, env)
+    Consultation.objects.filter(slug="bench-reports").delete()
+    return {
+        "reports.compilation_5000.total": figure(total, "s", pages=pages, proposals=PROPOSALS),
+        "reports.compilation_5000.peak_memory": figure(peak_mb, "MB", limit=1024),
+        "reports.compilation_5000.weasyprint_only": figure(weasyprint_only, "s"),
+        "reports.compilation_5000.overhead_ratio": figure(
+            total / weasyprint_only, "ratio", target=1.1
+        ),
+        "reports.compilation_5000.two_workers": figure(parallel, "s", pages=parallel_pages),
+        "reports.compilation_5000.two_workers_ratio": figure(
+            parallel / total, "ratio", target=0.55
+        ),
+    }
+
+
+def two_workers(version, env) -> tuple[float, int]:
+    from django.contrib.auth import get_user_model
+
+    from wsis.celery import app
+    from wsis.reports.models import ReportJob
+    from wsis.reports.tasks import enqueue
+
+    media = Path(tempfile.mkdtemp())
+    env = env | {"MEDIA_ROOT": str(media), "REPORT_SPLIT_MIN_ENTRIES": "1", "LOG_LEVEL": "WARNING"}
+    app.control.purge()
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "wsis", "worker", "--concurrency", "1"]
+            + ["--hostname", f"bench{i}@%h", "--loglevel", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        for i in range(2)
+    ]
+    try:
+        deadline = time.monotonic() + 120
+        while len(app.control.ping(timeout=1)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        job = ReportJob.objects.create(
+            requested_by=get_user_model().objects.get(username="bench-author"),
+            version=version,
+            kind="compilation",
+            format="pdf",
+            input_hash="bench",
+        )
+        start = time.perf_counter()
+        enqueue(job)
+        while job.state not in ("done", "failed"):
+            time.sleep(0.5)
+            job.refresh_from_db()
+        elapsed = time.perf_counter() - start
+        if job.state == "failed":
+            raise RuntimeError(job.error)
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.wait(60)
+        app.control.purge()
+    return elapsed, job.pages

@@ -1,0 +1,64 @@
+from wsis.reports.compilation import Options, collect, input_hash
+
+
+def test_it_orders_proposals_by_group_then_organisation(version, entries):
+    compilation = collect(version)
+    op26 = next(block for block in compilation.blocks if block.label == "OP26")
+    names = [item.entry.organisation.name for item in op26.items]
+    # Member States first (Brazil, Kenya alphabetically), then the UPU, then civil society.
+    assert names == ["Brazil", "Kenya", "Universal Postal Union", "Access Now"]
+    assert [g.group.code for g in op26.groups] == ["member_state", "un_system", "civil_society"]
+
+
+def test_it_labels_a_new_paragraph_bis_after_its_paragraph(version, entries):
+    labels = [block.label for block in collect(version).blocks]
+    assert labels.index("OP31 bis") == labels.index("OP31") + 1
+    assert labels.count("OP31 bis") == 1
+
+
+def test_it_keeps_every_paragraph_in_document_order(version, entries):
+    labels = [block.label for block in collect(version).blocks if not block.is_new]
+    assert labels == [p.anchor for p in version.paragraphs.order_by("order")]
+
+
+def test_it_leaves_out_drafts_and_hidden_entries(version, entries):
+    texts = [item.entry.text for item in collect(version).items]
+    assert "Hidden spam text." not in texts
+    assert "Unsent draft text." not in texts
+    assert "Pending comment from Brazil." in texts
+
+
+def test_it_keeps_only_published_entries_when_asked(version, entries):
+    texts = [item.entry.text for item in collect(version, Options(published_only=True)).items]
+    assert "Pending comment from Brazil." not in texts
+    assert "Post offices connect the unconnected." in texts
+
+
+def test_it_filters_groups_and_sections(version, entries):
+    compilation = collect(version, Options(groups=("civil_society",)))
+    assert {item.entry.organisation.acronym for item in compilation.items} == {"ACCESS"}
+    section = version.paragraphs.get(label="26").section.order
+    compilation = collect(version, Options(first_section=section, last_section=section))
+    assert {s.order for s in compilation.sections} == {section}
+    assert "OP26" in [block.label for block in compilation.blocks]
+
+
+def test_it_counts_entries_by_group(version, entries):
+    counts = {group.code: (orgs, n) for group, orgs, n in collect(version).counts}
+    assert counts == {"member_state": (2, 4), "un_system": (1, 1), "civil_society": (1, 1)}
+
+
+def test_it_lists_supporters(version, entries):
+    upu = next(i for i in collect(version).items if i.entry == entries["upu_26"])
+    assert upu.supporters == ["Kenya (Member State)"]
+
+
+def test_its_input_hash_changes_with_a_decision(version, entries):
+    def fingerprint():
+        return input_hash("compilation", "pdf", version, Options(), None, "en")
+
+    before = fingerprint()
+    assert fingerprint() == before
+    entries["kenya_26"].decision = "partial"
+    entries["kenya_26"].save()
+    assert fingerprint() != before

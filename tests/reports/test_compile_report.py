@@ -1,0 +1,75 @@
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+
+
+def test_it_writes_the_csv_of_all_entries(version, entries, tmp_path, capsys):
+    out = tmp_path / "entries.csv"
+    call_command(
+        "compile_report",
+        "--consultation",
+        "wsis20",
+        "--label",
+        "Zero draft",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+    )
+    assert out.read_text(encoding="utf-8-sig").count("\n") == 7  # header and six entries
+    assert f"Wrote {out}" in capsys.readouterr().out
+
+
+def test_it_writes_an_organisations_submission(version, entries, tmp_path):
+    out = tmp_path / "kenya.docx"
+    call_command(
+        "compile_report",
+        "--consultation",
+        "wsis20",
+        "--label",
+        "Zero draft",
+        "--organisation",
+        "ken",
+        "--format",
+        "docx",
+        "--out",
+        str(out),
+    )
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "With the comments and proposals of Kenya (Member State)" in text
+    assert "Kenya addition." in text and "postal and digital" not in text
+
+
+def test_it_filters_like_the_web_form(version, entries, tmp_path):
+    out = tmp_path / "entries.csv"
+    call_command(
+        "compile_report",
+        "--consultation",
+        "wsis20",
+        "--label",
+        "Zero draft",
+        "--format",
+        "csv",
+        "--published-only",
+        "--groups",
+        "civil_society",
+        "--out",
+        str(out),
+    )
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 2 and "Access Now" in rows[1]
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--label", "Rev.9"], "No version 'Rev.9'"),
+        (["--label", "Zero draft", "--organisation", "XYZ"], "No organisation with acronym"),
+        (["--label", "Zero draft", "--groups", "lobbyists"], "Unknown stakeholder groups"),
+    ],
+)
+def test_it_explains_bad_arguments(version, tmp_path, args, message):
+    out = tmp_path / "x.pdf"
+    with pytest.raises(CommandError, match=message):
+        call_command("compile_report", "--consultation", "wsis20", *args, "--out", str(out))
+    assert not out.exists()

@@ -1,0 +1,168 @@
+import csv
+import os
+import re
+
+import pytest
+from docx import Document
+
+from tests.reports.helpers import page_with, pdf_text, yellow_pixels
+from wsis.reports.compilation import Options
+from wsis.reports.rendering import StaticOnlyFetcher, pdf_pages, render, static_base_url
+
+
+def test_its_pdf_has_every_label_in_order_and_every_attributed_decided_proposal(
+    version, entries, tmp_path
+):
+    out = tmp_path / "compilation.pdf"
+    render(out, kind="compilation", fmt="pdf", version=version)
+    text = pdf_text(out)
+    expected = []
+    for paragraph in version.paragraphs.order_by("order"):
+        expected.append(paragraph.anchor)
+        if paragraph.label == "31":
+            expected.append("OP31 bis")
+    found = re.findall(r"^\s*((?:OP|PP)\w+(?: bis)?)\s*$", text, flags=re.MULTILINE)
+    assert found == expected
+    flat = " ".join(text.split())
+    for line in [
+        "Brazil (Member State) · deletion",
+        "Kenya (Member State) · amendment · Decision: not incorporated",
+        "Universal Postal Union (UN system and intergovernmental organisation) · amendment · "
+        "Decision: incorporated",
+        "Access Now (Civil society) · comment",
+        "Kenya (Member State) · new paragraph · Decision: partially incorporated",
+        "Supported by: Kenya (Member State)",
+        "Justification: Post offices connect the unconnected.",
+        "Rationale: Taken into Rev.1.",
+        "Encourages mobile money interoperability.",
+    ]:
+        assert line in flat
+    # Within OP26: Member States (alphabetical), then the UN system, then civil society.
+    op26 = flat[flat.index(" OP26 ") : flat.index(" OP27 ")]
+    positions = [op26.index(n) for n in ["Brazil (", "Kenya (", "Universal Postal", "Access Now"]]
+    assert positions == sorted(positions)
+    assert "Hidden spam text." not in flat and "Unsent draft text." not in flat
+    # Cover, contents with page numbers, running header and "page X of Y".
+    pages = pdf_pages(out)
+    assert "Compilation of comments and proposals" in flat
+    assert re.search(r"Bridging digital divides[ .]+\d+", text)
+    assert f"page 3 of {pages}" in flat
+    assert "WSIS+20 review" in pdf_text(out).split("\f")[2]
+    # The insertions are yellow on the page that shows them, not elsewhere in the draft.
+    assert yellow_pixels(out, page_with(out, "postal and digital")) > 100
+    assert yellow_pixels(out, 3) == 0
+
+
+def test_its_pdf_leaves_decisions_out_when_asked(version, entries, tmp_path):
+    out = tmp_path / "compilation.pdf"
+    section = version.paragraphs.get(label="26").section.order
+    options = Options(with_decisions=False, first_section=section, last_section=section)
+    render(out, kind="compilation", fmt="pdf", version=version, options=options)
+    flat = " ".join(pdf_text(out).split())
+    assert "OP26" in flat and "Decision:" not in flat and "Rationale:" not in flat
+    assert "OP1 " not in flat
+
+
+def test_its_submission_shows_one_organisation_inline(version, entries, org_a, tmp_path):
+    out = tmp_path / "submission.pdf"
+    render(out, kind="submission", fmt="pdf", version=version, organisation=org_a)
+    flat = " ".join(pdf_text(out).split())
+    assert "With the comments and proposals of Kenya (Member State)" in flat
+    assert "Kenya addition." in flat and "OP31 bis" in flat
+    assert "Kenya's reason." in flat  # the justification, as a note
+    assert "postal and digital" not in flat  # the UPU's proposal is not Kenya's
+    assert yellow_pixels(out, page_with(out, "Kenya addition.")) > 50
+
+
+def test_its_docx_uses_word_styles(version, entries, tmp_path):
+    out = tmp_path / "compilation.docx"
+    render(out, kind="compilation", fmt="docx", version=version)
+    document = Document(out)
+    by_style = {}
+    for paragraph in document.paragraphs:
+        by_style.setdefault(paragraph.style.name, []).append(paragraph.text)
+    labels = by_style["Paragraph Label"]
+    assert labels.index("OP31 bis") == labels.index("OP31") + 1
+    assert len(labels) == version.paragraphs.count() + 1
+    assert "Bridging digital divides" in by_style["Heading 1"]
+    assert (
+        "Kenya (Member State) · amendment · Decision: not incorporated" in by_style["Attribution"]
+    )
+    insertions = [
+        run.text
+        for paragraph in document.paragraphs
+        for run in paragraph.runs
+        if run.style.name == "Insertion"
+    ]
+    assert "postal and digital " in insertions or "postal and digital" in " ".join(insertions)
+    assert any(
+        run.style.name == "Deletion" for paragraph in document.paragraphs for run in paragraph.runs
+    )
+
+
+def test_its_csv_has_one_row_per_entry(version, entries, tmp_path):
+    out = tmp_path / "entries.csv"
+    render(out, kind="entries", fmt="csv", version=version)
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["paragraph"], r["acronym"]) for r in rows] == [
+        ("PPB", "BRA"),
+        ("OP26", "BRA"),
+        ("OP26", "KEN"),
+        ("OP26", "UPU"),
+        ("OP26", "ACCESS"),
+        ("OP31 bis", "KEN"),
+    ]
+    upu = rows[3]
+    assert (
+        upu["attribution"]
+        == "Universal Postal Union (UN system and intergovernmental organisation)"
+    )
+    assert upu["decision"] == "incorporated" and upu["supporters"] == "Kenya (Member State)"
+
+
+def test_its_csv_defuses_formulas(version, entries, tmp_path):
+    entries["access_26"].text = '=HYPERLINK("http://evil")'
+    entries["access_26"].save()
+    out = tmp_path / "entries.csv"
+    render(out, kind="entries", fmt="csv", version=version)
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8-sig")
+
+
+def test_it_fetches_static_files_only():
+    fetcher = StaticOnlyFetcher()
+    for url in ["https://example.org/x.css", "file:///etc/passwd", "http://127.0.0.1:6379/"]:
+        with pytest.raises(ValueError, match="only the project's static files"):
+            fetcher.fetch(url)
+    assert fetcher.fetch(static_base_url() + "css/report-print.css") is not None
+
+
+def test_a_failed_render_leaves_the_previous_file_and_no_partial_one(version, tmp_path):
+    out = tmp_path / "report.csv"
+    out.write_text("previous")
+    with pytest.raises(ValueError):
+        render(out, kind="entries", fmt="odt", version=version)
+    assert out.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]
+
+
+def test_it_sweeps_the_leftovers_of_long_dead_renders(version, tmp_path):
+    stale, fresh = tmp_path / ".old.csv.abc.part", tmp_path / ".new.csv.def.part"
+    for leftover in (stale, fresh):
+        leftover.write_text("half a file")
+    os.utime(stale, (0, 0))
+    render(tmp_path / "entries.csv", kind="entries", fmt="csv", version=version)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_a_large_compilation_is_laid_out_in_parts_and_merged(version, entries, tmp_path, settings):
+    settings.REPORT_PART_MAX_ENTRIES = 2  # six entries: three parts
+    out = tmp_path / "compilation.pdf"
+    render(out, kind="compilation", fmt="pdf", version=version)
+    pages = pdf_text(out).split("\f")[: pdf_pages(out)]
+    for number, page in enumerate(pages, start=1):
+        assert f"page {number} of {len(pages)}" in " ".join(page.split())
+    found = re.findall(r"^\s*((?:OP|PP)\w+(?: bis)?)\s*$", "\f".join(pages), flags=re.MULTILINE)
+    assert found.index("OP31 bis") == found.index("OP31") + 1
+    assert len(found) == version.paragraphs.count() + 1
+    assert [p.name for p in tmp_path.iterdir()] == ["compilation.pdf"]

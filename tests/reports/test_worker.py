@@ -1,0 +1,167 @@
+"""Real ``celery -A wsis worker`` processes on the configured Redis broker.
+
+Slow (a worker starts in seconds, a render takes several): run with ``-m worker``.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.conftest import group
+from tests.reports.conftest import add_entry
+from tests.reports.helpers import pdf_text
+from wsis.celery import app
+from wsis.comments.models import Entry
+from wsis.reports.compilation import Options
+from wsis.reports.services import ask_for_report
+from wsis.reports.tasks import render_report
+from wsis.stakeholders.models import Organisation
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = Path(sys.executable).with_name("celery")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def start_worker(media, tmp_path):
+    """``start_worker(concurrency)``: a worker process on this test database and broker."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("worker tests need REDIS_URL (a broker shared between processes)")
+    app.control.purge()
+    database = connection.settings_dict
+    env = os.environ | {
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        f"{database['NAME']}",
+        "MEDIA_ROOT": str(media),
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "LOG_LEVEL": "WARNING",
+    }
+    if database.get("PASSWORD"):
+        env["PGPASSWORD"] = database["PASSWORD"]
+    workers = []
+
+    def start(concurrency=1, **extra_env):
+        log = open(tmp_path / f"worker-{len(workers)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [str(CELERY), "-A", "wsis", "worker", "--concurrency", str(concurrency)]
+            + ["--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip"]
+            + ["--without-mingle", "--loglevel", "WARNING"],
+            cwd=ROOT,
+            env=env | extra_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        workers.append(process)
+        return process
+
+    yield start
+    for process in workers:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+    app.control.purge()
+
+
+def wait_for(job, states, timeout=180):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.state in states:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job.pk} still {job.state} after {timeout}s")
+
+
+def files_in(media):
+    return sorted(p.name for p in (Path(media) / "reports").iterdir())
+
+
+def test_a_worker_renders_a_job_delivered_twice(version, entries, facilitator, media, start_worker):
+    asked = ask_for_report(
+        user=facilitator.user,
+        version=version,
+        kind="compilation",
+        fmt="pdf",
+        options=Options(),
+        language="en",
+    )
+    assert asked.sent
+    render_report.delay(asked.job.pk)  # the broker hands the same job out a second time
+    start_worker(concurrency=2)
+    job = wait_for(asked.job, {"done", "failed"})
+    assert (job.state, job.error) == ("done", "")
+    finished = job.finished
+    time.sleep(3)  # let the second delivery run its course
+    job.refresh_from_db()
+    assert job.finished == finished
+    assert files_in(media) == [Path(job.file.name).name]
+    text = " ".join(pdf_text(job.path).split())
+    assert "OP31 bis" in text and "Kenya (Member State) · amendment" in text
+    assert f"page 1 of {job.pages}" in text
+
+
+def test_a_job_survives_its_worker_killed_mid_render(version, facilitator, media, start_worker):
+    # An amendment on every paragraph makes a render long enough to be killed in.
+    kenya = Organisation.objects.create(name="Kenya", acronym="KEN", group=group("member_state"))
+    for paragraph in version.paragraphs.all():
+        add_entry(version, paragraph.label, kenya, Entry.Kind.AMENDMENT, paragraph.text + " Add.")
+    asked = ask_for_report(
+        user=facilitator.user,
+        version=version,
+        kind="compilation",
+        fmt="pdf",
+        options=Options(),
+        language="en",
+    )
+    first = start_worker()
+    wait_for(asked.job, {"rendering"}, timeout=120)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+    job = asked.job
+    job.refresh_from_db()
+    assert job.state == "rendering"
+    assert not (Path(media) / "reports" / Path(job.file_name).name).exists()
+    start_worker()
+    job = wait_for(job, {"done", "failed"}, timeout=240)
+    assert (job.state, job.error) == ("done", "")
+    # The dead worker's temporary file may stay behind; the report itself is whole.
+    assert Path(job.file.name).name in files_in(media)
+    assert job.path.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_two_workers_share_a_compilation_split_in_parts(
+    version, entries, facilitator, start_worker
+):
+    asked = ask_for_report(
+        user=facilitator.user,
+        version=version,
+        kind="compilation",
+        fmt="pdf",
+        options=Options(),
+        language="en",
+    )
+    for _ in range(2):
+        start_worker(REPORT_SPLIT_MIN_ENTRIES="1", REPORT_PARTS="2")
+    job = wait_for(asked.job, {"done", "failed"})
+    assert (job.state, job.error) == ("done", "")
+    assert job.parts.filter(done=True).count() == 2
+    text = " ".join(pdf_text(job.path).split())
+    assert f"page {job.pages} of {job.pages}" in text and "OP31 bis" in text

@@ -1,0 +1,40 @@
+"""Who may ask for and download which report.
+
+A facilitator of the consultation: any report. A focal point: their own organisation's
+submission, nothing else. Everyone else: nothing. Downloads go through the same check.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from wsis.reports.models import ReportJob
+from wsis.stakeholders.access import active_membership
+from wsis.stakeholders.models import Organisation
+
+
+def report_scope(request: HttpRequest, version) -> Organisation | None:
+    """None for a facilitator (everything); the organisation a focal point may compile."""
+    if version.consultation.is_facilitator(request.user):
+        return None
+    membership = active_membership(request)
+    if membership is not None and membership.is_focal_point:
+        return membership.organisation
+    raise PermissionDenied
+
+
+def get_job(request: HttpRequest, pk: int) -> ReportJob:
+    job = (
+        ReportJob.objects.select_related(
+            "version__consultation", "organisation__group", "requested_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    scope = report_scope(request, job.version)
+    if scope is not None and (
+        job.kind != ReportJob.Kind.SUBMISSION or job.organisation_id != scope.pk
+    ):
+        raise PermissionDenied
+    return job

@@ -1,0 +1,270 @@
+"""What goes into a report: the paragraphs of a version and the entries under each.
+
+One function collects it for every format (PDF, DOCX, CSV), so that the web page, the worker
+and ``compile_report`` agree on what a compilation contains and in which order.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Prefetch
+
+from wsis.comments.diff import diff_html, word_diff
+from wsis.comments.models import Entry, Support
+from wsis.drafts.models import Paragraph, Version
+from wsis.stakeholders.models import Organisation, StakeholderGroup
+
+# Bump when the templates or the rules change, so identical inputs stop matching older files.
+RENDERER_VERSION = 3
+
+
+@dataclass(frozen=True)
+class Options:
+    published_only: bool = False
+    groups: tuple[str, ...] = ()  # stakeholder group codes; empty means all
+    first_section: int | None = None  # section order, inclusive
+    last_section: int | None = None
+    with_decisions: bool = True
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Options":
+        return cls(
+            published_only=bool(data.get("published_only", False)),
+            groups=tuple(sorted(data.get("groups") or ())),
+            first_section=data.get("first_section"),
+            last_section=data.get("last_section"),
+            with_decisions=bool(data.get("with_decisions", True)),
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "published_only": self.published_only,
+            "groups": list(self.groups),
+            "first_section": self.first_section,
+            "last_section": self.last_section,
+            "with_decisions": self.with_decisions,
+        }
+
+
+@dataclass
+class Item:
+    """One entry as a report shows it."""
+
+    entry: Entry
+    label: str  # of the paragraph it is on, "OP31 bis" for a new paragraph after OP31
+    attribution: str
+    supporters: list[str]
+
+    @property
+    def diff(self):
+        old = "" if self.entry.kind == Entry.Kind.NEW_PARAGRAPH else self.entry.paragraph.text
+        new = "" if self.entry.kind == Entry.Kind.DELETION else self.entry.proposed_text
+        return diff_html(old, new)
+
+    @property
+    def changes(self):
+        old = "" if self.entry.kind == Entry.Kind.NEW_PARAGRAPH else self.entry.paragraph.text
+        new = "" if self.entry.kind == Entry.Kind.DELETION else self.entry.proposed_text
+        return word_diff(old, new)
+
+
+@dataclass
+class GroupBlock:
+    group: StakeholderGroup
+    items: list[Item]
+
+
+@dataclass
+class Block:
+    """A paragraph of the draft (or a proposed new one) and what was said about it."""
+
+    label: str
+    anchor: str
+    paragraph: Paragraph
+    is_new: bool = False
+    groups: list[GroupBlock] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for block in self.groups for item in block.items]
+
+    @property
+    def proposals(self) -> list[Item]:
+        return [item for item in self.items if item.entry.is_proposal]
+
+    @property
+    def comments(self) -> list[Item]:
+        return [item for item in self.items if not item.entry.is_proposal]
+
+
+@dataclass
+class SectionBlock:
+    heading: str
+    order: int
+    blocks: list[Block]
+    continued: bool = False  # carries on from the previous part of a split render
+
+
+@dataclass
+class Compilation:
+    version: Version
+    options: Options
+    organisation: Organisation | None
+    sections: list[SectionBlock]
+    counts: list[tuple[StakeholderGroup, int, int]]  # group, organisations, entries
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [block for section in self.sections for block in section.blocks]
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for block in self.blocks for item in block.items]
+
+
+def label_of(paragraph: Paragraph, new: bool = False) -> str:
+    return f"{paragraph.anchor} bis" if new else paragraph.anchor
+
+
+def entries_for(version: Version, options: Options, organisation: Organisation | None = None):
+    """Submitted entries; hidden ones never; only published ones if asked."""
+    entries = Entry.objects.filter(version=version, status=Entry.Status.SUBMITTED).exclude(
+        moderation=Entry.Moderation.HIDDEN
+    )
+    if options.published_only:
+        entries = entries.filter(moderation=Entry.Moderation.PUBLISHED)
+    if options.groups:
+        entries = entries.filter(organisation__group__code__in=options.groups)
+    if organisation is not None:
+        entries = entries.filter(organisation=organisation)
+    if options.first_section is not None:
+        entries = entries.filter(paragraph__section__order__gte=options.first_section)
+    if options.last_section is not None:
+        entries = entries.filter(paragraph__section__order__lte=options.last_section)
+    supports = Support.objects.select_related("organisation__group").order_by(
+        "organisation__group__order", "organisation__name"
+    )
+    return entries.select_related("organisation__group", "paragraph").prefetch_related(
+        Prefetch("supports", queryset=supports)
+    )
+
+
+def _sort_key(entry: Entry):
+    # Member States first (group order), then alphabetical inside a group; comments after
+    # proposals of the same organisation, earlier ones first.
+    return (
+        entry.organisation.group.order,
+        entry.organisation.name.casefold(),
+        entry.kind == Entry.Kind.COMMENT,
+        entry.submitted_at or entry.created,
+        entry.pk,
+    )
+
+
+def _grouped(items: list[Item]) -> list[GroupBlock]:
+    items.sort(key=lambda item: _sort_key(item.entry))
+    return [
+        GroupBlock(group=group, items=list(members))
+        for group, members in groupby(items, key=lambda item: item.entry.organisation.group)
+    ]
+
+
+def collect(
+    version: Version, options: Options | None = None, organisation: Organisation | None = None
+) -> Compilation:
+    options = options or Options()
+    paragraphs = version.paragraphs.in_document_order()
+    if options.first_section is not None:
+        paragraphs = paragraphs.filter(section__order__gte=options.first_section)
+    if options.last_section is not None:
+        paragraphs = paragraphs.filter(section__order__lte=options.last_section)
+
+    on_paragraph: dict[int, list[Item]] = {}
+    new_after: dict[int, list[Item]] = {}
+    by_group: dict[int, tuple[StakeholderGroup, set, int]] = {}
+    for entry in entries_for(version, options, organisation):
+        is_new = entry.kind == Entry.Kind.NEW_PARAGRAPH
+        item = Item(
+            entry=entry,
+            label=label_of(entry.paragraph, is_new),
+            attribution=entry.organisation.attribution,
+            supporters=[support.organisation.attribution for support in entry.supports.all()],
+        )
+        (new_after if is_new else on_paragraph).setdefault(entry.paragraph_id, []).append(item)
+        group = entry.organisation.group
+        _, orgs, count = by_group.get(group.pk, (group, set(), 0))
+        orgs.add(entry.organisation_id)
+        by_group[group.pk] = (group, orgs, count + 1)
+
+    sections: list[SectionBlock] = []
+    for paragraph in paragraphs:
+        if not sections or sections[-1].order != paragraph.section.order:
+            sections.append(SectionBlock(paragraph.section.heading, paragraph.section.order, []))
+        blocks = sections[-1].blocks
+        blocks.append(
+            Block(
+                label=label_of(paragraph),
+                anchor=paragraph.anchor,
+                paragraph=paragraph,
+                groups=_grouped(on_paragraph.get(paragraph.pk, [])),
+            )
+        )
+        if paragraph.pk in new_after:
+            blocks.append(
+                Block(
+                    label=label_of(paragraph, new=True),
+                    anchor=f"{paragraph.anchor}bis",
+                    paragraph=paragraph,
+                    is_new=True,
+                    groups=_grouped(new_after[paragraph.pk]),
+                )
+            )
+    counts = sorted(
+        ((group, len(orgs), count) for group, orgs, count in by_group.values()),
+        key=lambda row: row[0].order,
+    )
+    return Compilation(version, options, organisation, sections, counts)
+
+
+def input_hash(
+    kind: str,
+    fmt: str,
+    version: Version,
+    options: Options,
+    organisation: Organisation | None,
+    language: str,
+) -> str:
+    """A fingerprint of everything a report is made from: equal hashes, equal files."""
+    entries = entries_for(version, options, organisation).order_by("pk")
+    state = {
+        "renderer": RENDERER_VERSION,
+        "kind": kind,
+        "format": fmt,
+        "language": language,
+        "version": [version.pk, version.label, version.title, version.consultation.title],
+        "organisation": organisation.pk if organisation else None,
+        "options": options.as_dict(),
+        "paragraphs": list(
+            version.paragraphs.order_by("order").values_list(
+                "pk", "label", "text", "section__heading"
+            )
+        ),
+        "entries": [
+            [
+                entry.pk,
+                entry.revision,
+                entry.updated.isoformat(),
+                entry.moderation,
+                entry.decision,
+                entry.decision_rationale,
+                entry.organisation.name,
+                entry.organisation.group.name,
+                sorted(support.organisation_id for support in entry.supports.all()),
+            ]
+            for entry in entries
+        ],
+    }
+    encoded = json.dumps(state, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()

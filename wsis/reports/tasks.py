@@ -1,0 +1,243 @@
+"""The worker's side: render one report job, safely when messages come twice or workers die.
+
+- ``acks_late`` and ``reject_on_worker_lost``: a worker killed mid-render leaves its message
+  unacknowledged, so the broker hands it to the next worker;
+- a Postgres advisory lock per job: a second delivery while the first renders does nothing,
+  and a lock held by a dead worker vanishes with its connection;
+- a job already done is not rendered again; the file is written under a temporary name and
+  moved into place, so a reader never sees half a file and a rerun never makes a second one.
+"""
+
+import logging
+from contextlib import contextmanager
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from wsis.reports.compilation import Options, collect, entries_for
+from wsis.reports.models import ReportJob, ReportPart
+from wsis.reports.rendering import parts_for, pdf_pages, render_job, write_atomically
+
+logger = logging.getLogger(__name__)
+
+# Postgres or the disk going away for a moment; everything else is a bug or bad input.
+TRANSIENT = (OperationalError, InterfaceError)
+LOCK_NAMESPACE = 5  # first key of pg_advisory_lock(int, int): "report jobs"
+PART_LOCK_NAMESPACE = 6  # "parts of report jobs"
+MAX_RETRIES = 5
+
+
+@contextmanager
+def job_lock(key: int, namespace: int = LOCK_NAMESPACE):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [namespace, key])
+        locked = cursor.fetchone()[0]
+    try:
+        yield locked
+    finally:
+        if locked:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])
+
+
+def run_job(job_pk: int) -> str:
+    """Render a job unless it is done already. Call while holding :func:`job_lock`."""
+    job = (
+        ReportJob.objects.select_related("version__consultation", "organisation__group")
+        .filter(pk=job_pk)
+        .first()
+    )
+    if job is None:
+        return "gone"
+    if job.state == ReportJob.State.DONE and job.path.exists():
+        return "done already"
+    if job.state == ReportJob.State.FAILED:
+        return "failed already"
+    if job.state != ReportJob.State.RENDERING:
+        job.start()
+    if should_split(job):
+        return start_parts(job)
+    try:
+        size = render_job(job, progress=job.set_progress)
+    except SoftTimeLimitExceeded:
+        job.fail(_("The report took too long to render. Try a smaller selection."))
+        return "too long"
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        logger.exception("Report job %s failed", job_pk)
+        job.fail(f"{type(exc).__name__}: {exc}")
+        return "failed"
+    job.finish(size, pdf_pages(job.path) if job.format == ReportJob.Format.PDF else None)
+    return "done"
+
+
+def _retry_or_fail(task, job_pk: int, exc: Exception):
+    connection.close()
+    if task.request.retries >= MAX_RETRIES:
+        ReportJob.objects.filter(pk=job_pk).exclude(state=ReportJob.State.DONE).update(
+            state=ReportJob.State.FAILED, error=str(exc)[:2000], finished=timezone.now()
+        )
+        return "failed"
+    raise task.retry(exc=exc, countdown=min(60, 5 * 2**task.request.retries)) from exc
+
+
+# A compilation of thousands of proposals takes minutes: longer limits than the default tasks.
+LIMITS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "max_retries": MAX_RETRIES,
+    "soft_time_limit": 20 * 60,
+    "time_limit": 22 * 60,
+}
+
+
+@shared_task(**LIMITS)
+def render_report(self, job_pk: int) -> str:
+    try:
+        with job_lock(job_pk) as locked:
+            if not locked:
+                return "rendering elsewhere"
+            return run_job(job_pk)
+    except TRANSIENT as exc:
+        return _retry_or_fail(self, job_pk, exc)
+
+
+def should_split(job: ReportJob) -> bool:
+    if settings.REPORT_PARTS < 2 or job.format != ReportJob.Format.PDF:
+        return False
+    if job.kind != ReportJob.Kind.COMPILATION:
+        return False
+    options = Options.from_dict(job.options)
+    return entries_for(job.version, options).count() >= settings.REPORT_SPLIT_MIN_ENTRIES
+
+
+def start_parts(job: ReportJob) -> str:
+    """Cut the compilation into parts and hand each to the broker; the last one merges."""
+    from wsis.reports.parallel import boundaries
+
+    if not job.parts.exists():
+        compilation = collect(job.version, Options.from_dict(job.options))
+        ReportPart.objects.bulk_create(
+            ReportPart(job=job, index=index, first=first, last=last)
+            for index, (first, last) in enumerate(
+                boundaries(compilation, parts_for(compilation, at_least=settings.REPORT_PARTS))
+            )
+        )
+    job.set_progress(10)
+    pending = list(job.parts.filter(done=False))
+    for part in pending:
+        render_part.apply_async((job.pk, part.index))
+    if not pending:
+        merge_report.apply_async((job.pk,))
+    return "split"
+
+
+@shared_task(**LIMITS)
+def render_part(self, job_pk: int, index: int) -> str:
+    from wsis.reports import parallel
+
+    try:
+        part = (
+            ReportPart.objects.select_related("job__version__consultation")
+            .filter(job_id=job_pk, index=index)
+            .first()
+        )
+        if part is None or part.job.state != ReportJob.State.RENDERING:
+            return "gone"
+        with job_lock(part.pk, PART_LOCK_NAMESPACE) as locked:
+            if not locked:
+                return "rendering elsewhere"
+            if part.done and part.path.exists():
+                return "done already"
+            job = part.job
+            with translation.override(job.language):
+                compilation = collect(job.version, Options.from_dict(job.options))
+                with write_atomically(part.path) as temporary:
+                    result = parallel.render_part(compilation, part.first, part.last, temporary)
+            with transaction.atomic():
+                job = ReportJob.objects.select_for_update().get(pk=job_pk)
+                part.pages, part.sections, part.done = result["pages"], result["sections"], True
+                part.save(update_fields=["pages", "sections", "done"])
+                done, total = job.parts.filter(done=True).count(), job.parts.count()
+                job.set_progress(10 + 80 * done // total)
+                if done == total:
+                    transaction.on_commit(lambda: merge_report.apply_async((job_pk,)))
+            return "done"
+    except SoftTimeLimitExceeded:
+        ReportJob.objects.get(pk=job_pk).fail(_("The report took too long to render."))
+        return "too long"
+    except TRANSIENT as exc:
+        return _retry_or_fail(self, job_pk, exc)
+    except Exception as exc:
+        logger.exception("Part %s of report job %s failed", index, job_pk)
+        ReportJob.objects.get(pk=job_pk).fail(f"{type(exc).__name__}: {exc}")
+        return "failed"
+
+
+@shared_task(**LIMITS)
+def merge_report(self, job_pk: int) -> str:
+    from wsis.reports import parallel
+
+    try:
+        with job_lock(job_pk) as locked:
+            if not locked:
+                return "rendering elsewhere"
+            job = ReportJob.objects.select_related("version__consultation").get(pk=job_pk)
+            if job.state == ReportJob.State.DONE and job.path.exists():
+                return "done already"
+            parts = list(job.parts.order_by("index"))
+            if not parts or not all(part.done and part.path.exists() for part in parts):
+                return "parts missing"
+            with translation.override(job.language):
+                compilation = collect(job.version, Options.from_dict(job.options))
+                results = [(p.path, {"pages": p.pages, "sections": p.sections}) for p in parts]
+                with write_atomically(job.path) as temporary:
+                    pages = parallel.merge(compilation, results, temporary)
+            job.finish(job.path.stat().st_size, pages)
+            for part in parts:
+                part.path.unlink(missing_ok=True)
+            return "done"
+    except TRANSIENT as exc:
+        return _retry_or_fail(self, job_pk, exc)
+    except Exception as exc:
+        logger.exception("Merging report job %s failed", job_pk)
+        ReportJob.objects.get(pk=job_pk).fail(f"{type(exc).__name__}: {exc}")
+        return "failed"
+
+
+def enqueue(job: ReportJob) -> bool:
+    """Hand a job to the broker; False (and the job stays queued) if the broker is down."""
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    try:
+        render_report.apply_async((job.pk,), retry=False)
+    except (BrokerDown, OSError):
+        logger.warning("Broker unreachable: report job %s waits for it", job.pk)
+        return False
+    ReportJob.objects.filter(pk=job.pk).update(enqueued=timezone.now())
+    return True
+
+
+def enqueue_waiting() -> int:
+    """Send the jobs that were asked for while the broker was down."""
+    waiting = ReportJob.objects.filter(state=ReportJob.State.QUEUED, enqueued__isnull=True)
+    return sum(enqueue(job) for job in waiting)
+
+
+@worker_ready.connect
+def _send_waiting_jobs(**kwargs):
+    # A worker coming up means the broker is up: catch up on what was asked meanwhile.
+    try:
+        sent = enqueue_waiting()
+    except TRANSIENT:
+        logger.exception("Could not look for waiting report jobs")
+        return
+    if sent:
+        logger.info("Sent %s report jobs that waited for the broker", sent)

@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from wsis.drafts.access import get_version
+from wsis.drafts.models import Consultation
+from wsis.reports.access import get_job, report_scope
+from wsis.reports.forms import ReportForm
+from wsis.reports.models import ReportJob
+from wsis.reports.services import ask_for_report
+from wsis.reports.tasks import enqueue
+
+BROKER_DOWN = gettext_lazy(
+    "The report queue cannot be reached right now. Your request is saved and will be "
+    "rendered as soon as the queue is back; this page will show it."
+)
+
+
+def _index(request: HttpRequest, version, scope, form: ReportForm, status: int = 200):
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "scope": scope,
+        "form": form,
+        "jobs": ReportJob.objects.visible_to(version, scope)[:50],
+    }
+    return render(request, "reports/index.html", context, status=status)
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = get_version(slug, label)
+    scope = report_scope(request, version)
+    return _index(request, version, scope, ReportForm(version=version, scope=scope))
+
+
+@require_POST
+@login_required
+def ask(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = get_version(slug, label)
+    scope = report_scope(request, version)
+    form = ReportForm(request.POST, version=version, scope=scope)
+    if not form.is_valid():
+        return _index(request, version, scope, form, status=400)
+    asked = ask_for_report(
+        user=request.user,
+        version=version,
+        kind=form.cleaned_data["kind"],
+        fmt=form.cleaned_data["format"],
+        organisation=form.cleaned_data["organisation"],
+        options=form.options(),
+        language=get_language(),
+        request=request,
+    )
+    if asked.reused:
+        messages.info(request, _("An identical report was already asked for: here it is."))
+    elif not asked.sent:
+        messages.warning(request, BROKER_DOWN)
+    return redirect("reports:job", pk=asked.job.pk)
+
+
+@require_GET
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job(request, pk)
+    waiting_for_broker = job.state == ReportJob.State.QUEUED and job.enqueued is None
+    # Polled every few seconds: try the broker again at most every 15 seconds per job.
+    if waiting_for_broker and cache.add(f"reports:retry-enqueue:{job.pk}", 1, timeout=15):
+        waiting_for_broker = not enqueue(job)
+    context = {"job": job, "version": job.version, "waiting_for_broker": waiting_for_broker}
+    template = "reports/job.html#status" if request.htmx else "reports/job.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    job = get_job(request, pk)
+    if job.state != ReportJob.State.DONE or not job.path.exists():
+        raise Http404(_("This report has no file."))
+    return FileResponse(job.path.open("rb"), as_attachment=True, filename=job.download_name)
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The nav link: the reports of the current version of the newest consultation."""
+    consultation = Consultation.objects.order_by("-created").first()
+    version = consultation.current_version() if consultation else None
+    if version is None:
+        raise Http404(_("There is no draft to compile yet."))
+    return redirect("reports:index", consultation.slug, version.label)

@@ -1,0 +1,158 @@
+"""The compilation as a Word document, with real styles so that the secretariat can edit it."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from wsis.reports.compilation import Compilation, Item
+
+
+def _styles(document):
+    styles = document.styles
+    styles["Normal"].font.name = "Noto Sans"
+    styles["Normal"].font.size = Pt(10)
+    made = {}
+    for name, base, size, bold, colour in [
+        ("Paragraph Label", "Heading 3", 10, True, RGBColor(0x1A, 0x4E, 0x8A)),
+        ("Stakeholder Group", "Heading 4", 8.5, True, RGBColor(0x55, 0x55, 0x55)),
+        ("Attribution", "Normal", 9, True, None),
+        ("Proposal", "Normal", 10, False, None),
+        ("Justification", "Normal", 9, False, None),
+    ]:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        if colour is not None:
+            style.font.color.rgb = colour
+        made[name] = style
+    made["Proposal"].paragraph_format.left_indent = Pt(18)
+    made["Justification"].paragraph_format.left_indent = Pt(18)
+    made["Attribution"].paragraph_format.left_indent = Pt(18)
+    insertion = styles.add_style("Insertion", WD_STYLE_TYPE.CHARACTER)
+    insertion.font.bold = True
+    insertion.font.underline = True
+    insertion.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    deletion = styles.add_style("Deletion", WD_STYLE_TYPE.CHARACTER)
+    deletion.font.strike = True
+
+
+def _table_of_contents(document):
+    """A TOC field: Word fills it in (with page numbers) when the document is opened."""
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run()
+    for kind, text in [("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None)]:
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    run.add_text(_("Right-click to update the table of contents."))
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _diff(paragraph, item: Item):
+    for change in item.changes:
+        style = {"insert": "Insertion", "delete": "Deletion"}.get(change.op)
+        paragraph.add_run(change.text, style=style)
+
+
+def _item(document, item: Item, with_decisions: bool):
+    entry = item.entry
+    heading = f"{item.attribution} · {entry.get_kind_display()}"
+    if with_decisions and entry.decision != entry.Decision.OPEN:
+        heading += " · " + _("Decision:") + " " + entry.get_decision_display()
+    document.add_paragraph(heading, style="Attribution")
+    if entry.is_proposal:
+        _diff(document.add_paragraph(style="Proposal"), item)
+    if entry.text:
+        caption = _("Justification:") + " " if entry.is_proposal else ""
+        document.add_paragraph(caption + entry.text, style="Justification")
+    if item.supporters:
+        document.add_paragraph(
+            _("Supported by:") + " " + "; ".join(item.supporters), style="Justification"
+        )
+    if with_decisions and entry.decision_rationale:
+        document.add_paragraph(
+            _("Rationale:") + " " + entry.decision_rationale, style="Justification"
+        )
+
+
+def build(compilation: Compilation, kind: str):
+    document = Document()
+    _styles(document)
+    version = compilation.version
+    consultation = version.consultation
+    options = compilation.options
+    document.core_properties.title = f"{consultation.title} · {version.label}"
+    document.add_paragraph(consultation.title, style="Subtitle")
+    if kind == "submission":
+        document.add_paragraph(version.title or version.label, style="Title")
+        document.add_paragraph(
+            _("With the comments and proposals of %(name)s")
+            % {"name": compilation.organisation.attribution}
+        )
+    else:
+        document.add_paragraph(_("Compilation of comments and proposals"), style="Title")
+        document.add_paragraph(f"{version.title or version.label} ({version.label})")
+    generated = timezone.localtime(timezone.now(), consultation.tz)
+    document.add_paragraph(
+        _("Compiled on %(date)s") % {"date": generated.strftime("%d %B %Y, %H:%M %Z")}
+    )
+    if kind != "submission" and compilation.counts:
+        table = document.add_table(rows=1, cols=3, style="Light List")
+        for cell, text in zip(
+            table.rows[0].cells,
+            [_("Stakeholder group"), _("Organisations"), _("Entries")],
+            strict=True,
+        ):
+            cell.text = text
+        for group, organisations, entries in compilation.counts:
+            row = table.add_row().cells
+            row[0].text, row[1].text, row[2].text = group.name, str(organisations), str(entries)
+    document.add_page_break()
+    document.add_paragraph(_("Contents"), style="TOC Heading")
+    _table_of_contents(document)
+    document.add_page_break()
+
+    for section in compilation.sections:
+        document.add_heading(section.heading, level=1)
+        for block in section.blocks:
+            document.add_paragraph(block.label, style="Paragraph Label")
+            if kind == "submission":
+                for item in block.proposals:
+                    _diff(document.add_paragraph(), item)
+                    if item.entry.text:
+                        document.add_paragraph(item.entry.text, style="Justification")
+                if not block.proposals:
+                    document.add_paragraph(block.paragraph.text)
+                for item in block.comments:
+                    document.add_paragraph(
+                        _("Comment:") + " " + item.entry.text, style="Justification"
+                    )
+                continue
+            if block.is_new:
+                document.add_paragraph(
+                    _("Proposed new paragraph after %(label)s.") % {"label": block.paragraph.anchor}
+                )
+            else:
+                document.add_paragraph(block.paragraph.text)
+            for group_block in block.groups:
+                document.add_paragraph(group_block.group.name, style="Stakeholder Group")
+                for item in group_block.items:
+                    _item(document, item, options.with_decisions)
+    return document
