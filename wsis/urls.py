@@ -11,5 +11,6 @@ urlpatterns = [
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", include("wsis.drafts.api_urls")),
     path("c/", include("wsis.drafts.urls")),
+    path("", include("wsis.comments.urls")),
     path("admin/", admin.site.urls),
 ]
