@@ -40,7 +40,7 @@ def test_a_delegate_drafts_an_amendment_and_the_focal_point_submits_it(
     assert "This 1 entry will go out" in focal.locator("main").inner_text()
     screenshot(focal, "comments-submit-all")
     focal.click("button:has-text('Submit this entry')")
-    focal.get_by_text("1 entries submitted.").wait_for()
+    focal.get_by_text("1 entry submitted.").wait_for()
     entry.refresh_from_db()
     assert entry.status == "submitted" and entry.submitted_at is not None
     assert list(AuditEvent.objects.order_by("pk").values_list("action", flat=True)) == [

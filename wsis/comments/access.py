@@ -18,7 +18,8 @@ from wsis.stakeholders.models import Membership
 def get_paragraph_by_id(pk: int) -> Paragraph:
     """Drafts are public: any paragraph may be read."""
     return get_object_or_404(
-        Paragraph.objects.select_related("section", "version__consultation"), pk=pk
+        Paragraph.objects.select_related("section", "version__consultation", "version__round"),
+        pk=pk,
     )
 
 
@@ -33,7 +34,11 @@ def require_membership(request: HttpRequest, *, focal_point: bool = False) -> Me
 
 def get_entry_for_view(request: HttpRequest, pk: int) -> Entry:
     entries = Entry.objects.visible_to(request.user).select_related(
-        "paragraph__section", "version__consultation", "organisation__group", "author"
+        "paragraph__section",
+        "version__consultation",
+        "version__round",
+        "organisation__group",
+        "author",
     )
     found = entries.filter(pk=pk).first()
     if found is None:

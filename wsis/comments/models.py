@@ -1,8 +1,11 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from wsis.comments.diff import cached_diffs
@@ -182,3 +185,26 @@ class Support(models.Model):
 
     def __str__(self):
         return f"{self.organisation.acronym} supports #{self.entry_id}"
+
+
+# Entry counts on the reader are cached per version and reader; any change to an entry or a
+# support (from this app, moderation or the admin) starts a new generation of that cache.
+# Bulk writes send no signals: call bump_counts() after them.
+COUNTS_GENERATION = "entries:generation"
+
+
+def counts_generation() -> int:
+    return cache.get_or_set(COUNTS_GENERATION, 1, timeout=None)
+
+
+def bump_counts() -> None:
+    try:
+        cache.incr(COUNTS_GENERATION)
+    except ValueError:  # not set yet, or evicted
+        cache.set(COUNTS_GENERATION, 2, timeout=None)
+
+
+@receiver([post_save, post_delete], sender=Entry)
+@receiver([post_save, post_delete], sender=Support)
+def _entries_changed(sender, **kwargs):
+    transaction.on_commit(bump_counts)

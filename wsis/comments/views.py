@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wsis.comments import services
@@ -28,7 +29,8 @@ from wsis.drafts.access import get_version
 from wsis.drafts.models import CommentRound
 from wsis.stakeholders.access import active_membership
 
-PANEL_PAGE_SIZE = 50
+# Enough to read in one go on a slow link; the rest is a click away.
+PANEL_PAGE_SIZE = 20
 CHANGE_KINDS = (Entry.Kind.AMENDMENT, Entry.Kind.DELETION)
 # The four ways to add to a paragraph, in the order the panel offers them.
 ADD_KINDS = [
@@ -40,7 +42,8 @@ ADD_KINDS = [
 
 
 def _round_of(version) -> CommentRound | None:
-    return CommentRound.objects.filter(version_id=version.pk).first()
+    # Usually fetched with the version already (select_related), so no query.
+    return getattr(version, "round", None)
 
 
 def _round_context(version, membership) -> dict:
@@ -336,7 +339,12 @@ def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
         elif outcome == services.ALREADY:
             messages.info(request, _("There was nothing left to submit."))
         else:
-            messages.success(request, _("%(count)d entries submitted.") % {"count": len(submitted)})
+            count = len(submitted)
+            messages.success(
+                request,
+                ngettext("%(count)d entry submitted.", "%(count)d entries submitted.", count)
+                % {"count": count},
+            )
         return redirect("comments:our_entries", slug)
     drafts = list(services.drafts_to_submit(version, membership.organisation))
     attach_diffs(drafts)

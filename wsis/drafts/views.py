@@ -13,9 +13,9 @@ from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from wsis.comments.models import Entry
+from wsis.comments.models import Entry, counts_generation
 from wsis.drafts.access import get_version
-from wsis.drafts.models import CommentRound, Consultation
+from wsis.drafts.models import Consultation, Version
 from wsis.stakeholders.access import active_membership
 
 # Where each paragraph's entry counts go in the cached text: <!--entries:LINEAGE-->.
@@ -56,8 +56,23 @@ def rendered_text(version) -> dict[str, str]:
     return found
 
 
+def count_snippets(version, user, organisation_id) -> dict[str, str]:
+    """Per paragraph lineage, the HTML of its counts for this reader.
+
+    Cached per version and reader until an entry changes (see ``bump_counts``), so a busy
+    reader costs no count query at all; the first reader after a change pays one.
+    """
+    audience = f"u{user.pk}:{organisation_id}" if user.is_authenticated else "anonymous"
+    key = f"reader-counts:{version.pk}:{counts_generation()}:{audience}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        counts = entry_counts(version, user, organisation_id)
+        found = {lineage: _count_html(c) for lineage, c in counts.items()}
+        cache.set(key, found, READER_CACHE_SECONDS)
+    return found
+
+
 def entry_counts(version, user, organisation_id) -> dict[str, dict]:
-    """Per paragraph lineage: the entries this user sees, and how many are ours."""
     ours = Q(organisation_id=organisation_id)
     rows = (
         Entry.objects.visible_to(user)
@@ -90,16 +105,28 @@ def _count_html(counts: dict) -> str:
     return "".join(parts)
 
 
+def _version_with_round(slug: str, label: str | None):
+    """``get_version``, with its consultation and round in the same query."""
+    versions = Version.objects.select_related("consultation", "round").filter(
+        consultation__slug=slug
+    )
+    if label is not None:
+        found = versions.filter(label=label).first()
+    else:
+        found = versions.exclude(status=Version.Status.SUPERSEDED).order_by("-order").first()
+        found = found or versions.order_by("-order").first()
+    return found or get_version(slug, label)  # the latter raises the 404
+
+
 @require_GET
 def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpResponse:
-    version = get_version(slug, label)
+    version = _version_with_round(slug, label)
     membership = active_membership(request)
     organisation = membership.organisation if membership else None
     text = rendered_text(version)
-    counts = entry_counts(version, request.user, organisation.pk if organisation else None)
-    snippets = {lineage: _count_html(c) for lineage, c in counts.items()}
+    snippets = count_snippets(version, request.user, organisation.pk if organisation else None)
     sections = COUNT_SLOT.sub(lambda m: snippets.get(m.group(1), ""), text["sections"])
-    round_ = CommentRound.objects.filter(version_id=version.pk).first()
+    round_ = getattr(version, "round", None)
     closes_at = round_.closes_at_for(organisation) if round_ else None
     now = timezone.now()
     context = {
