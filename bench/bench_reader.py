@@ -123,8 +123,10 @@ def _fill(version, organisations, count, paragraphs=None):
     bump_counts()
 
 
-def _timed_get(client, url, repeat=15):
+def _timed_get(client, url, recount=False, repeat=15):
     def get():
+        if recount:
+            bump_counts()
         response = client.get(url)
         assert response.status_code == 200, response.status_code
 
@@ -163,6 +165,13 @@ def run() -> dict:
         results[f"reader.{who}.queries_10k_vs_none"] = figure(
             q_full - q_empty, "queries more", empty=q_empty, full=q_full
         )
+        # The first reader after any write recounts: the worst case, every request recounting.
+        t_empty, q_empty = _timed_get(client, reverse("drafts:reader", args=["bench-empty"]), True)
+        t_full, q_full = _timed_get(client, reverse("drafts:reader", args=["bench-full"]), True)
+        results[f"reader.{who}.10k_entries_vs_none.recounting"] = figure(
+            t_full / t_empty, "ratio", limit=1.3, empty_ms=round(t_empty * 1000, 2),
+            full_ms=round(t_full * 1000, 2), queries_empty=q_empty, queries_full=q_full,
+        )  # fmt: skip
 
     t_plain, q_plain = _timed_get(anonymous, "/bench-plain/bench-full/")
     results["reader.rps_vs_plain_template"] = figure(

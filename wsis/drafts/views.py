@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from wsis.comments.models import Entry, counts_generation
 from wsis.drafts.access import get_version
-from wsis.drafts.models import Consultation, Version
+from wsis.drafts.models import Consultation, Paragraph, Version
 from wsis.stakeholders.access import active_membership
 
 # Where each paragraph's entry counts go in the cached text: <!--entries:LINEAGE-->.
@@ -51,6 +51,13 @@ def rendered_text(version) -> dict[str, str]:
         found = {
             "toc": render_to_string("drafts/reader.html#toc", context),
             "sections": render_to_string("drafts/reader.html#sections", context),
+            # Every paragraph of the consultation, so entries on earlier versions count too.
+            "lineages": {
+                pk: str(lineage)
+                for pk, lineage in Paragraph.objects.filter(
+                    version__consultation_id=version.consultation_id
+                ).values_list("pk", "lineage")
+            },
         }
         cache.set(key, found, READER_CACHE_SECONDS)
     return found
@@ -73,11 +80,13 @@ def count_snippets(version, user, organisation_id) -> dict[str, str]:
 
 
 def entry_counts(version, user, organisation_id) -> dict[str, dict]:
+    """Per paragraph lineage: the entries this user sees, and how many are ours."""
     ours = Q(organisation_id=organisation_id)
+    # Grouped by paragraph, which needs no join, then summed by lineage here.
     rows = (
         Entry.objects.visible_to(user)
-        .filter(paragraph__version__consultation_id=version.consultation_id)
-        .values("paragraph__lineage")
+        .filter(version__consultation_id=version.consultation_id)
+        .values("paragraph_id")
         .annotate(
             total=Count("pk"),
             ours=Count("pk", filter=ours),
@@ -85,7 +94,16 @@ def entry_counts(version, user, organisation_id) -> dict[str, dict]:
         )
         .order_by()
     )
-    return {str(row.pop("paragraph__lineage")): row for row in rows}
+    lineages = rendered_text(version)["lineages"]
+    counts: dict[str, dict] = {}
+    for row in rows:
+        lineage = lineages.get(row.pop("paragraph_id"))
+        if lineage is None:
+            continue
+        found = counts.setdefault(lineage, dict.fromkeys(row, 0))
+        for key, value in row.items():
+            found[key] += value
+    return counts
 
 
 def _count_html(counts: dict) -> str:
