@@ -21,6 +21,8 @@ from wsis.stakeholders.access import active_membership
 # Where each paragraph's entry counts go in the cached text: <!--entries:LINEAGE-->.
 COUNT_SLOT = re.compile(r"<!--entries:([0-9a-f-]{36})-->")
 READER_CACHE_SECONDS = 24 * 3600
+# Writes that send no signal (QuerySet.update, bulk_create) show within this delay at worst.
+COUNTS_CACHE_SECONDS = 300
 
 
 @require_GET
@@ -75,7 +77,7 @@ def count_snippets(version, user, organisation_id) -> dict[str, str]:
     if found is None:
         counts = entry_counts(version, user, organisation_id)
         found = {lineage: _count_html(c) for lineage, c in counts.items()}
-        cache.set(key, found, READER_CACHE_SECONDS)
+        cache.set(key, found, COUNTS_CACHE_SECONDS)
     return found
 
 
