@@ -1,28 +1,42 @@
 """200 simulated delegates in the last minutes before a deadline, against gunicorn.
 
-The scenario grows with the product: today reading the draft and the API; the commenting
-flow (opening panels, saving and submitting) is added to SCENARIO as it lands.
+Each reads the draft, opens a paragraph's panel, saves a comment and reads the API; then the
+database is counted: every save that answered "saved" is there once, none twice.
 """
 
 from django.core.management import call_command
 
 from bench.server import gunicorn, load
 from bench.timing import figure
+from wsis.comments.models import Entry
 from wsis.drafts.demo import PASSWORD
+from wsis.drafts.models import Paragraph
 from wsis.stakeholders.models import Membership
 
 SECONDS = 30
 CONCURRENCY = 200
 API = "/api/v1/consultations/wsis20/versions/Zero%20draft"
-SCENARIO = [
-    {"label": "reader", "path": "/c/wsis20/"},
-    {"label": "paragraph api", "path": f"{API}/paragraphs/OP26/"},
-]  # fmt: skip
+MARK = "load-test comment"
+
+
+def scenario(paragraph_pk: int) -> list[dict]:
+    return [
+        {"label": "reader", "path": "/c/wsis20/"},
+        {"label": "panel", "path": f"/entries/p/{paragraph_pk}/"},
+        {
+            "label": "save comment",
+            "path": f"/entries/p/{paragraph_pk}/new/",
+            "method": "POST",
+            "data": {"kind": "comment", "text": MARK + " {i}-{n}", "form_token": "{uuid}"},
+        },
+        {"label": "paragraph api", "path": f"{API}/paragraphs/OP26/"},
+    ]
 
 
 def run() -> dict:
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     users = list(Membership.objects.values_list("user__username", flat=True))
+    paragraph = Paragraph.objects.get(version__consultation__slug="wsis20", label="29")
     with gunicorn(workers=4, threads=4) as base:
         result = load(
             {
@@ -32,10 +46,12 @@ def run() -> dict:
                 "concurrency": CONCURRENCY,
                 "seconds": SECONDS,
                 "think_seconds": 0.5,
-                "scenario": SCENARIO,
+                "scenario": scenario(paragraph.pk),
             }
         )
     extra = {"concurrency": CONCURRENCY, "seconds": SECONDS, "server": "gunicorn 4x4 gthread"}
+    stored = Entry.objects.filter(text__startswith=MARK).count()
+    distinct = Entry.objects.filter(text__startswith=MARK).values("text").distinct().count()
     return {
         "load.requests": figure(result["requests"], "requests", **extra),
         "load.throughput": figure(result["throughput_rps"], "requests/s", **extra),
@@ -43,5 +59,8 @@ def run() -> dict:
         "load.p95": figure(result["p95_ms"], "ms", **extra, target="< 250 ms"),
         "load.p99": figure(result["p99_ms"], "ms", **extra),
         "load.errors": figure(result["errors"], "errors", samples=result["error_samples"]),
+        "load.saves_answered": figure(result["saved"], "entries"),
+        "load.saves_lost": figure(result["saved"] - stored, "entries"),
+        "load.saves_duplicated": figure(stored - distinct, "entries"),
         "load.p95_by_step": figure(result["by_step_p95_ms"], "ms"),
     }

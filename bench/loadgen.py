@@ -11,6 +11,7 @@ import re
 import statistics
 import sys
 import time
+import uuid
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
@@ -60,6 +61,8 @@ class User:
                 for key, morsel in SimpleCookie(value.strip()).items():
                     self.cookies[key] = morsel.value
         self.stats["latencies"].setdefault(label or path, []).append(elapsed)
+        if method == "POST" and status == 302:
+            self.stats["saved"][label] = self.stats["saved"].get(label, 0) + 1
         if status not in expect:
             self.stats["errors"].append(f"{label or path}: HTTP {status}")
         return status, content
@@ -84,7 +87,9 @@ async def delegate(base, config, stats, index, deadline, sessions):
             path = step["path"]
             data = step.get("data")
             if data is not None:
-                data = {k: v.format(i=index, n=stats["done"]) for k, v in data.items()}
+                # A fresh form token per save, as a freshly rendered form would carry.
+                fill = {"i": index, "n": stats["done"], "uuid": uuid.uuid4()}
+                data = {k: v.format(**fill) for k, v in data.items()}
             await user.request(step.get("method", "GET"), path, data, label=step["label"])
             stats["done"] += 1
             await asyncio.sleep(config.get("think_seconds", 0.0))
@@ -93,7 +98,7 @@ async def delegate(base, config, stats, index, deadline, sessions):
 async def sign_in_all(config) -> list[dict]:
     """One session per account, signed in before the clock starts: in the last minutes before
     a deadline delegates are already signed in, and password hashing is slow by design."""
-    warmup = {"latencies": {}, "errors": [], "done": 0}
+    warmup = {"latencies": {}, "errors": [], "done": 0, "saved": {}}
     sessions = []
     for username in config["users"]:
         user = User(config["base"], warmup)
@@ -106,7 +111,7 @@ async def sign_in_all(config) -> list[dict]:
 
 async def main(config):
     sessions = await sign_in_all(config)
-    stats = {"latencies": {}, "errors": [], "done": 0}
+    stats = {"latencies": {}, "errors": [], "done": 0, "saved": {}}
     start = time.perf_counter()
     deadline = start + config["seconds"]
     await asyncio.gather(
@@ -121,7 +126,9 @@ async def main(config):
     def percentile(values, q):
         return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else None
 
+    saved = sum(stats["saved"].values())
     return {
+        "saved": saved,
         "requests": len(every),
         "seconds": round(elapsed, 2),
         "throughput_rps": round(len(every) / elapsed, 1),

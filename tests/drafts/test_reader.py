@@ -76,3 +76,90 @@ def test_every_persona_reads_the_draft(request, persona, version):
     response = client.get(reverse("drafts:reader", args=["wsis20"]))
     assert response.status_code == 200
     assert client.user.username.encode() in response.content
+
+
+def _entries(version, organisation, author, n, label="26", **fields):
+    from wsis.comments.models import Entry, bump_counts
+
+    target = version.paragraphs.get(label=label)
+    Entry.objects.bulk_create(
+        Entry(
+            version=version, paragraph=target, organisation=organisation, author=author,
+            kind="comment", text=f"Comment {i}", **fields,
+        )
+        for i in range(n)
+    )  # fmt: skip
+    bump_counts()  # bulk writes send no signals
+
+
+def _bar(html, anchor):
+    start = html.index(f'id="{anchor}"')
+    return html[start : html.index("</p>", html.index('class="entries-bar"', start))]
+
+
+def test_every_paragraph_opens_its_panel_with_and_without_javascript(anonymous, version):
+    html = anonymous.get(reverse("drafts:reader", args=["wsis20"])).content.decode()
+    op26 = version.paragraphs.get(label="26")
+    url = reverse("comments:panel", args=[op26.pk])
+    assert f'href="{url}" hx-get="{url}" hx-target="#panel-OP26"' in html
+    assert html.count('class="panel-link"') == 155
+
+
+def test_counts_show_what_each_persona_may_see(
+    anonymous, delegate_a, delegate_b, facilitator, version, org_a, org_b
+):
+    _entries(version, org_a, delegate_a.user, 2)  # Kenya's drafts
+    _entries(version, org_b, delegate_b.user, 3, status="submitted", moderation="published")
+    _entries(version, org_b, delegate_b.user, 1, status="submitted")  # pending review
+
+    def bar(client):
+        return _bar(client.get(reverse("drafts:reader", args=["wsis20"])).content.decode(), "OP26")
+
+    assert "3 entries" in bar(anonymous) and "ours" not in bar(anonymous)
+    assert "5 entries" in bar(delegate_a) and "2 ours · 2 drafts" in bar(delegate_a)
+    assert "4 entries" in bar(delegate_b) and "4 ours" in bar(delegate_b)
+    assert "4 entries" in bar(facilitator)
+
+
+def test_the_round_shows_the_time_left(anonymous, version):
+    html = anonymous.get(reverse("drafts:reader", args=["wsis20"])).content.decode()
+    assert "Comments open until" in html and "left)" in html and ("EST" in html or "EDT" in html)
+
+
+def test_the_draft_text_is_rendered_once_per_version(anonymous, version):
+    from django.core.cache import cache
+
+    cache.clear()
+    url = reverse("drafts:reader", args=["wsis20"])
+    anonymous.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = anonymous.get(url).content.decode()
+    assert not any('FROM "drafts_paragraph"' in q["sql"] for q in queries)
+    assert html.count('class="paragraph ') == 155
+
+
+def test_ten_thousand_entries_cost_no_extra_query(delegate_a, version, org_a, org_b, delegate_b):
+    url = reverse("drafts:reader", args=["wsis20"])
+    from wsis.comments.models import bump_counts
+
+    delegate_a.get(url)  # renders the text into the cache
+    bump_counts()  # so that both requests below count the entries afresh
+    with CaptureQueriesContext(connection) as none:
+        delegate_a.get(url)
+    _entries(version, org_b, delegate_b.user, 10_000, status="submitted", moderation="published")
+    with CaptureQueriesContext(connection) as many:
+        html = delegate_a.get(url).content.decode()
+    assert len(none) == len(many)
+    assert "10000 entries" in _bar(html, "OP26")
+
+
+def test_counts_follow_a_new_entry(delegate_a, version, django_capture_on_commit_callbacks):
+    url = reverse("drafts:reader", args=["wsis20"])
+    assert "entries-bar" in delegate_a.get(url).content.decode()
+    assert "1 entry" not in _bar(delegate_a.get(url).content.decode(), "OP26")
+    op26 = version.paragraphs.get(label="26")
+    with django_capture_on_commit_callbacks(execute=True):
+        delegate_a.post(
+            reverse("comments:create", args=[op26.pk]), {"kind": "comment", "text": "Hm."}
+        )
+    assert "1 entry" in _bar(delegate_a.get(url).content.decode(), "OP26")

@@ -28,7 +28,8 @@ def test_it_queues_mail_only_when_the_action_commits(
     with django_capture_on_commit_callbacks() as callbacks:
         facilitator.post(url, {"action": "reject", "reason": "Wrong paragraph"})
         assert mail.outbox == []
-    assert len(callbacks) == 1
+    # Other after-commit work (the reader's count cache) may be queued beside the mail.
+    assert len([c for c in callbacks if c.__qualname__.startswith("_notify_after_commit")]) == 1
 
 
 def test_it_queues_nothing_when_the_action_rolls_back(

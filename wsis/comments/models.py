@@ -1,8 +1,56 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+
+from wsis.comments.diff import cached_diffs
+
+
+class EntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What ``user`` may read.
+
+        Published submissions to everyone; an organisation's own entries to its members
+        (except what a facilitator hid); submitted and withdrawn entries to the
+        facilitators of their consultation.
+        """
+        from wsis.drafts.models import Consultation
+        from wsis.stakeholders.models import Membership
+
+        published = Q(moderation=Entry.Moderation.PUBLISHED, status=Entry.Status.SUBMITTED)
+        if user is None or not user.is_authenticated:
+            return self.filter(published)
+        ours = Q(
+            organisation_id__in=Membership.objects.filter(user=user).values("organisation_id")
+        ) & ~Q(moderation=Entry.Moderation.HIDDEN)
+        facilitated = Q(
+            version__consultation_id__in=Consultation.facilitators.through.objects.filter(
+                user_id=user.pk
+            ).values("consultation_id"),
+            status__in=[Entry.Status.SUBMITTED, Entry.Status.WITHDRAWN],
+        )
+        return self.filter(published | ours | facilitated)
+
+    def on_paragraph(self, paragraph):
+        """Entries on this paragraph, and the submitted entries of earlier versions that follow
+        it here through the confirmed alignment (renumbered, moved, split or merged)."""
+        from wsis.drafts.alignment import carried_entries
+
+        carried = [c.entry.pk for c in carried_entries(paragraph, entries=self)]
+        return self.filter(Q(paragraph=paragraph) | Q(pk__in=carried))
+
+    def for_panel(self):
+        """In compilation order: Member States first, then by group and organisation."""
+        return (
+            self.select_related("organisation__group", "paragraph", "author")
+            .prefetch_related("supports__organisation")
+            .order_by("organisation__group__order", "organisation__name", "created", "pk")
+        )
 
 
 class Entry(models.Model):
@@ -70,6 +118,8 @@ class Entry(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
+    objects = EntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["paragraph__order", "created"]
         indexes = [
@@ -86,6 +136,38 @@ class Entry(models.Model):
     @property
     def is_proposal(self) -> bool:
         return self.kind != self.Kind.COMMENT
+
+    @property
+    def target_label(self) -> str:
+        """“OP 26”, or “OP31 bis” for a new paragraph proposed after OP31."""
+        if self.kind == self.Kind.NEW_PARAGRAPH:
+            return f"{self.paragraph.anchor} bis"
+        return self.paragraph.display_label
+
+    def diff_pair(self) -> tuple[str, str] | None:
+        """The (old, new) texts whose difference shows what this entry would change."""
+        if self.kind == self.Kind.AMENDMENT:
+            return self.paragraph.text, self.proposed_text
+        if self.kind == self.Kind.NEW_PARAGRAPH:
+            return "", self.proposed_text
+        if self.kind == self.Kind.DELETION:
+            return self.paragraph.text, ""
+        return None
+
+    @property
+    def change_html(self):
+        if not hasattr(self, "_change_html"):
+            attach_diffs([self])
+        return self._change_html
+
+
+def attach_diffs(entries) -> None:
+    """Give each entry its rendered change, computing each distinct diff once, ever."""
+    pairs = {entry.pk: entry.diff_pair() for entry in entries}
+    rendered = cached_diffs([pair for pair in pairs.values() if pair is not None])
+    for entry in entries:
+        pair = pairs[entry.pk]
+        entry._change_html = rendered[pair] if pair is not None else ""
 
 
 class Support(models.Model):
@@ -107,3 +189,26 @@ class Support(models.Model):
 
     def __str__(self):
         return f"{self.organisation.acronym} supports #{self.entry_id}"
+
+
+# Entry counts on the reader are cached per version and reader; any change to an entry or a
+# support (from this app, moderation or the admin) starts a new generation of that cache.
+# Bulk writes send no signals: call bump_counts() after them.
+COUNTS_GENERATION = "entries:generation"
+
+
+def counts_generation() -> int:
+    return cache.get_or_set(COUNTS_GENERATION, 1, timeout=None)
+
+
+def bump_counts() -> None:
+    try:
+        cache.incr(COUNTS_GENERATION)
+    except ValueError:  # not set yet, or evicted
+        cache.set(COUNTS_GENERATION, 2, timeout=None)
+
+
+@receiver([post_save, post_delete], sender=Entry)
+@receiver([post_save, post_delete], sender=Support)
+def _entries_changed(sender, **kwargs):
+    transaction.on_commit(bump_counts)

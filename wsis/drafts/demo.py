@@ -3,6 +3,7 @@
 Every step is get-or-create, so running it twice changes nothing.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
+from wsis.audit.models import record
 from wsis.drafts.importer import decode, import_draft, parse
 from wsis.drafts.models import CommentRound, Consultation
 from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
@@ -57,6 +59,94 @@ ORGANISATIONS = [
 ]
 
 FACILITATOR = ("facilitator", "Co-facilitator", "Secretariat")
+
+# The UPU typed a note to itself at the end of OP31, between slashes: it is a comment, not
+# part of the wording it proposes.
+MARGIN_NOTE = re.compile(r"\s*/([^/]+)/\s*$")
+
+# Other organisations' entries, so the demo looks like a consultation under way:
+# (acronym, paragraph, kind, (old, new) replacement or None, comment, state).
+# state: "draft", "pending" (submitted, awaiting moderation) or "published".
+OTHER_ENTRIES = [
+    (
+        "KEN",
+        "29",
+        "amendment",
+        (
+            "entry-level broadband subscription costs",
+            "entry-level broadband subscription costs of less than 2 per cent of monthly "
+            "gross national income per capita",
+        ),
+        "A measurable target, as in the Broadband Commission's goals.",
+        "published",
+    ),
+    (
+        "BRA",
+        "60",
+        "amendment",
+        ("on mutually agreed terms", "on voluntary and mutually agreed terms"),
+        "Consistent with the language agreed in the 2030 Agenda.",
+        "published",
+    ),
+    ("DEU", "9", "comment", None, "We strongly support this paragraph as drafted.", "published"),
+    (
+        "JPN",
+        "100",
+        "amendment",
+        (
+            "within existing resources",
+            "within existing resources and in coordination with existing initiatives",
+        ),
+        "To avoid duplication with existing AI capacity-building efforts.",
+        "pending",
+    ),
+    (
+        "APC",
+        "13",
+        "comment",
+        None,
+        "We would welcome a reference to technology-facilitated gender-based violence.",
+        "published",
+    ),
+    (
+        "ISOC",
+        "29",
+        "comment",
+        None,
+        "Community networks can bring these costs down where markets do not reach.",
+        "published",
+    ),
+    ("ITU", "68", "new_paragraph", None, "", "published"),
+    (
+        "ACCESS",
+        "90",
+        "deletion",
+        None,
+        "Preferable to address these concerns in the human rights section.",
+        "draft",
+    ),
+    (
+        "GSMA",
+        "40",
+        "comment",
+        None,
+        "Draft comment for our focal point to review before submission.",
+        "draft",
+    ),
+    (
+        "KEN",
+        "44",
+        "comment",
+        None,
+        "Internal note: check alignment with our national school connectivity plan.",
+        "draft",
+    ),
+]
+ITU_NEW_PARAGRAPH = (
+    "We encourage the development of digital skills frameworks at national level, drawing on "
+    "the ITU Digital Skills Toolkit and the work of the Partner2Connect Digital Coalition."
+)
+UPU_SUPPORTERS = {"44": ["KEN", "BRA"], "26": ["ITU"]}
 FACILITATOR_MODELS = [
     "consultation", "version", "section", "paragraph", "commentround", "deadlineextension",
     "organisation", "membership", "entry", "support", "reportjob",
@@ -122,4 +212,82 @@ def load_demo() -> list[tuple[str, str]]:
                 user=user, organisation=organisation, defaults={"role": role}
             )
             sign_ins.append((user.username, f"{title.lower()}, {name}"))
+    _demo_entries(version)
     return sign_ins
+
+
+def upu_proposals() -> tuple[dict[str, str], dict[str, str]]:
+    """The UPU's wording for each paragraph it changed, and its margin notes, by label."""
+    zero = {p.label: p.text for p in parse(decode(ZERO_DRAFT.read_bytes())).paragraphs}
+    wording, notes = {}, {}
+    for paragraph in parse(decode(UPU_COPY.read_bytes())).paragraphs:
+        text = paragraph.text
+        note = MARGIN_NOTE.search(text)
+        if note:
+            notes[paragraph.label] = note.group(1).strip()
+            text = text[: note.start()]
+        if text != zero[paragraph.label]:
+            wording[paragraph.label] = text
+    return wording, notes
+
+
+def _entry(version, organisation, label, kind, *, text="", proposed="", state="published"):
+    from wsis.comments.models import Entry
+
+    paragraph = version.paragraphs.get(label=label)
+    submitted = state != "draft"
+    entry = Entry.objects.create(
+        version=version,
+        paragraph=paragraph,
+        organisation=organisation,
+        author=organisation.memberships.get(role=Membership.Role.FOCAL_POINT).user,
+        kind=kind,
+        text=text,
+        proposed_text=proposed,
+        status=Entry.Status.SUBMITTED if submitted else Entry.Status.DRAFT,
+        submitted_at=timezone.now() if submitted else None,
+        moderation=(
+            Entry.Moderation.PUBLISHED if state == "published" else Entry.Moderation.PENDING
+        ),
+    )
+    record("entry.created", entry, actor=entry.author, organisation=organisation, demo=True)
+    if submitted:
+        record("entry.submitted", entry, actor=entry.author, organisation=organisation, demo=True)
+    return entry
+
+
+def _demo_entries(version) -> None:
+    """The UPU's four proposals and its margin note, and others' entries; once."""
+    from wsis.comments.models import Entry, Support
+
+    if Entry.objects.filter(version=version).exists():
+        return
+    organisations = {o.acronym: o for o in Organisation.objects.all()}
+    upu = organisations["UPU"]
+    wording, notes = upu_proposals()
+    by_label = {}
+    for label, proposed in wording.items():
+        by_label[label] = _entry(version, upu, label, "amendment", proposed=proposed)
+    for label, note in notes.items():
+        note = note[0].upper() + note[1:]
+        text = f"{note} (a margin note in the UPU's copy; see OP68 and OP69)."
+        _entry(version, upu, label, "comment", text=text)
+    for label, acronyms in UPU_SUPPORTERS.items():
+        for acronym in acronyms:
+            organisation = organisations[acronym]
+            Support.objects.create(
+                entry=by_label[label],
+                organisation=organisation,
+                user=organisation.memberships.get(role=Membership.Role.FOCAL_POINT).user,
+            )
+    texts = {p.label: p.text for p in version.paragraphs.all()}
+    for acronym, label, kind, replace, comment, state in OTHER_ENTRIES:
+        proposed = ""
+        if replace:
+            proposed = texts[label].replace(*replace)
+        elif kind == "new_paragraph":
+            proposed = ITU_NEW_PARAGRAPH
+        _entry(
+            version, organisations[acronym], label, kind, text=comment, proposed=proposed,
+            state=state,
+        )  # fmt: skip

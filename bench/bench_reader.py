@@ -1,0 +1,211 @@
+"""The reader and the paragraph panel under many entries, and what saving an entry costs.
+
+Figures (ratios measured in one run, in-process through Django's test client, so both
+sides of each ratio pay for the same middleware):
+- reader with 10,000 entries / reader with none (time, and queries);
+- requests per second of the reader / of a plain template rendering the same 155
+  paragraphs on every request (the reader caches the rendered text per version);
+- a panel holding 500 entries / the reader;
+- queries to save an entry.
+"""
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection, reset_queries, transaction
+from django.http import HttpResponse
+from django.template import engines
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path, reverse
+from django.utils import timezone
+
+from bench.timing import figure, median_seconds
+from wsis.comments import services
+from wsis.comments.models import Entry, bump_counts
+from wsis.drafts.access import get_version
+from wsis.drafts.demo import ZERO_DRAFT
+from wsis.drafts.importer import decode, import_draft, parse
+from wsis.drafts.models import CommentRound, Consultation
+from wsis.stakeholders.groups import ensure_groups
+from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
+
+ENTRIES = 10_000
+PANEL_ENTRIES = 500
+PLAIN = (
+    '{% extends "base.html" %}{% block content %}<div class="reader"><aside class="toc"><ol>'
+    '{% for p in paragraphs %}<li><a href="#{{ p.anchor }}">{{ p.label }}</a></li>{% endfor %}'
+    '</ol></aside><article class="draft">{% for p in paragraphs %}'
+    "{% ifchanged p.section_id %}<h2>{{ p.section.heading }}</h2>{% endifchanged %}"
+    '<div class="paragraph {{ p.kind }}" id="{{ p.anchor }}">'
+    '<a class="label" href="#{{ p.anchor }}">{{ p.display_label }}</a>'
+    '<p class="text">{{ p.text }}</p></div>{% endfor %}</article></div>{% endblock %}'
+)
+
+
+def plain_reader(request, slug):
+    """The baseline: the draft rendered from a template on every request, no entries."""
+    version = get_version(slug)
+    paragraphs = list(version.paragraphs.in_document_order())
+    html = (
+        engines["django"]
+        .from_string(PLAIN)
+        .render({"paragraphs": paragraphs, "consultation": version.consultation}, request)
+    )
+    return HttpResponse(html)
+
+
+# Served by this module during the run, so the baseline crosses the same middleware.
+urlpatterns = [
+    path("bench-plain/<slug:slug>/", plain_reader),
+    path("", include("wsis.urls")),
+]
+
+
+def _consultation(slug, draft):
+    consultation = Consultation.objects.create(slug=slug, title=f"Bench {slug}")
+    version = import_draft(consultation, "Zero draft", draft)
+    now = timezone.now()
+    CommentRound.objects.create(
+        version=version,
+        opens_at=now - timezone.timedelta(days=1),
+        closes_at=now + timezone.timedelta(days=7),
+    )
+    return consultation, version
+
+
+def _organisations():
+    if not StakeholderGroup.objects.exists():
+        ensure_groups(StakeholderGroup)
+    groups = list(StakeholderGroup.objects.all())
+    User = get_user_model()
+    organisations = []
+    for n in range(40):
+        organisation = Organisation.objects.create(
+            name=f"Bench organisation {n}", acronym=f"B{n}", group=groups[n % len(groups)]
+        )
+        user = User.objects.create_user(f"bench{n}", password="x")  # noqa: S106
+        Membership.objects.create(
+            user=user, organisation=organisation, role=Membership.Role.FOCAL_POINT
+        )
+        organisations.append((organisation, user))
+    return organisations
+
+
+def _fill(version, organisations, count, paragraphs=None):
+    rng = random.Random(20)
+    paragraphs = paragraphs or list(version.paragraphs.all())
+    kinds = ["comment", "amendment", "amendment", "new_paragraph", "deletion"]
+    states = [("submitted", "published")] * 6 + [("draft", "pending"), ("submitted", "pending")]
+    entries = []
+    for i in range(count):
+        paragraph = rng.choice(paragraphs)
+        organisation, user = rng.choice(organisations)
+        kind = rng.choice(kinds)
+        words = paragraph.text.split()
+        if kind == "amendment":
+            at = rng.randrange(len(words))
+            proposed = " ".join(words[:at] + ["notably", f"item{i}"] + words[at + 1 :])
+        elif kind == "new_paragraph":
+            proposed = f"We further note item {i} and its relevance to the Information Society."
+        else:
+            proposed = ""
+        status, moderation = rng.choice(states)
+        entries.append(
+            Entry(
+                version=version, paragraph=paragraph, organisation=organisation, author=user,
+                kind=kind, text=f"Justification {i}.", proposed_text=proposed,
+                status=status, moderation=moderation,
+            )
+        )  # fmt: skip
+    Entry.objects.bulk_create(entries, batch_size=2000)
+    bump_counts()
+
+
+def _timed_get(client, url, recount=False, repeat=15):
+    def get():
+        if recount:
+            bump_counts()
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+
+    get()  # the first reader of a version renders its text into the cache
+    reset_queries()  # each request resets the log; start the count from an empty one
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    return median_seconds(get, repeat=repeat, warmup=2), len(queries)
+
+
+@override_settings(ROOT_URLCONF="bench.bench_reader")
+def run() -> dict:
+    cache.clear()
+    draft = parse(decode(ZERO_DRAFT.read_bytes()))
+    with transaction.atomic():
+        empty, _ = _consultation("bench-empty", draft)
+        full, full_version = _consultation("bench-full", draft)
+        organisations = _organisations()
+        _fill(full_version, organisations, ENTRIES)
+        panel_paragraph = full_version.paragraphs.get(label="1")
+        _fill(full_version, organisations, PANEL_ENTRIES, paragraphs=[panel_paragraph])
+
+    anonymous = Client()
+    member = Client()
+    member.force_login(organisations[0][1])
+    results = {}
+    times = {}
+    for who, client in (("anonymous", anonymous), ("member", member)):
+        t_empty, q_empty = _timed_get(client, reverse("drafts:reader", args=["bench-empty"]))
+        t_full, q_full = _timed_get(client, reverse("drafts:reader", args=["bench-full"]))
+        times[who] = t_full
+        results[f"reader.{who}.10k_entries_vs_none"] = figure(
+            t_full / t_empty, "ratio", limit=1.3, empty_ms=round(t_empty * 1000, 2),
+            full_ms=round(t_full * 1000, 2), entries=ENTRIES,
+        )  # fmt: skip
+        results[f"reader.{who}.queries_10k_vs_none"] = figure(
+            q_full - q_empty, "queries more", empty=q_empty, full=q_full
+        )
+        # The first reader after any write recounts: the worst case, every request recounting.
+        t_empty, q_empty = _timed_get(client, reverse("drafts:reader", args=["bench-empty"]), True)
+        t_full, q_full = _timed_get(client, reverse("drafts:reader", args=["bench-full"]), True)
+        results[f"reader.{who}.10k_entries_vs_none.recounting"] = figure(
+            t_full / t_empty, "ratio", limit=1.3, empty_ms=round(t_empty * 1000, 2),
+            full_ms=round(t_full * 1000, 2), queries_empty=q_empty, queries_full=q_full,
+        )  # fmt: skip
+
+    t_plain, q_plain = _timed_get(anonymous, "/bench-plain/bench-full/")
+    results["reader.rps_vs_plain_template"] = figure(
+        t_plain / times["anonymous"], "ratio", goal=2.0,
+        plain_ms=round(t_plain * 1000, 2), reader_ms=round(times["anonymous"] * 1000, 2),
+        note="in-process test client, one at a time; not the gunicorn load test",
+    )  # fmt: skip
+
+    panel_url = reverse("comments:panel", args=[panel_paragraph.pk])
+    on_panel = Entry.objects.on_paragraph(panel_paragraph).count()
+    for who, client in (("anonymous", anonymous), ("member", member)):
+        t_panel, q_panel = _timed_get(client, panel_url)
+        results[f"panel.{who}.500_entries_vs_reader"] = figure(
+            t_panel / times[who], "ratio", limit=1.0, panel_ms=round(t_panel * 1000, 2),
+            queries=q_panel, entries_on_paragraph=on_panel,
+        )  # fmt: skip
+
+    organisation, user = organisations[0]
+    membership = Membership.objects.select_related("organisation", "user").get(user=user)
+    target = full_version.paragraphs.get(label="26")
+    with CaptureQueriesContext(connection) as queries:
+        services.create_draft(
+            paragraph=target, membership=membership,
+            data={"kind": "comment", "text": "Bench comment."},
+        )  # fmt: skip
+    results["entry.save.queries"] = figure(len(queries), "queries", what="services.create_draft")
+    with CaptureQueriesContext(connection) as queries:
+        response = member.post(
+            reverse("comments:create", args=[target.pk]), {"kind": "comment", "text": "Via view."}
+        )
+        assert response.status_code == 302
+    results["entry.save.view_queries"] = figure(
+        len(queries), "queries", what="POST create, session and auth included"
+    )
+    full.delete()
+    empty.delete()
+    return results

@@ -1,0 +1,80 @@
+"""Rows of the authorization matrix for the comments app (see matrix.py).
+
+The objects are organisation B's (the UPU's): a draft, a submission awaiting moderation and
+a published proposal, so that organisation A's people are the outsiders.
+"""
+
+from tests.authz.matrix import Row, everyone, signed_in
+from wsis.comments.models import Entry
+
+
+def build(world, request):
+    delegate_b = request.getfixturevalue("delegate_b").user
+    paragraph = world.paragraph
+
+    def entry(**fields):
+        return Entry.objects.create(
+            version=world.version, paragraph=paragraph, organisation=world.org_b,
+            author=delegate_b, kind="amendment", proposed_text=paragraph.text + " More.",
+            **fields,
+        )  # fmt: skip
+
+    world.extra["draft_b"] = entry()
+    world.extra["submitted_b"] = entry(status="submitted")
+    world.extra["published_b"] = entry(status="submitted", moderation="published")
+
+
+def _pk(name):
+    return lambda w: [w.extra[name].pk]
+
+
+def expect(anonymous, delegate_a, focal_a, delegate_b, facilitator):
+    return {
+        "anonymous": anonymous, "delegate_a": delegate_a, "focal_a": focal_a,
+        "delegate_b": delegate_b, "facilitator": facilitator,
+    }  # fmt: skip
+
+
+COMMENT = {"kind": "comment", "text": "A comment."}
+ROWS = [
+    Row("comments:panel", everyone(200), args=lambda w: [w.paragraph.pk]),
+    Row(
+        "comments:create", signed_in(302) | {"facilitator": 403},
+        args=lambda w: [w.paragraph.pk], method="POST", data=lambda w: COMMENT,
+    ),
+    Row(
+        "comments:preview", signed_in(200), args=lambda w: [w.paragraph.pk], method="POST",
+        data=lambda w: {"kind": "amendment", "proposed_text": "New words."},
+    ),
+    Row("comments:entry", expect(404, 404, 404, 200, 404), args=_pk("draft_b"), note="draft"),
+    Row(
+        "comments:entry", expect(404, 404, 404, 200, 200), args=_pk("submitted_b"),
+        note="submitted",
+    ),
+    Row("comments:entry", everyone(200), args=_pk("published_b"), note="published"),
+    Row(
+        "comments:save", expect(302, 404, 404, 302, 404), args=_pk("draft_b"), method="POST",
+        data=lambda w: COMMENT | {"revision": "1"},
+    ),
+    Row("comments:submit", expect(302, 404, 404, 403, 404), args=_pk("draft_b"), method="POST"),
+    Row(
+        "comments:withdraw", expect(302, 404, 404, 403, 403), args=_pk("submitted_b"),
+        method="POST",
+    ),
+    Row(
+        "comments:support", expect(302, 403, 302, 403, 403), args=_pk("published_b"),
+        method="POST",
+    ),
+    Row(
+        "comments:submit_all", expect(302, 403, 200, 403, 403),
+        args=lambda w: [w.consultation.slug],
+    ),
+    Row(
+        "comments:submit_all", expect(302, 403, 302, 403, 403),
+        args=lambda w: [w.consultation.slug], method="POST", refuses_get=False,
+    ),
+    Row("comments:our_entries", signed_in(200) | {"facilitator": 403},
+        args=lambda w: [w.consultation.slug]),
+    Row("comments:our_submission", signed_in(200) | {"facilitator": 403},
+        args=lambda w: [w.consultation.slug]),
+]  # fmt: skip

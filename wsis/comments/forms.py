@@ -1,0 +1,76 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wsis.comments.models import Entry
+
+MAX_LENGTH = 10_000
+# Tabs and line breaks are fine; other control characters come from bad pastes and break
+# the PDF and Word renderings downstream.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _clean_text(value: str) -> str:
+    if CONTROL.search(value):
+        raise forms.ValidationError(
+            _("The text contains invisible control characters; please retype or paste it again.")
+        )
+    return value
+
+
+class EntryForm(forms.Form):
+    """One form for all four kinds, so a delegate can switch kind without retyping."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Entry.Kind.choices)
+    proposed_text = forms.CharField(
+        label=_("Proposed wording"),
+        required=False,
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    text = forms.CharField(
+        label=_("Comment or justification"),
+        required=False,
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    revision = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, paragraph, **kwargs):
+        self.paragraph = paragraph
+        super().__init__(*args, **kwargs)
+
+    def clean_text(self):
+        return _clean_text(self.cleaned_data["text"])
+
+    def clean_proposed_text(self):
+        return _clean_text(self.cleaned_data["proposed_text"])
+
+    def clean(self):
+        data = super().clean()
+        kind, text, proposed = data.get("kind"), data.get("text", ""), data.get("proposed_text", "")
+        if kind is None or self.errors:
+            return data
+        if kind == Entry.Kind.COMMENT:
+            if not text:
+                self.add_error("text", _("Please write your comment."))
+            data["proposed_text"] = ""
+        elif kind == Entry.Kind.DELETION:
+            data["proposed_text"] = ""
+        elif not proposed:
+            self.add_error("proposed_text", _("Please write the wording you propose."))
+        elif kind == Entry.Kind.AMENDMENT and _same_words(proposed, self.paragraph.text):
+            self.add_error(
+                "proposed_text",
+                _(
+                    "The proposed wording is identical to the paragraph: change it, or write a "
+                    "comment instead."
+                ),
+            )
+        return data

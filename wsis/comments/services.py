@@ -1,0 +1,226 @@
+"""Every change to an entry: each writes the entry and its audit event in one transaction.
+
+Deadlines are checked here, inside the transaction of the write, never only in a view.
+A write the round refuses still keeps what was typed as a draft of the organisation, and
+leaves an ``entry.refused_late`` event for the facilitators' dashboard.
+"""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from wsis.audit.models import record
+from wsis.comments.models import Entry, Support
+from wsis.drafts.models import CommentRound
+
+CREATED, UPDATED, UNCHANGED, DUPLICATE, LATE, DONE, ALREADY = (
+    "created", "updated", "unchanged", "duplicate", "late", "done", "already",
+)  # fmt: skip
+
+
+class Conflict(Exception):
+    """Someone saved the draft since this form was opened; ``current`` is what they saved."""
+
+    def __init__(self, current: Entry):
+        super().__init__("stale revision")
+        self.current = current
+
+
+class NotAllowed(Exception):
+    pass
+
+
+def round_is_open(version_id: int, organisation) -> bool:
+    """Call inside the transaction of the write it guards."""
+    found = CommentRound.objects.filter(version_id=version_id).first()
+    return found is not None and found.is_open_for(organisation)
+
+
+def _refused_late(entry, membership, request, attempted: str) -> str:
+    record(
+        "entry.refused_late",
+        entry,
+        actor=membership.user,
+        organisation=membership.organisation,
+        request=request,
+        attempted=attempted,
+    )
+    return LATE
+
+
+@transaction.atomic
+def create_draft(*, paragraph, membership, data: dict, request=None) -> tuple[Entry, str]:
+    """A new draft; the form's token makes a resent form return the first entry."""
+    token = data.get("form_token") or uuid.uuid4()
+    entry = Entry(
+        version_id=paragraph.version_id,
+        paragraph=paragraph,
+        organisation=membership.organisation,
+        author=membership.user,
+        kind=data["kind"],
+        text=data.get("text", ""),
+        proposed_text=data.get("proposed_text", ""),
+        form_token=token,
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # The token was used: a double click, a resent form, or two requests racing.
+        existing = Entry.objects.get(form_token=token)
+        if existing.organisation_id != membership.organisation_id:
+            raise NotAllowed("token of another organisation") from None
+        return existing, DUPLICATE
+    record(
+        "entry.created",
+        entry,
+        actor=membership.user,
+        organisation=membership.organisation,
+        request=request,
+        kind=entry.kind,
+        paragraph=paragraph.pk,
+    )
+    if not round_is_open(paragraph.version_id, membership.organisation):
+        return entry, _refused_late(entry, membership, request, "create")
+    return entry, CREATED
+
+
+@transaction.atomic
+def update_draft(entry: Entry, *, membership, data: dict, request=None) -> tuple[Entry, str]:
+    """Save a draft that was opened at ``data["revision"]``; raise Conflict if it is stale."""
+    locked = Entry.objects.select_for_update().select_related("paragraph").get(pk=entry.pk)
+    if locked.status != Entry.Status.DRAFT:
+        raise NotAllowed("not a draft")
+    fields = {k: data.get(k, "") for k in ("kind", "text", "proposed_text")}
+    if all(getattr(locked, k) == v for k, v in fields.items()):
+        return locked, UNCHANGED
+    if data.get("revision") != locked.revision:
+        raise Conflict(locked)
+    for key, value in fields.items():
+        setattr(locked, key, value)
+    locked.revision += 1
+    locked.save(update_fields=[*fields, "revision", "updated"])
+    record(
+        "entry.updated",
+        locked,
+        actor=membership.user,
+        organisation=membership.organisation,
+        request=request,
+        revision=locked.revision,
+    )
+    if not round_is_open(locked.version_id, membership.organisation):
+        return locked, _refused_late(locked, membership, request, "update")
+    return locked, UPDATED
+
+
+def _mark_submitted(entry: Entry, consultation, now) -> None:
+    entry.status = Entry.Status.SUBMITTED
+    entry.submitted_at = now
+    entry.moderation = (
+        Entry.Moderation.PUBLISHED if consultation.publish_immediately else Entry.Moderation.PENDING
+    )
+    entry.revision += 1
+    entry.save(update_fields=["status", "submitted_at", "moderation", "revision", "updated"])
+
+
+@transaction.atomic
+def submit(entry: Entry, *, membership, request=None) -> str:
+    """Precondition: ``membership`` is the focal point of the entry's organisation."""
+    locked = (
+        Entry.objects.select_for_update().select_related("version__consultation").get(pk=entry.pk)
+    )
+    if locked.status == Entry.Status.SUBMITTED:
+        return ALREADY
+    if locked.status != Entry.Status.DRAFT:
+        raise NotAllowed("withdrawn")
+    if not round_is_open(locked.version_id, membership.organisation):
+        return _refused_late(locked, membership, request, "submit")
+    _mark_submitted(locked, locked.version.consultation, timezone.now())
+    record(
+        "entry.submitted",
+        locked,
+        actor=membership.user,
+        organisation=membership.organisation,
+        request=request,
+        moderation=locked.moderation,
+    )
+    return DONE
+
+
+def drafts_to_submit(version, organisation):
+    return Entry.objects.filter(
+        version=version, organisation=organisation, status=Entry.Status.DRAFT
+    ).for_panel()
+
+
+@transaction.atomic
+def submit_all(version, *, membership, entry_ids, request=None) -> tuple[list[Entry], str]:
+    """Submit exactly the drafts the focal point confirmed, not ones added since."""
+    drafts = list(
+        drafts_to_submit(version, membership.organisation)
+        .filter(pk__in=entry_ids)
+        .select_for_update(of=("self",))
+    )
+    if not drafts:
+        return [], ALREADY
+    if not round_is_open(version.pk, membership.organisation):
+        for entry in drafts:
+            _refused_late(entry, membership, request, "submit_all")
+        return drafts, LATE
+    now = timezone.now()
+    for entry in drafts:
+        _mark_submitted(entry, version.consultation, now)
+        record(
+            "entry.submitted",
+            entry,
+            actor=membership.user,
+            organisation=membership.organisation,
+            request=request,
+            moderation=entry.moderation,
+            batch=True,
+        )
+    return drafts, DONE
+
+
+@transaction.atomic
+def withdraw(entry: Entry, *, membership, request=None) -> str:
+    """Kept and marked withdrawn: the record of what was submitted stays."""
+    locked = Entry.objects.select_for_update().get(pk=entry.pk)
+    if locked.status == Entry.Status.WITHDRAWN:
+        return ALREADY
+    if locked.status != Entry.Status.SUBMITTED:
+        raise NotAllowed("not submitted")
+    if not round_is_open(locked.version_id, membership.organisation):
+        return _refused_late(locked, membership, request, "withdraw")
+    locked.status = Entry.Status.WITHDRAWN
+    locked.revision += 1
+    locked.save(update_fields=["status", "revision", "updated"])
+    record(
+        "entry.withdrawn",
+        locked,
+        actor=membership.user,
+        organisation=membership.organisation,
+        request=request,
+    )
+    return DONE
+
+
+@transaction.atomic
+def support(entry: Entry, *, membership, request=None) -> str:
+    """Precondition: another organisation's submitted proposal, and a focal point."""
+    if not round_is_open(entry.version_id, membership.organisation):
+        return _refused_late(entry, membership, request, "support")
+    _, created = Support.objects.get_or_create(
+        entry=entry, organisation=membership.organisation, defaults={"user": membership.user}
+    )
+    if not created:
+        return ALREADY
+    record(
+        "entry.supported",
+        entry,
+        actor=membership.user,
+        organisation=membership.organisation,
+        request=request,
+    )
+    return DONE

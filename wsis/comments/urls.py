@@ -1,0 +1,18 @@
+from django.urls import path
+
+from wsis.comments import views
+
+app_name = "comments"
+urlpatterns = [
+    path("entries/p/<int:pk>/", views.panel, name="panel"),
+    path("entries/p/<int:pk>/new/", views.create, name="create"),
+    path("entries/p/<int:pk>/preview/", views.preview, name="preview"),
+    path("entries/<int:pk>/", views.entry, name="entry"),
+    path("entries/<int:pk>/save/", views.save, name="save"),
+    path("entries/<int:pk>/submit/", views.submit, name="submit"),
+    path("entries/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("entries/<int:pk>/support/", views.support, name="support"),
+    path("c/<slug:slug>/submit-all/", views.submit_all, name="submit_all"),
+    path("c/<slug:slug>/our-entries/", views.our_entries, name="our_entries"),
+    path("c/<slug:slug>/our-submission/", views.our_submission, name="our_submission"),
+]

@@ -1,0 +1,419 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wsis.comments import services
+from wsis.comments.access import (
+    get_entry_for_edit,
+    get_entry_for_focal_point,
+    get_entry_for_support,
+    get_entry_for_view,
+    get_paragraph_by_id,
+    require_membership,
+)
+from wsis.comments.diff import diff_html
+from wsis.comments.forms import MAX_LENGTH, EntryForm
+from wsis.comments.models import Entry, attach_diffs
+from wsis.drafts.access import get_version
+from wsis.drafts.models import CommentRound
+from wsis.stakeholders.access import active_membership
+
+# Enough to read in one go on a slow link; the rest is a click away.
+PANEL_PAGE_SIZE = 20
+CHANGE_KINDS = (Entry.Kind.AMENDMENT, Entry.Kind.DELETION)
+# The four ways to add to a paragraph, in the order the panel offers them.
+ADD_KINDS = [
+    Entry.Kind.AMENDMENT,
+    Entry.Kind.COMMENT,
+    Entry.Kind.NEW_PARAGRAPH,
+    Entry.Kind.DELETION,
+]
+
+
+def _round_of(version) -> CommentRound | None:
+    # Usually fetched with the version already (select_related), so no query.
+    return getattr(version, "round", None)
+
+
+def _round_context(version, membership) -> dict:
+    found = _round_of(version)
+    organisation = membership.organisation if membership else None
+    closes_at = found.closes_at_for(organisation) if found else None
+    now = timezone.now()
+    return {
+        "round": found,
+        "closes_at": closes_at,
+        "round_is_open": bool(found and found.opens_at <= now < closes_at),
+        "round_not_yet_open": bool(found and now < found.opens_at),
+    }
+
+
+def _blank_form(paragraph, kind) -> EntryForm:
+    initial = {"kind": kind, "form_token": uuid.uuid4()}
+    if kind == Entry.Kind.AMENDMENT:
+        initial["proposed_text"] = paragraph.text
+    return EntryForm(initial=initial, paragraph=paragraph)
+
+
+def _panel_context(request, paragraph, bound: EntryForm | None = None) -> dict:
+    membership = active_membership(request)
+    entries = Entry.objects.visible_to(request.user).on_paragraph(paragraph).for_panel()
+    page = Paginator(entries, PANEL_PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_diffs(page.object_list)
+    ours = membership.organisation_id if membership else None
+    for entry in page.object_list:
+        supporters = [s.organisation for s in entry.supports.all()]
+        entry.supporters = supporters
+        entry.is_ours = entry.organisation_id == ours
+        entry.we_support = any(o.pk == ours for o in supporters)
+    forms = []
+    if membership is not None:
+        for kind in ADD_KINDS:
+            if bound is not None and bound.data.get("kind") == kind:
+                forms.append((kind, bound, True))
+            else:
+                forms.append((kind, _blank_form(paragraph, kind), False))
+    version = paragraph.version
+    return {
+        "paragraph": paragraph,
+        "version": version,
+        "consultation": version.consultation,
+        "page": page,
+        "membership": membership,
+        "forms": forms,
+        "kinds": Entry.Kind,
+    } | _round_context(version, membership)
+
+
+def _render_panel(request, paragraph, bound=None, status=200) -> HttpResponse:
+    template = "comments/panel.html#panel" if request.htmx else "comments/panel.html"
+    # htmx swaps only 2xx answers; the form with its message must still replace the panel.
+    status = 200 if request.htmx else status
+    return render(request, template, _panel_context(request, paragraph, bound), status=status)
+
+
+def _after_change(request, entry: Entry) -> HttpResponse:
+    if request.htmx:
+        return _render_panel(request, entry.paragraph)
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("comments:entry", entry.pk)
+
+
+def _late_message(request, entry: Entry) -> None:
+    messages.error(
+        request,
+        _(
+            "The comment round is closed for your organisation, so this could not go in. "
+            "Your text is kept as a draft of %(label)s: nothing is lost."
+        )
+        % {"label": entry.target_label},
+    )
+
+
+@require_GET
+def panel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_panel(request, get_paragraph_by_id(pk))
+
+
+@require_POST
+@login_required
+def create(request: HttpRequest, pk: int) -> HttpResponse:
+    paragraph = get_paragraph_by_id(pk)
+    membership = require_membership(request)
+    form = EntryForm(request.POST, paragraph=paragraph)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: please correct the text below."))
+        return _render_panel(request, paragraph, bound=form, status=400)
+    try:
+        entry, outcome = services.create_draft(
+            paragraph=paragraph, membership=membership, data=form.cleaned_data, request=request
+        )
+    except services.NotAllowed as exc:
+        raise PermissionDenied from exc
+    if outcome == services.LATE:
+        _late_message(request, entry)
+    elif outcome == services.DUPLICATE:
+        messages.info(request, _("This was already saved; it was not added twice."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Saved as a draft: only your organisation sees it until your focal point "
+                "submits it."
+            ),
+        )
+    if request.htmx:
+        return _render_panel(request, paragraph)
+    return redirect(reverse("comments:panel", args=[paragraph.pk]) + f"#entry-{entry.pk}")
+
+
+@require_POST
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    paragraph = get_paragraph_by_id(pk)
+    kind = request.POST.get("kind", Entry.Kind.AMENDMENT)
+    proposed = request.POST.get("proposed_text", "")[:MAX_LENGTH]
+    old = "" if kind == Entry.Kind.NEW_PARAGRAPH else paragraph.text
+    context = {
+        "paragraph": paragraph,
+        "change_html": diff_html(old, proposed),
+        "unchanged": kind == Entry.Kind.AMENDMENT and proposed.split() == old.split(),
+        "form": EntryForm(request.POST, paragraph=paragraph),
+        "kind": kind,
+    }
+    template = "comments/preview.html#preview" if request.htmx else "comments/preview.html"
+    return render(request, template, context)
+
+
+def _entry_context(request, entry, membership, form=None, conflict=None) -> dict:
+    attach_diffs([entry])
+    entry.supporters = [s.organisation for s in entry.supports.select_related("organisation")]
+    ours = membership is not None and membership.organisation_id == entry.organisation_id
+    editable = ours and entry.status == Entry.Status.DRAFT
+    if editable and form is None:
+        form = EntryForm(
+            initial={
+                "kind": entry.kind,
+                "text": entry.text,
+                "proposed_text": entry.proposed_text,
+                "revision": entry.revision,
+            },
+            paragraph=entry.paragraph,
+        )
+    focal = membership is not None and membership.is_focal_point
+    return {
+        "entry": entry,
+        "paragraph": entry.paragraph,
+        "consultation": entry.version.consultation,
+        "membership": membership,
+        "form": form if editable else None,
+        "conflict": conflict,
+        "can_submit": focal and ours and entry.status == Entry.Status.DRAFT,
+        "can_withdraw": focal and ours and entry.status == Entry.Status.SUBMITTED,
+        "can_support": (
+            focal
+            and not ours
+            and entry.is_proposal
+            and entry.status == Entry.Status.SUBMITTED
+            and all(o.pk != membership.organisation_id for o in entry.supporters)
+        ),
+        "is_facilitator": entry.version.consultation.is_facilitator(request.user),
+    } | _round_context(entry.version, membership)
+
+
+@require_GET
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_entry_for_view(request, pk)
+    return render(
+        request, "comments/entry.html", _entry_context(request, found, active_membership(request))
+    )
+
+
+@require_POST
+@login_required
+def save(request: HttpRequest, pk: int) -> HttpResponse:
+    found, membership = get_entry_for_edit(request, pk)
+    form = EntryForm(request.POST, paragraph=found.paragraph)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: please correct the text below."))
+        context = _entry_context(request, found, membership, form=form)
+        return render(request, "comments/entry.html", context, status=400)
+    try:
+        saved, outcome = services.update_draft(
+            found, membership=membership, data=form.cleaned_data, request=request
+        )
+    except services.Conflict as conflict:
+        # Keep what this delegate typed in the form, show what the other one saved, and
+        # let a second save knowingly replace it.
+        data = request.POST.copy()
+        data["revision"] = conflict.current.revision
+        form = EntryForm(data, paragraph=found.paragraph)
+        form.is_valid()
+        messages.error(
+            request,
+            _(
+                "Someone in your organisation saved this draft while you were editing it. "
+                "Nothing was overwritten: compare both texts below, then save again to keep yours."
+            ),
+        )
+        context = _entry_context(request, conflict.current, membership, form, conflict.current)
+        return render(request, "comments/entry.html", context, status=409)
+    except services.NotAllowed as exc:
+        raise PermissionDenied from exc
+    if outcome == services.LATE:
+        _late_message(request, saved)
+    elif outcome == services.UNCHANGED:
+        messages.info(request, _("No changes to save."))
+    else:
+        messages.success(request, _("Draft saved."))
+    return redirect("comments:entry", saved.pk)
+
+
+@require_POST
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    found, membership = get_entry_for_focal_point(request, pk)
+    try:
+        outcome = services.submit(found, membership=membership, request=request)
+    except services.NotAllowed as exc:
+        raise PermissionDenied(_("A withdrawn entry cannot be submitted again.")) from exc
+    if outcome == services.LATE:
+        _late_message(request, found)
+    elif outcome == services.ALREADY:
+        messages.info(request, _("This entry was already submitted."))
+    else:
+        messages.success(request, _("Submitted: %(label)s.") % {"label": found.target_label})
+    return _after_change(request, found)
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    found, membership = get_entry_for_focal_point(request, pk)
+    try:
+        outcome = services.withdraw(found, membership=membership, request=request)
+    except services.NotAllowed as exc:
+        raise PermissionDenied(_("Only submitted entries can be withdrawn.")) from exc
+    if outcome == services.LATE:
+        messages.error(
+            request, _("The comment round is closed: entries can no longer be withdrawn.")
+        )
+    elif outcome == services.ALREADY:
+        messages.info(request, _("This entry was already withdrawn."))
+    else:
+        messages.success(request, _("Withdrawn. It stays on record, marked withdrawn."))
+    return _after_change(request, found)
+
+
+@require_POST
+@login_required
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    found, membership = get_entry_for_support(request, pk)
+    outcome = services.support(found, membership=membership, request=request)
+    if outcome == services.LATE:
+        messages.error(
+            request, _("The comment round is closed: proposals can no longer be supported.")
+        )
+    elif outcome == services.ALREADY:
+        messages.info(request, _("Your organisation already supports this proposal."))
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s now supports this proposal.")
+            % {"organisation": membership.organisation.name},
+        )
+    return _after_change(request, found)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
+    version = get_version(slug)
+    membership = require_membership(request, focal_point=True)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("entry") if i.isdigit()]
+        submitted, outcome = services.submit_all(
+            version, membership=membership, entry_ids=ids, request=request
+        )
+        if outcome == services.LATE:
+            messages.error(
+                request,
+                _(
+                    "The comment round is closed for your organisation: nothing was submitted. "
+                    "Your drafts are kept."
+                ),
+            )
+        elif outcome == services.ALREADY:
+            messages.info(request, _("There was nothing left to submit."))
+        else:
+            count = len(submitted)
+            messages.success(
+                request,
+                ngettext("%(count)d entry submitted.", "%(count)d entries submitted.", count)
+                % {"count": count},
+            )
+        return redirect("comments:our_entries", slug)
+    drafts = list(services.drafts_to_submit(version, membership.organisation))
+    attach_diffs(drafts)
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "drafts": drafts,
+        "membership": membership,
+    } | _round_context(version, membership)
+    return render(request, "comments/submit_all.html", context)
+
+
+@require_GET
+@login_required
+def our_entries(request: HttpRequest, slug: str) -> HttpResponse:
+    version = get_version(slug)
+    membership = require_membership(request)
+    entries = list(
+        Entry.objects.visible_to(request.user)
+        .filter(organisation=membership.organisation, version__consultation=version.consultation)
+        .for_panel()
+        .order_by("version__order", "paragraph__order", "created", "pk")
+    )
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "entries": entries,
+        "membership": membership,
+        "drafts": sum(e.status == Entry.Status.DRAFT for e in entries),
+    } | _round_context(version, membership)
+    return render(request, "comments/our_entries.html", context)
+
+
+@require_GET
+@login_required
+def our_submission(request: HttpRequest, slug: str) -> HttpResponse:
+    version = get_version(slug)
+    membership = require_membership(request)
+    entries = list(
+        Entry.objects.visible_to(request.user)
+        .filter(organisation=membership.organisation, paragraph__version=version)
+        .exclude(status=Entry.Status.WITHDRAWN)
+        .for_panel()
+        .order_by("created", "pk")
+    )
+    attach_diffs(entries)
+    by_paragraph: dict[int, list[Entry]] = {}
+    for item in entries:
+        by_paragraph.setdefault(item.paragraph_id, []).append(item)
+    sections = []
+    for paragraph in version.paragraphs.in_document_order():
+        if not sections or sections[-1]["section"].pk != paragraph.section_id:
+            sections.append({"section": paragraph.section, "paragraphs": []})
+        mine = by_paragraph.get(paragraph.pk, [])
+        sections[-1]["paragraphs"].append(
+            {
+                "paragraph": paragraph,
+                "changes": [
+                    e for e in mine if e.kind in (Entry.Kind.AMENDMENT, Entry.Kind.DELETION)
+                ],
+                "notes": [e for e in mine if e.kind == Entry.Kind.COMMENT],
+                "additions": [e for e in mine if e.kind == Entry.Kind.NEW_PARAGRAPH],
+            }
+        )
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "sections": sections,
+        "membership": membership,
+        "count": len(entries),
+    }
+    return render(request, "comments/our_submission.html", context)
