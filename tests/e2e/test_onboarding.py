@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, screenshot
+from wsis.comments.models import Entry
 from wsis.stakeholders.models import AccreditationRequest, Membership
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -79,6 +80,17 @@ def test_an_organisation_joins_and_its_focal_point_reaches_the_draft(
     invitee.screenshot(path=str(ARTIFACTS / "onboarding-5-first-sign-in.png"))  # the top only
     membership = Membership.objects.get(user__email="ama@ona.example")
     assert membership.role == "focal_point" and membership.organisation.acronym == "ONA"
+
+    # Their first comment, on the paragraph itself, made for their new organisation.
+    invitee.click("#OP44 .panel-link")
+    panel = invitee.locator("#panel-OP44")
+    panel.locator("details.add-comment summary").click()
+    panel.locator("details.add-comment textarea[name=text]").fill("Schools need libraries too.")
+    panel.locator("details.add-comment button.primary").click()
+    panel.get_by_text("Saved as a draft").wait_for()
+    first = Entry.objects.get(author__email="ama@ona.example")
+    assert first.organisation.acronym == "ONA" and first.text == "Schools need libraries too."
+    screenshot(invitee, "onboarding-5b-first-comment")
 
     # The link is spent: opening it again explains what happened.
     invitee.goto(link)
