@@ -27,6 +27,8 @@ class Options:
     first_section: int | None = None  # section order, inclusive
     last_section: int | None = None
     with_decisions: bool = True
+    # For a comparison: the label of the earlier version (by default the one it follows).
+    compare_with: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> "Options":
@@ -36,16 +38,21 @@ class Options:
             first_section=data.get("first_section"),
             last_section=data.get("last_section"),
             with_decisions=bool(data.get("with_decisions", True)),
+            compare_with=data.get("old"),
         )
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "published_only": self.published_only,
             "groups": list(self.groups),
             "first_section": self.first_section,
             "last_section": self.last_section,
             "with_decisions": self.with_decisions,
         }
+        # Only comparisons carry it, so the inputs (and hashes) of other reports stay as they were.
+        if self.compare_with:
+            data["old"] = self.compare_with
+        return data
 
 
 @dataclass

@@ -9,6 +9,7 @@ FORMATS_OF = {
     ReportJob.Kind.COMPILATION: {"pdf", "docx"},
     ReportJob.Kind.SUBMISSION: {"pdf", "docx"},
     ReportJob.Kind.ENTRIES: {"csv"},
+    ReportJob.Kind.COMPARISON: {"pdf"},
 }
 
 
@@ -19,6 +20,7 @@ class ReportForm(forms.Form):
             (ReportJob.Kind.COMPILATION, _("Consolidated compilation")),
             (ReportJob.Kind.SUBMISSION, _("One organisation's submission")),
             (ReportJob.Kind.ENTRIES, _("All entries (spreadsheet)")),
+            (ReportJob.Kind.COMPARISON, _("Comparison with an earlier version")),
         ],
     )
     format = forms.ChoiceField(label=_("Format"), choices=ReportJob.Format.choices)
@@ -42,6 +44,11 @@ class ReportForm(forms.Form):
         label=_("To section"), coerce=int, required=False, empty_value=None
     )
     with_decisions = forms.BooleanField(label=_("With decisions"), required=False, initial=True)
+    compare_with = forms.ChoiceField(
+        label=_("Compared with"),
+        required=False,
+        help_text=_("For a comparison: the earlier version."),
+    )
 
     def __init__(self, *args, version, scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,11 +59,16 @@ class ReportForm(forms.Form):
         sections = [(s.order, s.heading) for s in version.sections.order_by("order")]
         self.fields["first_section"].choices = [("", _("the first"))] + sections
         self.fields["last_section"].choices = [("", _("the last"))] + sections
+        earlier = version.consultation.versions.published().filter(order__lt=version.order)
+        self.fields["compare_with"].choices = [("", _("the version it follows"))] + [
+            (v.label, v.label) for v in earlier.order_by("-order")
+        ]
+        self.version = version
         if scope is not None:
             # A focal point compiles only their own organisation's submission.
             self.fields["kind"].choices = [(ReportJob.Kind.SUBMISSION, _("Our submission"))]
             self.fields["format"].choices = [("pdf", "PDF"), ("docx", "DOCX")]
-            for name in ("organisation", "groups", "first_section", "last_section"):
+            for name in ("organisation", "groups", "first_section", "last_section", "compare_with"):
                 del self.fields[name]
 
     def clean(self):
@@ -74,6 +86,14 @@ class ReportForm(forms.Form):
             self.add_error("organisation", _("Choose the organisation whose submission you want."))
         elif kind != ReportJob.Kind.SUBMISSION:
             data["organisation"] = None
+        if kind == ReportJob.Kind.COMPARISON and not data.get("compare_with"):
+            previous = self.version.previous()
+            if previous is None:
+                self.add_error(
+                    "kind", _("This version follows no other: there is nothing to compare.")
+                )
+            else:
+                data["compare_with"] = previous.label
         first, last = data.get("first_section"), data.get("last_section")
         if first is not None and last is not None and first > last:
             self.add_error("last_section", _("The last section comes before the first."))
@@ -87,4 +107,5 @@ class ReportForm(forms.Form):
             first_section=data.get("first_section"),
             last_section=data.get("last_section"),
             with_decisions=data.get("with_decisions", False),
+            compare_with=data.get("compare_with") or None,
         )

@@ -265,7 +265,23 @@ def layout_progress(progress: Progress | None):
         logger.propagate, logger.level = propagate, level
 
 
+def render_comparison(job, progress: Progress | None = None) -> int:
+    """Two versions compared (the newer is ``job.version``), with the revisions' own print
+    template, so the PDF reads like the comparison page."""
+    from wsis.drafts.comparison import context_for_job
+
+    progress = progress or (lambda percent: None)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        html = render_to_string("drafts/compare_print.html", context_for_job(job))
+        progress(35)
+        with write_atomically(job.path) as temporary, layout_progress(progress):
+            write_pdf(html, temporary)
+    return job.path.stat().st_size
+
+
 def render_job(job, progress: Progress | None = None) -> int:
+    if job.kind == "comparison":
+        return render_comparison(job, progress)
     return render(
         job.path,
         kind=job.kind,

@@ -1,0 +1,69 @@
+"""The comparison of two versions, rendered as a PDF by the same job flow as compilations."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from tests.conftest import parsed
+from tests.drafts.conftest import REV1
+from wsis.drafts.services import import_revision, publish_version
+from wsis.reports.models import ReportJob
+from wsis.reports.tasks import run_job
+
+
+def publish_rev1(version):
+    rev1 = import_revision(version.consultation, "Rev.1", parsed(REV1))
+    rev1.links.update(confirmed=True)
+    publish_version(rev1, closes_at=timezone.now() + timedelta(days=14))
+    return rev1
+
+
+def ask(client, version, **data):
+    url = reverse("reports:ask", args=["wsis20", version.label])
+    return client.post(url, {"kind": "comparison", "format": "pdf"} | data)
+
+
+def test_a_facilitator_compiles_a_comparison_as_pdf(facilitator, version, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    rev1 = publish_rev1(version)
+    response = ask(facilitator, rev1, compare_with="Zero draft")
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    assert job.kind == "comparison" and job.options["old"] == "Zero draft"
+    assert run_job(job.pk) != "failed"
+    job.refresh_from_db()
+    assert job.state == "done", job.error
+    text = "\n".join(page.extract_text() for page in PdfReader(job.path).pages)
+    assert "Zero draft and Rev.1 compared" in " ".join(text.split())
+    assert "post offices" in text  # the UPU's OP 26 wording taken into Rev.1
+
+
+def test_the_earlier_version_defaults_to_the_one_it_follows(
+    facilitator, version, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    rev1 = publish_rev1(version)
+    assert ask(facilitator, rev1).status_code == 302
+    assert ReportJob.objects.get().options["old"] == "Zero draft"
+
+
+def test_the_first_version_has_nothing_to_compare(facilitator, version):
+    response = ask(facilitator, version)
+    assert response.status_code == 400
+    assert "follows no other" in response.content.decode()
+    assert not ReportJob.objects.exists()
+
+
+def test_a_focal_point_cannot_ask_for_a_comparison(focal_a, version):
+    rev1 = publish_rev1(version)
+    assert ask(focal_a, rev1, compare_with="Zero draft").status_code == 400
+    assert not ReportJob.objects.exists()
+
+
+def test_the_comparison_page_offers_the_pdf_to_facilitators_only(facilitator, delegate_a, version):
+    publish_rev1(version)
+    url = reverse("drafts:compare", args=["wsis20"])
+    assert "Compile this comparison as PDF" in facilitator.get(url).content.decode()
+    assert "Compile this comparison as PDF" not in delegate_a.get(url).content.decode()
