@@ -102,7 +102,10 @@ def parse(text: str) -> ParsedDraft:
     pending_heading: tuple[int, str] | None = None
     last: ParsedParagraph | None = None
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only (a "\r" before it is dropped), so the line numbers in messages are
+    # those an editor shows; str.splitlines() would also break at form feeds and other separators.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         _check_characters(number, raw)
         line = " ".join(raw.split())
         if not line:
