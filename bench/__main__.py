@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import sys
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,23 +34,32 @@ def main(names: list[str]) -> None:
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        for name in modules:
-            print(f"== {name}", flush=True)
-            figures = importlib.import_module(f"bench.{name}").run()
-            for key, figure in figures.items():
-                print(f"   {key}: {figure['value']} {figure['unit']}", flush=True)
-            results["benchmarks"].update(figures)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     results["machine"] = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
     }
-    results["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    failed = []
+    try:
+        for name in modules:
+            print(f"== {name}", flush=True)
+            try:
+                figures = importlib.import_module(f"bench.{name}").run()
+            except Exception:
+                # One broken benchmark must not cost the figures of the others.
+                traceback.print_exc()
+                failed.append(name)
+                continue
+            for key, figure in figures.items():
+                print(f"   {key}: {figure['value']} {figure['unit']}", flush=True)
+            results["benchmarks"].update(figures)
+            results["updated"] = datetime.now(UTC).isoformat(timespec="seconds")
+            RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"Written to {RESULTS.relative_to(HERE.parent)}")
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

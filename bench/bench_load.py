@@ -15,6 +15,9 @@ from wsis.stakeholders.models import Membership
 
 SECONDS = 30
 CONCURRENCY = 200
+# Between two actions a delegate reads or types for a few seconds, even minutes before a
+# deadline; 200 delegates then ask about 200 / (THINK_SECONDS + latency) pages a second.
+THINK_SECONDS = 3.0
 API = "/api/v1/consultations/wsis20/versions/Zero%20draft"
 MARK = "load-test comment"
 
@@ -45,11 +48,16 @@ def run() -> dict:
                 "password": PASSWORD,
                 "concurrency": CONCURRENCY,
                 "seconds": SECONDS,
-                "think_seconds": 0.5,
+                "think_seconds": THINK_SECONDS,
                 "scenario": scenario(paragraph.pk),
             }
         )
-    extra = {"concurrency": CONCURRENCY, "seconds": SECONDS, "server": "gunicorn 4x4 gthread"}
+    extra = {
+        "concurrency": CONCURRENCY,
+        "seconds": SECONDS,
+        "think_seconds": THINK_SECONDS,
+        "server": "gunicorn 4x4 gthread",
+    }
     stored = Entry.objects.filter(text__startswith=MARK).count()
     distinct = Entry.objects.filter(text__startswith=MARK).values("text").distinct().count()
     return {

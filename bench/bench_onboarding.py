@@ -26,7 +26,7 @@ def run() -> dict:
         f"State {n},S{n:03d},member_state,focal{n}@mission{n}.example" for n in range(STATES)
     ]
     data = "\n".join(rows).encode()
-    facilitator = get_user_model().objects.create_user("bench-facilitator")
+    facilitator = get_user_model().objects.create_user("bench-onboarding-facilitator")
 
     def register_all():
         try:

@@ -78,3 +78,77 @@ def test_requests_fail_cleanly_and_the_app_recovers_after_a_database_restart(liv
     assert seen[-1] == (200, 200), seen
     # While it was down: the health check said 503 and pages a plain server error, never a hang.
     assert {h for h, _ in seen} <= {200, 503} and {r for _, r in seen} <= {200, 500}
+
+
+REDIS_START = [
+    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
+    "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
+    "--logfile", "/var/log/redis/ci.log",
+]  # fmt: skip
+
+
+def redis_answers(url) -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+@pytest.fixture
+def stopped_redis(settings):
+    """Stop the local Redis that Celery uses; start it again afterwards, whatever happens."""
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://127.0.0.1:6379") or not shutil.which("redis-server"):
+        pytest.skip(f"the broker {url.split('@')[-1]!r} is not a local Redis this test may stop")
+    subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True)
+    assert not redis_answers(url)
+    try:
+        yield url
+    finally:
+        if not redis_answers(url):
+            subprocess.run(REDIS_START, check=True, stdout=subprocess.DEVNULL)
+
+
+def test_with_redis_stopped_saving_works_and_reports_wait_for_it(
+    stopped_redis, delegate_a, focal_a, facilitator, version
+):
+    import redis
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from wsis.comments.models import Entry
+    from wsis.reports.models import ReportJob
+
+    paragraph = version.paragraphs.get(label="26")
+    saved = delegate_a.post(
+        reverse("comments:create", args=[paragraph.pk]),
+        {"kind": "comment", "text": "Saved while the queue is down."},
+    )
+    assert saved.status_code == 302
+    entry = Entry.objects.get(text="Saved while the queue is down.")
+    assert focal_a.post(reverse("comments:submit", args=[entry.pk])).status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == "submitted"
+
+    asked = facilitator.post(
+        reverse("reports:ask", args=["wsis20", version.label]),
+        {"kind": "entries", "format": "csv"},
+        follow=True,
+    )
+    assert "The report queue cannot be reached right now" in asked.content.decode()
+    job = ReportJob.objects.get()
+    assert job.state == "queued" and job.enqueued is None
+
+    subprocess.run(REDIS_START, check=True, stdout=subprocess.DEVNULL)
+    for _ in range(50):
+        if redis_answers(stopped_redis):
+            break
+        time.sleep(0.1)
+    cache.clear()  # the job page retries the broker at most every 15 seconds
+    facilitator.get(reverse("reports:job", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.enqueued is not None
+    # The task now waits in Redis for a worker (tests/reports/test_worker.py runs one).
+    assert redis.Redis.from_url(stopped_redis).llen("celery") >= 1
