@@ -67,3 +67,29 @@ def test_the_panel_works_without_javascript(browser, live_server, version, deleg
     assert "Saved as a draft" in page.locator(".messages").inner_text()
     assert Entry.objects.get().text == "Works on a plain page too."
     context.close()
+
+
+def test_another_delegation_supports_a_published_proposal(new_page, version, focal_a, delegate_b):
+    paragraph = version.paragraphs.get(label="26")
+    proposal = Entry.objects.create(
+        version=version,
+        paragraph=paragraph,
+        organisation=delegate_b.user.memberships.get().organisation,
+        author=delegate_b.user,
+        kind=Entry.Kind.AMENDMENT,
+        proposed_text=paragraph.text.replace(
+            "connectivity.", "connectivity, through post offices."
+        ),
+        status=Entry.Status.SUBMITTED,
+        moderation=Entry.Moderation.PUBLISHED,
+        submitted_at=version.round.opens_at,
+    )
+    page = new_page(focal_a.user)
+    page.goto("/c/wsis20/")
+    page.click("#OP26 .panel-link")
+    card = page.locator(f"#entry-{proposal.pk}")
+    card.locator("button:has-text('Support')").click()
+    card = page.locator(f"#entry-{proposal.pk}")
+    card.get_by_text("Supported by Kenya").wait_for()
+    assert list(proposal.supports.values_list("organisation__acronym", flat=True)) == ["KEN"]
+    screenshot(page, "comments-support")
