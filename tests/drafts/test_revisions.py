@@ -338,6 +338,21 @@ def test_an_unknown_outcome_changes_nothing(facilitator, published_rev1, zero_en
     assert upu26.decision == Entry.Decision.OPEN
 
 
+@pytest.mark.django_db
+def test_one_unknown_outcome_keeps_the_valid_ones_unsaved_too(
+    facilitator, published_rev1, zero_entries
+):
+    upu26, upu76 = zero_entries["upu26"], zero_entries["upu76"]
+    response = facilitator.post(
+        url("outcomes_confirm", "Rev.1"),
+        {f"decision-{upu26.pk}": "incorporated", f"decision-{upu76.pk}": "maybe"},
+    )
+    assert response.status_code == 302
+    upu26.refresh_from_db()
+    assert upu26.decision == Entry.Decision.OPEN
+    assert not AuditEvent.objects.filter(action="entry.decided").exists()
+
+
 # Comparison (public)
 
 

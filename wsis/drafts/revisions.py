@@ -6,6 +6,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -259,17 +260,22 @@ def outcomes(request: HttpRequest, slug: str, label: str) -> HttpResponse:
 def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     version = _get_version_to_revise(request, slug, label)
     valid = set(Entry.Decision.values)
-    changed = 0
+    chosen = []
     for suggestion in suggest_outcomes(version):
         entry = suggestion.entry
         decision = request.POST.get(f"decision-{entry.pk}")
         if decision is None:
             continue  # not on the form the facilitator saw
         if decision not in valid:
+            # Checked for every row before any is saved: a bad form changes nothing.
             messages.error(request, _("Choose one of the listed outcomes."))
             return redirect("drafts:outcomes", slug, label)
-        rationale = request.POST.get(f"rationale-{entry.pk}", "").strip()
-        changed += decide(entry, decision, rationale, actor=request.user, request=request)
+        chosen.append((entry, decision, request.POST.get(f"rationale-{entry.pk}", "").strip()))
+    with transaction.atomic():
+        changed = sum(
+            decide(entry, decision, rationale, actor=request.user, request=request)
+            for entry, decision, rationale in chosen
+        )
     messages.success(request, _("%(count)d decisions recorded.") % {"count": changed})
     return redirect("drafts:outcomes", slug, label)
 

@@ -209,10 +209,13 @@ def decide(entry, decision, rationale, *, actor=None, request=None) -> bool:
     """Record a facilitator's decision on a proposal; False when nothing changed."""
     if entry.decision == decision and entry.decision_rationale == rationale:
         return False
+    previous = entry.decision
     with transaction.atomic():
-        Entry.objects.filter(pk=entry.pk).update(
-            decision=decision, decision_rationale=rationale, revision=F("revision") + 1
-        )
+        # save(), not update(): the reader's count cache listens for saved entries.
+        entry.decision, entry.decision_rationale = decision, rationale
+        entry.revision = F("revision") + 1
+        entry.save(update_fields=["decision", "decision_rationale", "revision", "updated"])
+        entry.refresh_from_db(fields=["revision"])
         record(
             "entry.decided",
             entry,
@@ -220,6 +223,6 @@ def decide(entry, decision, rationale, *, actor=None, request=None) -> bool:
             request=request,
             organisation=entry.organisation,
             decision=decision,
-            previous=entry.decision,
+            previous=previous,
         )
     return True
