@@ -65,6 +65,11 @@ ROWS = [
         "comments:support", expect(302, 403, 302, 403, 403), args=_pk("published_b"),
         method="POST",
     ),
+    # Nothing to withdraw yet for org A: the action answers (302) and changes nothing.
+    Row(
+        "comments:withdraw_support", expect(302, 403, 302, 403, 403), args=_pk("published_b"),
+        method="POST",
+    ),
     Row(
         "comments:submit_all", expect(302, 403, 200, 403, 403),
         args=lambda w: [w.consultation.slug],

@@ -52,5 +52,6 @@ ROWS = [
     Row("drafts:outcomes_confirm", ACTION, args=on_rev1, method="POST"),
     # Drafts are public; a version in preparation shows only to facilitators.
     Row("drafts:compare", everyone(200), args=slug),
+    Row("drafts:orphaned", everyone(200), args=lambda w: [w.consultation.slug, w.version.label]),
     Row("drafts:compare_print", everyone(200), args=slug),
 ]

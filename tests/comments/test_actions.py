@@ -65,6 +65,29 @@ def test_a_focal_point_supports_another_organisations_proposal(focal_a, publishe
     assert Support.objects.get().user == focal_a.user
 
 
+def test_a_focal_point_withdraws_their_support(focal_a, published_b, org_a):
+    published_b.supports.create(organisation=org_a, user=focal_a.user)
+    html = focal_a.get(reverse("comments:panel", args=[published_b.paragraph_id])).content.decode()
+    assert "Withdraw our support</button>" in html and "Support</button>" not in html
+    html = post(focal_a, "withdraw_support", published_b, htmx=True).content.decode()
+    assert "Kenya no longer supports this proposal." in html
+    assert "Supported by Kenya" not in html and "Support</button>" in html
+    assert not published_b.supports.exists()
+    # Asked again (a resent form): nothing to withdraw, said plainly.
+    html = post(focal_a, "withdraw_support", published_b, htmx=True).content.decode()
+    assert "Your organisation does not support this proposal." in html
+
+
+def test_the_entry_page_offers_to_withdraw_support(focal_a, published_b, org_a):
+    published_b.supports.create(organisation=org_a, user=focal_a.user)
+    html = focal_a.get(reverse("comments:entry", args=[published_b.pk])).content.decode()
+    assert "Withdraw the support of Kenya" in html and "Support on behalf of" not in html
+
+
+def test_a_focal_point_cannot_withdraw_support_for_their_own(focal_b, published_b):
+    assert post(focal_b, "withdraw_support", published_b).status_code == 403
+
+
 def test_a_focal_point_cannot_support_their_own(focal_b, published_b):
     assert post(focal_b, "support", published_b).status_code == 403
 

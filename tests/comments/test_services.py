@@ -136,6 +136,27 @@ def test_support_once_per_organisation(published_b, focal_a):
     assert actions(published_b) == ["entry.supported"]
 
 
+def test_support_can_be_withdrawn_while_the_round_is_open(published_b, focal_a):
+    services.support(published_b, membership=membership(focal_a))
+    assert services.withdraw_support(published_b, membership=membership(focal_a)) == services.DONE
+    assert not Support.objects.exists()
+    assert services.withdraw_support(published_b, membership=membership(focal_a)) == (
+        services.ALREADY
+    )
+    # Both kept on record, in order.
+    assert actions(published_b) == ["entry.supported", "entry.support_withdrawn"]
+
+
+def test_after_the_deadline_support_cannot_be_withdrawn(published_b, focal_a, org_a, version):
+    published_b.supports.create(organisation=org_a, user=focal_a.user)
+    version.round.closes_at = timezone.now() - timedelta(minutes=1)
+    version.round.save()
+    assert services.withdraw_support(published_b, membership=membership(focal_a)) == services.LATE
+    assert Support.objects.filter(organisation=org_a).exists()
+    late = AuditEvent.objects.get(action="entry.refused_late")
+    assert late.data["attempted"] == "withdraw_support"
+
+
 def test_after_the_deadline_a_new_text_is_kept_as_a_draft(version, closed_round, delegate_a):
     entry, outcome = services.create_draft(
         paragraph=paragraph(version, "26"), membership=membership(delegate_a), data=amend(version)

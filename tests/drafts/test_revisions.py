@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from tests.drafts.conftest import REV1
 from wsis.audit.models import AuditEvent
+from wsis.celery import app
 from wsis.comments.models import Entry
 from wsis.drafts.models import CommentRound, Version
 
@@ -300,7 +301,9 @@ def test_confirming_outcomes_refuses_get(facilitator, published_rev1):
 def test_outcomes_are_suggested_from_the_new_text(facilitator, published_rev1, zero_entries):
     response = facilitator.get(url("outcomes", "Rev.1"))
     assert response.status_code == 200
-    suggested = {s.entry.pk: s.outcome for s in response.context["suggestions"]}
+    suggested = {
+        r["suggestion"].entry.pk: r["suggestion"].outcome for r in response.context["rows"]
+    }
     e = zero_entries
     assert suggested[e["upu26"].pk] == Entry.Decision.INCORPORATED
     assert suggested[e["upu44"].pk] == Entry.Decision.PARTIAL
@@ -310,32 +313,105 @@ def test_outcomes_are_suggested_from_the_new_text(facilitator, published_rev1, z
 
 
 @pytest.mark.django_db
-def test_the_facilitator_confirms_outcomes(facilitator, published_rev1, zero_entries):
-    upu26, upu76 = zero_entries["upu26"], zero_entries["upu76"]
-    response = facilitator.post(
-        url("outcomes_confirm", "Rev.1"),
-        {
-            f"decision-{upu26.pk}": "incorporated",
-            f"rationale-{upu26.pk}": "Taken in as proposed.",
-            f"decision-{upu76.pk}": "not_incorporated",
-        },
-    )
+def test_the_page_suggests_a_rationale_with_each_outcome(facilitator, published_rev1, zero_entries):
+    response = facilitator.get(url("outcomes", "Rev.1"))
+    rows = {row["suggestion"].entry.pk: row for row in response.context["rows"]}
+    upu26 = rows[zero_entries["upu26"].pk]
+    assert upu26["decision"] == Entry.Decision.INCORPORATED
+    assert upu26["rationale"].endswith("words the proposal changes are in Rev.1.")
+    assert rows[zero_entries["ken7_deletion"].pk]["rationale"] == "Rev.1 deletes the paragraph."
+    assert upu26["rationale"] in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_facilitator_confirms_outcomes(
+    facilitator,
+    published_rev1,
+    zero_entries,
+    focal_a,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    # The mail task runs in this process (Celery's eager mode) so its mail can be read here.
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    upu26, ken7 = zero_entries["upu26"], zero_entries["ken7_deletion"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = facilitator.post(
+            url("outcomes_confirm", "Rev.1"),
+            {
+                f"decision-{upu26.pk}": "incorporated",
+                f"rationale-{upu26.pk}": "Taken in as proposed.",
+                f"decision-{ken7.pk}": "incorporated",
+                f"rationale-{ken7.pk}": "  Deleted in Rev.1.  ",
+            },
+        )
     assert response.status_code == 302
     upu26.refresh_from_db()
-    upu76.refresh_from_db()
+    ken7.refresh_from_db()
     assert upu26.decision == "incorporated" and upu26.decision_rationale == "Taken in as proposed."
-    assert upu26.revision == 2
-    assert upu76.decision == "not_incorporated"
+    assert ken7.decision == "incorporated" and ken7.decision_rationale == "Deleted in Rev.1."
     assert AuditEvent.objects.filter(action="entry.decided").count() == 2
+    # As a decision on the dashboard does: Kenya's focal point is told (the UPU has none here).
+    (message,) = mailoutbox
+    assert message.to == [focal_a.user.email]
+    assert "Deleted in Rev.1." in message.body
+
+
+@pytest.mark.django_db
+def test_confirming_the_same_outcomes_again_records_nothing_new(
+    facilitator, published_rev1, zero_entries
+):
+    upu26 = zero_entries["upu26"]
+    data = {f"decision-{upu26.pk}": "incorporated", f"rationale-{upu26.pk}": "Taken in."}
+    facilitator.post(url("outcomes_confirm", "Rev.1"), data)
+    response = facilitator.post(url("outcomes_confirm", "Rev.1"), data, follow=True)
+    assert "0 decisions recorded." in response.content.decode()
+    assert AuditEvent.objects.filter(action="entry.decided").count() == 1
 
 
 @pytest.mark.django_db
 def test_an_unknown_outcome_changes_nothing(facilitator, published_rev1, zero_entries):
     upu26 = zero_entries["upu26"]
     response = facilitator.post(url("outcomes_confirm", "Rev.1"), {f"decision-{upu26.pk}": "maybe"})
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "Choose one of the listed outcomes." in response.content.decode()
     upu26.refresh_from_db()
     assert upu26.decision == Entry.Decision.OPEN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rationale", ["", "   ", "x" * 4001])
+def test_a_bad_rationale_saves_no_row_and_keeps_what_was_typed(
+    facilitator, published_rev1, zero_entries, rationale
+):
+    upu26, upu76 = zero_entries["upu26"], zero_entries["upu76"]
+    response = facilitator.post(
+        url("outcomes_confirm", "Rev.1"),
+        {
+            f"decision-{upu26.pk}": "incorporated",
+            f"rationale-{upu26.pk}": "Typed with care <b>here</b>",
+            f"decision-{upu76.pk}": "not_incorporated",
+            f"rationale-{upu76.pk}": rationale,
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Nothing was recorded" in page
+    assert "Typed with care &lt;b&gt;here&lt;/b&gt;" in page
+    rows = {row["suggestion"].entry.pk: row for row in response.context["rows"]}
+    assert rows[upu76.pk]["error"] and not rows[upu26.pk]["error"]
+    assert rows[upu76.pk]["decision"] == "not_incorporated"
+    upu26.refresh_from_db()
+    assert upu26.decision == Entry.Decision.OPEN
+    assert not AuditEvent.objects.filter(action="entry.decided").exists()
+
+
+@pytest.mark.django_db
+def test_undecided_needs_no_rationale(facilitator, published_rev1, zero_entries):
+    upu26 = zero_entries["upu26"]
+    response = facilitator.post(url("outcomes_confirm", "Rev.1"), {f"decision-{upu26.pk}": "open"})
+    assert response.status_code == 302
 
 
 @pytest.mark.django_db
@@ -345,12 +421,68 @@ def test_one_unknown_outcome_keeps_the_valid_ones_unsaved_too(
     upu26, upu76 = zero_entries["upu26"], zero_entries["upu76"]
     response = facilitator.post(
         url("outcomes_confirm", "Rev.1"),
-        {f"decision-{upu26.pk}": "incorporated", f"decision-{upu76.pk}": "maybe"},
+        {
+            f"decision-{upu26.pk}": "incorporated",
+            f"rationale-{upu26.pk}": "Taken in.",
+            f"decision-{upu76.pk}": "maybe",
+        },
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
     upu26.refresh_from_db()
     assert upu26.decision == Entry.Decision.OPEN
     assert not AuditEvent.objects.filter(action="entry.decided").exists()
+
+
+# Entries on deleted paragraphs
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", [*PERSONAS, "facilitator"])
+def test_entries_on_deleted_paragraphs_are_listed_on_the_new_version(
+    request, published_rev1, zero_entries, persona
+):
+    client = request.getfixturevalue(persona)
+    response = client.get(url("orphaned", "Rev.1"))
+    assert response.status_code == 200
+    listed = {item.entry.pk for item in response.context["items"]}
+    # Zero draft OP 7 is deleted in Rev.1; its two published entries are listed, nothing else.
+    assert listed == {zero_entries["ken7"].pk, zero_entries["ken7_deletion"].pk}
+    page = response.content.decode()
+    assert "Zero draft OP 7 (deleted)" in page
+    assert published_rev1.previous().paragraphs.get(label="7").text[:60] in page
+
+
+@pytest.mark.django_db
+def test_our_draft_on_a_deleted_paragraph_is_listed_to_us_only(
+    published_rev1, version, zero_entries, delegate_a, delegate_b, org_a
+):
+    draft = Entry.objects.create(
+        version=version,
+        paragraph=version.paragraphs.get(label="7"),
+        organisation=org_a,
+        author=delegate_a.user,
+        kind=Entry.Kind.COMMENT,
+        text="Our unsent thought on OP 7",
+    )
+    ours = delegate_a.get(url("orphaned", "Rev.1"))
+    theirs = delegate_b.get(url("orphaned", "Rev.1"))
+    assert draft.pk in {item.entry.pk for item in ours.context["items"]}
+    assert draft.pk not in {item.entry.pk for item in theirs.context["items"]}
+    assert b"Our unsent thought" not in theirs.content
+
+
+@pytest.mark.django_db
+def test_the_reader_of_a_later_version_links_to_its_orphaned_entries(client, published_rev1):
+    orphaned = url("orphaned", "Rev.1")
+    assert orphaned in client.get(url("version", "Rev.1")).content.decode()
+    assert "orphaned" not in client.get(url("version", "Zero draft")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_version_without_deletions_lists_nothing(client, version):
+    response = client.get(url("orphaned", "Zero draft"))
+    assert response.status_code == 200 and response.context["items"] == []
+    assert "No entry was made on a paragraph" in response.content.decode()
 
 
 # Comparison (public)

@@ -93,3 +93,10 @@ def test_another_delegation_supports_a_published_proposal(new_page, version, foc
     card.get_by_text("Supported by Kenya").wait_for()
     assert list(proposal.supports.values_list("organisation__acronym", flat=True)) == ["KEN"]
     screenshot(page, "comments-support")
+
+    # Kenya changes its mind while the round is open.
+    card.locator("button:has-text('Withdraw our support')").click()
+    page.get_by_text("Kenya no longer supports this proposal.").wait_for()
+    card = page.locator(f"#entry-{proposal.pk}")
+    assert card.get_by_text("Supported by Kenya").count() == 0
+    assert not proposal.supports.exists()

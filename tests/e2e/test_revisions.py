@@ -1,13 +1,30 @@
 import pytest
 
 from tests.drafts.conftest import REV1
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import screenshot
+from wsis.comments.models import Entry
 from wsis.drafts.models import Version
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_facilitator_uploads_and_publishes_rev1(new_page, facilitator, version, tmp_path):
+def test_a_facilitator_uploads_and_publishes_rev1(
+    new_page, facilitator, version, tmp_path, org_a, delegate_a
+):
+    # Rev.1 deletes OP 7: this proposal follows no paragraph of it.
+    op7 = version.paragraphs.get(label="7")
+    Entry.objects.create(
+        version=version,
+        paragraph=op7,
+        organisation=org_a,
+        author=delegate_a.user,
+        kind=Entry.Kind.AMENDMENT,
+        text="Say who is transformed.",
+        proposed_text=op7.text + " for everyone",
+        status=Entry.Status.SUBMITTED,
+        moderation=Entry.Moderation.PUBLISHED,
+    )
     page = new_page(facilitator.user)
     page.goto("/c/wsis20/")
     page.click(".site-nav a:has-text('New version')")
@@ -30,6 +47,21 @@ def test_a_facilitator_uploads_and_publishes_rev1(new_page, facilitator, version
     page.click("button:has-text('Publish Rev.1')")
     assert page.url.endswith("/c/wsis20/v/Rev.1/outcomes/")
     assert Version.objects.get(label="Rev.1").status == Version.Status.OPEN
+    outcome = page.locator("li.outcome", has_text="Kenya")
+    assert outcome.locator("select").input_value() == "not_incorporated"
+    assert outcome.locator("input").input_value() == "Rev.1 deletes the paragraph."
+    page.click("button:has-text('Confirm these outcomes')")
+    assert "1 decision recorded." in page.locator(".messages").inner_text()
+
+    # Everyone finds the entries of deleted paragraphs from the new version's reader.
+    reader = new_page(bypass_csp=True)
+    reader.goto("/c/wsis20/v/Rev.1/")
+    reader.click("a:has-text('Entries on deleted paragraphs')")
+    assert "Zero draft OP 7 (deleted)" in reader.locator("h2").first.inner_text()
+    assert reader.locator("li.entry ins").inner_text() == "for everyone"
+    assert "not incorporated" in reader.locator("li.entry").inner_text()
+    assert_accessible(reader)
+    screenshot(reader, "revisions-orphaned")
 
     page.goto("/c/wsis20/compare/")
     assert "Zero draft and Rev.1 compared" in page.locator("h1").inner_text()

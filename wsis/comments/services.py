@@ -224,3 +224,21 @@ def support(entry: Entry, *, membership, request=None) -> str:
         request=request,
     )
     return DONE
+
+
+def withdraw_support(entry: Entry, *, membership, request=None) -> str:
+    """Precondition as for ``support``. While the round is open an organisation may change its
+    mind; the audit log keeps that it supported the proposal and when it stopped."""
+    if not round_is_open(entry.version_id, membership.organisation):
+        return _refused_late(entry, membership, request, "withdraw_support")
+    deleted, _ = Support.objects.filter(entry=entry, organisation=membership.organisation).delete()
+    if not deleted:
+        return ALREADY
+    record(
+        "entry.support_withdrawn",
+        entry,
+        actor=membership.user,
+        organisation=membership.organisation,
+        request=request,
+    )
+    return DONE

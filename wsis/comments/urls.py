@@ -12,6 +12,7 @@ urlpatterns = [
     path("entries/<int:pk>/submit/", views.submit, name="submit"),
     path("entries/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("entries/<int:pk>/support/", views.support, name="support"),
+    path("entries/<int:pk>/support/withdraw/", views.withdraw_support, name="withdraw_support"),
     path("c/<slug:slug>/submit-all/", views.submit_all, name="submit_all"),
     path("c/<slug:slug>/our-entries/", views.our_entries, name="our_entries"),
     path("c/<slug:slug>/our-submission/", views.our_submission, name="our_submission"),

@@ -194,6 +194,7 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
             paragraph=entry.paragraph,
         )
     focal = membership is not None and membership.is_focal_point
+    supported = focal and any(o.pk == membership.organisation_id for o in entry.supporters)
     return {
         "entry": entry,
         "paragraph": entry.paragraph,
@@ -208,8 +209,9 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
             and not ours
             and entry.is_proposal
             and entry.status == Entry.Status.SUBMITTED
-            and all(o.pk != membership.organisation_id for o in entry.supporters)
+            and not supported
         ),
+        "can_withdraw_support": supported and not ours and entry.status == Entry.Status.SUBMITTED,
         "is_facilitator": entry.version.consultation.is_facilitator(request.user),
     } | _round_context(entry.version, membership)
 
@@ -313,6 +315,26 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("%(organisation)s now supports this proposal.")
+            % {"organisation": membership.organisation.name},
+        )
+    return _after_change(request, found)
+
+
+@require_POST
+@login_required
+def withdraw_support(request: HttpRequest, pk: int) -> HttpResponse:
+    found, membership = get_entry_for_support(request, pk)
+    outcome = services.withdraw_support(found, membership=membership, request=request)
+    if outcome == services.LATE:
+        messages.error(
+            request, _("The comment round is closed: support can no longer be withdrawn.")
+        )
+    elif outcome == services.ALREADY:
+        messages.info(request, _("Your organisation does not support this proposal."))
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s no longer supports this proposal.")
             % {"organisation": membership.organisation.name},
         )
     return _after_change(request, found)

@@ -1,33 +1,37 @@
 """New versions of a draft: upload, alignment review, publication, outcomes; and comparison."""
 
 import re
+from collections import defaultdict
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wsis.comments.diff import diff_html
-from wsis.comments.models import Entry
+from wsis.comments.models import Entry, attach_diffs
 from wsis.drafts.access import get_consultation, get_version
-from wsis.drafts.alignment import part_of, relink
+from wsis.drafts.alignment import orphaned_entries, part_of, relink
 from wsis.drafts.comparison import comparison_context
 from wsis.drafts.importer import DraftFormatError, decode, parse
 from wsis.drafts.models import Consultation, ParagraphLink, Version
 from wsis.drafts.services import (
     RevisionError,
-    decide,
     default_closing,
     import_revision,
     publish_version,
     suggest_outcomes,
 )
+from wsis.moderation.forms import RATIONALE_LIMIT
+from wsis.moderation.services import decide
 
 # Uploads larger than this are not drafts (the zero draft is about 60 kB).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -246,38 +250,99 @@ def publish(request: HttpRequest, slug: str, label: str) -> HttpResponse:
 @login_required
 def outcomes(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     version = _get_version_to_revise(request, slug, label)
+    return _outcomes_page(request, version, suggest_outcomes(version))
+
+
+def _outcomes_page(request, version, suggestions, *, posted=None, errors=None, status=200):
+    """The suggestions, each with the outcome and rationale to show in its fields: what the
+    facilitator posted (so a refused form keeps what they typed), else the recorded decision,
+    else the suggestion."""
+    posted, errors = posted or {}, errors or {}
+    rows = []
+    for suggestion in suggestions:
+        entry = suggestion.entry
+        if entry.pk in posted:
+            decision, rationale = posted[entry.pk]
+        elif entry.decision != Entry.Decision.OPEN:
+            decision, rationale = entry.decision, entry.decision_rationale
+        else:
+            decision, rationale = suggestion.outcome, suggestion.rationale
+        rows.append(
+            {
+                "suggestion": suggestion,
+                "decision": decision,
+                "rationale": rationale,
+                "error": errors.get(entry.pk),
+            }
+        )
     context = {
         "consultation": version.consultation,
         "version": version,
-        "suggestions": suggest_outcomes(version),
+        "rows": rows,
         "decisions": Entry.Decision.choices,
+        "rationale_limit": RATIONALE_LIMIT,
     }
-    return render(request, "drafts/alignment_outcomes.html", context)
+    return render(request, "drafts/alignment_outcomes.html", context, status=status)
 
 
 @require_POST
 @login_required
 def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    """Record the outcomes through the moderation service, as decisions taken on the dashboard
+    are: the same rules, audit events and mail to the organisations' focal points."""
     version = _get_version_to_revise(request, slug, label)
+    suggestions = suggest_outcomes(version)
     valid = set(Entry.Decision.values)
-    chosen = []
-    for suggestion in suggest_outcomes(version):
+    posted, errors = {}, {}
+    for suggestion in suggestions:
         entry = suggestion.entry
         decision = request.POST.get(f"decision-{entry.pk}")
         if decision is None:
             continue  # not on the form the facilitator saw
+        rationale = request.POST.get(f"rationale-{entry.pk}", "").strip()
+        posted[entry.pk] = (decision, rationale)
         if decision not in valid:
-            # Checked for every row before any is saved: a bad form changes nothing.
-            messages.error(request, _("Choose one of the listed outcomes."))
-            return redirect("drafts:outcomes", slug, label)
-        chosen.append((entry, decision, request.POST.get(f"rationale-{entry.pk}", "").strip()))
+            errors[entry.pk] = _("Choose one of the listed outcomes.")
+        elif decision != Entry.Decision.OPEN and not rationale:
+            errors[entry.pk] = _("Give the rationale: the organisation will read it.")
+        elif len(rationale) > RATIONALE_LIMIT:
+            errors[entry.pk] = _("Keep the rationale under %(limit)d characters.") % {
+                "limit": RATIONALE_LIMIT
+            }
+    if errors:
+        # Checked for every row before any is saved: a bad form changes nothing.
+        messages.error(request, _("Nothing was recorded: correct the outcomes marked below."))
+        return _outcomes_page(
+            request, version, suggestions, posted=posted, errors=errors, status=400
+        )
+    entries = {s.entry.pk: s.entry for s in suggestions}
+    by_choice = defaultdict(list)
+    for pk, choice in posted.items():
+        by_choice[choice].append(entries[pk])
     with transaction.atomic():
         changed = sum(
-            decide(entry, decision, rationale, actor=request.user, request=request)
-            for entry, decision, rationale in chosen
+            len(decide(chosen, decision, rationale=rationale, request=request).changed)
+            for (decision, rationale), chosen in by_choice.items()
         )
-    messages.success(request, _("%(count)d decisions recorded.") % {"count": changed})
+    messages.success(
+        request,
+        ngettext("%(count)d decision recorded.", "%(count)d decisions recorded.", changed)
+        % {"count": changed},
+    )
     return redirect("drafts:outcomes", slug, label)
+
+
+@require_GET
+def orphaned(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    """Entries of earlier versions whose paragraph was deleted on the way to this version:
+    they follow no paragraph any more, so they are listed here rather than lost."""
+    version = get_version(slug, label)
+    items = orphaned_entries(version, Entry.objects.visible_to(request.user))
+    entries = [item.entry for item in items]
+    attach_diffs(entries)
+    prefetch_related_objects(entries, "supports__organisation")
+    context = {"consultation": version.consultation, "version": version, "items": items}
+    return render(request, "drafts/orphaned.html", context)
 
 
 @require_GET

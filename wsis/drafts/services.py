@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,6 +117,7 @@ class Suggestion:
     outcome: str
     found: int
     total: int
+    version_label: str  # the version whose text suggested the outcome
 
     @property
     def proposal_diff(self):
@@ -127,6 +127,26 @@ class Suggestion:
     @property
     def outcome_label(self) -> str:
         return Entry.Decision(self.outcome).label
+
+    @property
+    def rationale(self) -> str:
+        """The evidence behind the suggestion, worded for the organisation that reads it."""
+        label = self.version_label
+        targets = ", ".join(p.display_label for p in self.paragraphs)
+        if self.entry.kind == Entry.Kind.DELETION:
+            if targets:
+                return _("%(label)s keeps the paragraph (%(targets)s).") % {
+                    "label": label,
+                    "targets": targets,
+                }
+            return _("%(label)s deletes the paragraph.") % {"label": label}
+        if not targets and self.entry.kind != Entry.Kind.NEW_PARAGRAPH:
+            return _("%(label)s deletes the paragraph.") % {"label": label}
+        return _("%(found)d of the %(total)d words the proposal changes are in %(label)s.") % {
+            "found": self.found,
+            "total": self.total,
+            "label": label,
+        }
 
     @property
     def made_on(self):
@@ -200,29 +220,8 @@ def suggest_outcomes(version) -> list[Suggestion]:
             )
         else:
             found, total = 0, 1
-        suggestions.append(Suggestion(entry, items, _outcome(found, total), found, total))
+        suggestions.append(
+            Suggestion(entry, items, _outcome(found, total), found, total, version.label)
+        )
     suggestions.sort(key=lambda s: (s.made_on.entry.paragraph.order, s.entry.created, s.entry.pk))
     return suggestions
-
-
-def decide(entry, decision, rationale, *, actor=None, request=None) -> bool:
-    """Record a facilitator's decision on a proposal; False when nothing changed."""
-    if entry.decision == decision and entry.decision_rationale == rationale:
-        return False
-    previous = entry.decision
-    with transaction.atomic():
-        # save(), not update(): the reader's count cache listens for saved entries.
-        entry.decision, entry.decision_rationale = decision, rationale
-        entry.revision = F("revision") + 1
-        entry.save(update_fields=["decision", "decision_rationale", "revision", "updated"])
-        entry.refresh_from_db(fields=["revision"])
-        record(
-            "entry.decided",
-            entry,
-            actor=actor,
-            request=request,
-            organisation=entry.organisation,
-            decision=decision,
-            previous=previous,
-        )
-    return True

@@ -21,6 +21,7 @@ urlpatterns = [
         revisions.confirm_outcomes,
         name="outcomes_confirm",
     ),
+    path("<slug:slug>/v/<str:label>/orphaned/", revisions.orphaned, name="orphaned"),
     path("<slug:slug>/compare/", revisions.compare, name="compare"),
     path("<slug:slug>/compare/print/", revisions.compare_print, name="compare_print"),
 ]

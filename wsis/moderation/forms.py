@@ -13,6 +13,10 @@ MODERATION_CHOICES = [
 ]
 
 
+# What a decision's rationale may hold (the outcomes page of a new version uses it too).
+RATIONALE_LIMIT = 4000
+
+
 class ModerateForm(forms.Form):
     action = forms.ChoiceField(label=_("Moderation"), choices=MODERATION_CHOICES)
     reason = forms.CharField(
@@ -34,7 +38,7 @@ class DecideForm(forms.Form):
     rationale = forms.CharField(
         label=_("Rationale"),
         required=False,
-        max_length=4000,
+        max_length=RATIONALE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -88,7 +92,7 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=BULK_CHOICES)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
     decision = forms.ChoiceField(label=_("Decision"), choices=Entry.Decision, required=False)
-    rationale = forms.CharField(label=_("Rationale"), required=False, max_length=4000)
+    rationale = forms.CharField(label=_("Rationale"), required=False, max_length=RATIONALE_LIMIT)
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)
