@@ -1,7 +1,5 @@
 """The aligner against the Rev.1 fixture, and entries following their paragraphs into it."""
 
-import time
-
 import pytest
 from django.utils import timezone
 
@@ -118,13 +116,12 @@ def test_a_split_part_is_compared_with_its_own_half():
     )
 
 
-def test_six_hundred_paragraphs_align_in_about_a_second():
+def test_six_hundred_paragraphs_align():
+    # How long it takes is measured by `make bench` (bench/bench_alignment.py), not here.
     from bench.bench_alignment import synthetic_versions
 
     old, new = synthetic_versions(600)
-    start = time.perf_counter()
     result = align(old, new)
-    assert time.perf_counter() - start < 3.0
     assert sum(1 for m in result if m.kind in ("unchanged", "renumbered")) > 500
 
 

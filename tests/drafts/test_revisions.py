@@ -433,6 +433,22 @@ def test_one_unknown_outcome_keeps_the_valid_ones_unsaved_too(
     assert not AuditEvent.objects.filter(action="entry.decided").exists()
 
 
+# Entries carried into the new version
+
+
+@pytest.mark.django_db
+def test_entries_of_the_earlier_version_offer_no_actions_in_the_new_one(
+    focal_a, published_rev1, zero_entries
+):
+    """Their round closed when Rev.1 was published: a button would only be refused."""
+    ours = published_rev1.paragraphs.get(label="39")  # zero draft OP 40, renumbered
+    html = focal_a.get(reverse("comments:panel", args=[ours.pk])).content.decode()
+    assert "made on Zero draft OP 40" in html and "Withdraw</button>" not in html
+    theirs = published_rev1.paragraphs.get(label="24")  # the UPU's OP 26 wording, taken in
+    html = focal_a.get(reverse("comments:panel", args=[theirs.pk])).content.decode()
+    assert "made on Zero draft OP 26" in html and "Support</button>" not in html
+
+
 # Entries on deleted paragraphs
 
 
