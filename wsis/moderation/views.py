@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import CharField, Count, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -143,7 +143,7 @@ def bulk(request: HttpRequest, consultation) -> HttpResponse:
     else:
         outcome = services.moderate(entries, data["action"], reason=data["reason"], request=request)
     _outcome_message(request, outcome, VERBS[data["action"]])
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 # One entry ----------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def _entry_action(request, consultation, pk, form_name, form, apply):
         return _render_entry(request, consultation, entry, forms={form_name: form}, status=400)
     if not request.htmx:
         _outcome_message(request, outcome, _("updated"))
-        return redirect(
+        return HttpResponseRedirect(
             _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk]))
         )
     entry = _entry_with_supports(consultation, pk)
@@ -560,7 +560,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             record("user.second_factor_verified", request.user, request=request)
-            return redirect(target)
+            return HttpResponseRedirect(target)
         allowed, _why = device.verify_is_allowed()
         if not allowed:
             form.add_error("token", _("Too many wrong codes: wait a few seconds, then try again."))
