@@ -133,6 +133,7 @@ def bulk(request: HttpRequest, consultation) -> HttpResponse:
         # Re-render the queue as it was, ticks and typed text kept, with the errors.
         request.GET = QueryDict(back.split("?", 1)[1] if "?" in back else "")
         context = _dashboard_context(request, consultation, bulk_form=form)
+        context["back"] = back  # not this page's address: GET is refused here
         return render(request, "moderation/dashboard.html", context, status=400)
     data = form.cleaned_data
     entries = list(data["entries"])
