@@ -245,6 +245,13 @@ def test_hostile_decline_reason_bulk_file_and_sign_in_show_as_typed(
     desk.goto(f"/stakeholders/wsis20/requests/{request.pk}/")
     assert_shows(desk, ALL)
 
+    # A fellow facilitator invited at a hostile-looking address.
+    desk.goto("/stakeholders/wsis20/facilitators/")
+    desk.fill("#id_email", "co" + EMAIL)
+    desk.click("text=Send the invitation")
+    desk.locator(".messages").wait_for()
+    assert_shows(desk, "co" + EMAIL)
+
     # A registration file: organisations named with the strings; a refused row says why.
     names = [fit(200)[:200], *STRINGS]
     lines = ["name,acronym,group,focal_point_email"]
@@ -310,6 +317,13 @@ def test_hostile_moderation_reasons_and_rationales_show_as_typed(
     page.check(f"#pick-{third.pk}")
     page.click(".bulk-bar button[type=submit]")
     page.locator(".messages").wait_for()
+    assert_inert(page)
+
+    # The queue's filter: words in the text.
+    page.fill("#f-q", ALL)
+    page.click(".filters button[type=submit]")
+    page.wait_for_url("**/moderation/wsis20/?*")
+    assert page.input_value("#f-q") == ALL
     assert_inert(page)
 
     # The cards on the paragraph: a decision with a rationale, a rejection with a reason.
@@ -398,3 +412,26 @@ def test_hostile_revision_label_text_alignment_and_outcomes_show_as_typed(
     assert_shows(page, fit(300))
     page.goto("/c/wsis20/compare/")
     assert_shows(page, label, fit(300))
+
+
+def test_hostile_edit_of_a_draft_on_its_page_shows_as_typed(new_page, version, org_a, delegate_a):
+    paragraph = version.paragraphs.get(label="26")
+    draft = Entry.objects.create(
+        version=version, paragraph=paragraph, organisation=org_a, author=delegate_a.user,
+        kind="amendment", proposed_text=paragraph.text + " More.", text="Why.",
+    )  # fmt: skip
+    page = watched(new_page(delegate_a.user))
+    page.goto(f"/entries/{draft.pk}/")
+    page.fill("#id_proposed_text", f"{paragraph.text} {ALL}")
+    page.locator("#preview-edit ins", has_text="7*7").wait_for()  # the live diff, via htmx
+    assert_shows(page, ALL, where="#preview-edit")
+    page.fill("#id_text", ALL)
+    page.click("text=Save draft")
+    page.wait_for_url(f"**/entries/{draft.pk}/")
+    assert_shows(page, ALL, where="p.change")
+    assert page.input_value("#id_text") == ALL
+    assert page.input_value("#id_proposed_text") == f"{paragraph.text} {ALL}"
+    draft.refresh_from_db()
+    assert (draft.proposed_text, draft.text) == (f"{paragraph.text} {ALL}", ALL)
+    page.goto(f"/entries/p/{paragraph.pk}/")
+    assert_shows(page, ALL)
