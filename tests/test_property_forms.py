@@ -10,6 +10,9 @@ Each example runs in its own transaction, rolled back afterwards, so that every 
 from the same world. "Unchanged" is read from PostgreSQL's own count of the rows this
 transaction inserted, updated and deleted (``pg_stat_xact_user_tables``), before and after the
 request, for every table but the session and sign-in-attempt bookkeeping.
+
+The views that read filters from the query string (the moderation queue, the comparison, the
+panel's pages) get the same treatment: never a server error, and reading changes nothing.
 """
 
 import pytest
@@ -27,6 +30,7 @@ from tests.authz.matrix import Row
 from tests.authz.rows_stakeholders import PASSWORD
 from tests.authz.test_matrix import ROWS, world  # noqa: F401 - the fixture, used by name
 from tests.test_security import HOSTILE
+from wsis.moderation.queue import PARAMS
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +250,35 @@ def test_inputs_that_were_server_errors(focal_a, facilitator, world):  # noqa: F
         {"action": "publish", "next": "0"},
     )
     assert response.status_code == 302 and response["Location"] == "0"
+
+
+# Views that read filters from the query string, with the persona who uses them.
+GET_VIEWS = [
+    ("moderation:dashboard", "facilitator", lambda w: [w.consultation.slug], [*PARAMS, "page"]),
+    ("drafts:compare", "anonymous", lambda w: [w.consultation.slug], ["old", "new"]),
+    ("drafts:compare_print", "anonymous", lambda w: [w.consultation.slug], ["old", "new"]),
+    ("comments:panel", "anonymous", lambda w: [w.paragraph.pk], ["page"]),
+    ("moderation:two_factor", "facilitator", lambda w: [], ["next"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "persona", "args", "params"), GET_VIEWS, ids=[view[0] for view in GET_VIEWS]
+)
+def test_arbitrary_filters_never_cause_a_server_error(request, world, name, persona, args, params):  # noqa: F811
+    client = request.getfixturevalue(persona)
+    url = reverse(name, args=args(world))
+    ignored = RECORDED_REFUSALS.get(name, ())
+
+    @settings(max_examples=40, deadline=None, database=None)
+    @given(st.fixed_dictionaries({param: field_value(None) for param in params}))
+    def filtering(fields):
+        query = {k: v for k, v in fields.items() if v is not MISSING}
+        with transaction.atomic():
+            before = changes(ignored)
+            response = client.get(url, query)
+            assert response.status_code < 500, (name, query)
+            assert changes(ignored) == before, (name, query)  # reading changes nothing
+            transaction.set_rollback(True)
+
+    filtering()

@@ -187,3 +187,19 @@ def test_a_refused_bulk_action_keeps_the_queue_to_return_to(facilitator, entry_a
         BULK, {"entries": [entry_a.pk], "action": "reject", "reason": "Off topic", "next": queue}
     )
     assert response["Location"] == queue
+
+
+@pytest.mark.parametrize("section", ["abc", "²", "-1", "99999999999999999999"])
+def test_a_section_that_is_not_a_number_matches_nothing(facilitator, entry_a, section):
+    """Found by tests/test_property_forms.py: the filter was a server error."""
+    response = facilitator.get(URL, {"section": section})
+    assert response.status_code == 200
+    assert listed(response) == []
+
+
+@pytest.mark.parametrize("param", ["q", "organisation", "paragraph"])
+def test_a_nul_in_a_filter_is_dropped(facilitator, entry_a, param):
+    """Found by tests/test_property_forms.py: PostgreSQL refused the query, a server error."""
+    response = facilitator.get(URL, {param: "\x00"})
+    assert response.status_code == 200
+    assert listed(response) == [entry_a.pk]
