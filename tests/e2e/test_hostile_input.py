@@ -106,7 +106,7 @@ def test_hostile_comments_and_amendments_show_as_typed(new_page, version, delega
     page.goto("/c/wsis20/")
     page.click("#OP26 .panel-link")
     panel = page.locator("#panel-OP26")
-    for text in HOSTILE:
+    for text in STRINGS:
         # After a save the panel is swapped in again; open the form whatever state it kept.
         panel.locator("details.add-comment").evaluate("details => { details.open = true; }")
         panel.locator("details.add-comment textarea[name=text]").fill(f"Note: {text}")
@@ -122,9 +122,9 @@ def test_hostile_comments_and_amendments_show_as_typed(new_page, version, delega
     panel.locator("li.entry.kind-amendment").wait_for()
 
     shown = panel.inner_text()
-    for text in HOSTILE:
+    for text in STRINGS:
         assert text in shown
-    assert Entry.objects.filter(text__startswith="Note: ").count() == len(HOSTILE)
+    assert Entry.objects.filter(text__startswith="Note: ").count() == len(STRINGS)
     assert dialogs == []  # no alert() ran
     assert page.locator("#panel-OP26 script, #panel-OP26 img, #panel-OP26 svg").count() == 0
     assert page.evaluate(INJECTED) == []
