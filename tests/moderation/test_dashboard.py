@@ -171,3 +171,35 @@ def test_it_ignores_an_offsite_next(facilitator, entry_a):
         BULK, {"entries": [entry_a.pk], "action": "publish", "next": "https://evil.example/"}
     )
     assert response["Location"] == URL
+
+
+def test_a_refused_bulk_action_keeps_the_queue_to_return_to(facilitator, entry_a):
+    """The refused form shows at the bulk action's address, which refuses GET: the form and
+    the filter links must still lead back to the queue (found by the hostile-input browser test,
+    where the second, corrected submission ended on a 405)."""
+    queue = f"{URL}?moderation=pending"
+    response = facilitator.post(BULK, {"action": "reject", "next": queue})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert f'name="next" value="{queue}"' in text
+    assert 'href="?' not in text and f'href="{URL}?' in text
+    response = facilitator.post(
+        BULK, {"entries": [entry_a.pk], "action": "reject", "reason": "Off topic", "next": queue}
+    )
+    assert response["Location"] == queue
+
+
+@pytest.mark.parametrize("section", ["abc", "²", "-1", "99999999999999999999"])
+def test_a_section_that_is_not_a_number_matches_nothing(facilitator, entry_a, section):
+    """Found by tests/test_property_forms.py: the filter was a server error."""
+    response = facilitator.get(URL, {"section": section})
+    assert response.status_code == 200
+    assert listed(response) == []
+
+
+@pytest.mark.parametrize("param", ["q", "organisation", "paragraph"])
+def test_a_nul_in_a_filter_is_dropped(facilitator, entry_a, param):
+    """Found by tests/test_property_forms.py: PostgreSQL refused the query, a server error."""
+    response = facilitator.get(URL, {param: "\x00"})
+    assert response.status_code == 200
+    assert listed(response) == [entry_a.pk]

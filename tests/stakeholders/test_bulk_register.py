@@ -82,3 +82,22 @@ def test_it_refuses_a_file_that_is_not_utf8(facilitator, consultation):
 
 def test_it_asks_for_a_file(facilitator, consultation):
     assert facilitator.post(URL, {}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\r\x00",  # found by tests/test_property_forms.py: a server error
+        b'name,acronym,group,focal_point_email\r"Ghana\rGHA,member_state,a@gh.example\n',
+        b"name,acronym,group,focal_point_email\nGh\x00ana,GHA,member_state,a@gh.example\n",
+        "name,acronym,group,focal_point_email\nGhana,GHA,member_state,a@gh.example\n".encode(
+            "utf-16-le"
+        ),
+    ],
+    ids=["cr-and-nul", "cr-in-a-line", "nul-in-a-name", "utf-16"],
+)
+def test_it_refuses_a_file_it_cannot_read_as_csv(facilitator, consultation, data):
+    response = facilitator.post(URL, {"file": SimpleUploadedFile("o.csv", data, "text/csv")})
+    assert response.status_code == 400
+    assert b'class="errorlist' in response.content
+    assert not Organisation.objects.filter(acronym="GHA").exists()

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -108,7 +108,7 @@ def _after_change(request, entry: Entry) -> HttpResponse:
         return _render_panel(request, entry.paragraph)
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # a URL, never a view name
     return redirect("comments:entry", entry.pk)
 
 
@@ -346,7 +346,8 @@ def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
     membership = require_membership(request, focal_point=True)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("entry") if i.isdigit()]
+        # isdigit() alone lets "²" through, which int() refuses.
+        ids = [int(i) for i in request.POST.getlist("entry") if i.isascii() and i.isdigit()]
         submitted, outcome = services.submit_all(
             version, membership=membership, entry_ids=ids, request=request
         )

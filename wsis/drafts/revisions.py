@@ -1,6 +1,7 @@
 """New versions of a draft: upload, alignment review, publication, outcomes; and comparison."""
 
 import re
+import unicodedata
 from collections import defaultdict
 from datetime import datetime
 
@@ -36,6 +37,11 @@ from wsis.moderation.services import decide
 # Uploads larger than this are not drafts (the zero draft is about 60 kB).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 LABEL_SEPARATORS = re.compile(r"[,;]+")
+
+
+def _has_control_characters(text: str) -> bool:
+    # A label is part of the version's addresses, which allow none (wsis/converters.py).
+    return any(unicodedata.category(char).startswith("C") for char in text)
 
 
 def _get_consultation_to_revise(request: HttpRequest, slug: str) -> Consultation:
@@ -77,7 +83,7 @@ def import_version(request: HttpRequest, slug: str) -> HttpResponse:
     label = " ".join(request.POST.get("label", "").split())
     form = {"label": label}
     upload = request.FILES.get("file")
-    if not label or len(label) > 60 or "/" in label:
+    if not label or len(label) > 60 or "/" in label or _has_control_characters(label):
         error = _("Give the version a label of up to 60 characters, without “/”, e.g. Rev.1.")
         return _upload_page(request, consultation, form=form, error=error, status=400)
     if upload is None or upload.size == 0:

@@ -1,27 +1,28 @@
 from django.urls import path
 
+from wsis import converters  # noqa: F401 - registers <label:...>
 from wsis.drafts import revisions, views
 
 app_name = "drafts"
 urlpatterns = [
     path("<slug:slug>/", views.reader, name="reader"),
-    path("<slug:slug>/v/<str:label>/", views.reader, name="version"),
+    path("<slug:slug>/v/<label:label>/", views.reader, name="version"),
     path("<slug:slug>/revisions/new/", revisions.upload, name="upload"),
     path("<slug:slug>/revisions/import/", revisions.import_version, name="import"),
-    path("<slug:slug>/v/<str:label>/alignment/", revisions.alignment, name="alignment"),
+    path("<slug:slug>/v/<label:label>/alignment/", revisions.alignment, name="alignment"),
     path(
-        "<slug:slug>/v/<str:label>/alignment/save/",
+        "<slug:slug>/v/<label:label>/alignment/save/",
         revisions.save_alignment,
         name="alignment_save",
     ),
-    path("<slug:slug>/v/<str:label>/publish/", revisions.publish, name="publish"),
-    path("<slug:slug>/v/<str:label>/outcomes/", revisions.outcomes, name="outcomes"),
+    path("<slug:slug>/v/<label:label>/publish/", revisions.publish, name="publish"),
+    path("<slug:slug>/v/<label:label>/outcomes/", revisions.outcomes, name="outcomes"),
     path(
-        "<slug:slug>/v/<str:label>/outcomes/confirm/",
+        "<slug:slug>/v/<label:label>/outcomes/confirm/",
         revisions.confirm_outcomes,
         name="outcomes_confirm",
     ),
-    path("<slug:slug>/v/<str:label>/orphaned/", revisions.orphaned, name="orphaned"),
+    path("<slug:slug>/v/<label:label>/orphaned/", revisions.orphaned, name="orphaned"),
     path("<slug:slug>/compare/", revisions.compare, name="compare"),
     path("<slug:slug>/compare/print/", revisions.compare_print, name="compare_print"),
 ]

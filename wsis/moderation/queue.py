@@ -23,6 +23,11 @@ class Facet:
     # Extra fields read with the value: the first is the display name, the rest order it.
     shown: tuple[str, ...] = ()
     choices: type | None = None
+    # A number in the database: a value that is not one (a hand-made URL) matches nothing.
+    numeric: bool = False
+
+    def accepts(self, value: str) -> bool:
+        return not self.numeric or (value.isascii() and value.isdigit() and int(value) < 2**31)
 
 
 FACETS = [
@@ -46,6 +51,7 @@ FACETS = [
         _("Section"),
         "paragraph__section__order",
         ("paragraph__section__heading", "paragraph__section__order"),
+        numeric=True,
     ),
     Facet(
         "paragraph",
@@ -78,21 +84,29 @@ def _words_filter(text: str) -> Q:
     return q
 
 
+def _clean(value: str | None) -> str:
+    # PostgreSQL refuses a NUL in any text it is asked to compare: only a hand-made URL has one.
+    return (value or "").replace("\x00", "").strip()
+
+
 class Queue:
     def __init__(self, base, params):
         self.base = base
         self.selected = {}
         for facet in FACETS:
-            value = (params.get(facet.param) or "").strip()
+            value = _clean(params.get(facet.param))
             if value:
                 self.selected[facet.param] = value
-        self.q = (params.get("q") or "").strip()
+        self.q = _clean(params.get("q"))
 
     def _filtered(self, skip: str | None = None):
         queryset = self.base
         for facet in FACETS:
             if facet.param != skip and facet.param in self.selected:
-                queryset = queryset.filter(**{facet.field: self.selected[facet.param]})
+                value = self.selected[facet.param]
+                if not facet.accepts(value):
+                    return queryset.none()
+                queryset = queryset.filter(**{facet.field: value})
         if self.q:
             queryset = queryset.filter(_words_filter(self.q))
         return queryset

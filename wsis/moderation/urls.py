@@ -1,5 +1,6 @@
 from django.urls import path
 
+from wsis import converters  # noqa: F401 - registers <label:...>
 from wsis.moderation import views
 
 app_name = "moderation"
@@ -13,7 +14,7 @@ urlpatterns = [
     path("<slug:slug>/round/update/", views.round_update, name="round_update"),
     path("<slug:slug>/round/extend/", views.extend, name="extend"),
     path("<slug:slug>/settings/", views.settings_update, name="settings"),
-    path("<slug:slug>/p/<str:label>/", views.paragraph, name="paragraph"),
+    path("<slug:slug>/p/<label:label>/", views.paragraph, name="paragraph"),
     path("<slug:slug>/entries/<int:pk>/", views.entry_detail, name="entry"),
     path("<slug:slug>/entries/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("<slug:slug>/entries/<int:pk>/decide/", views.decide, name="decide"),

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import CharField, Count, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -133,6 +133,7 @@ def bulk(request: HttpRequest, consultation) -> HttpResponse:
         # Re-render the queue as it was, ticks and typed text kept, with the errors.
         request.GET = QueryDict(back.split("?", 1)[1] if "?" in back else "")
         context = _dashboard_context(request, consultation, bulk_form=form)
+        context["back"] = back  # not this page's address: GET is refused here
         return render(request, "moderation/dashboard.html", context, status=400)
     data = form.cleaned_data
     entries = list(data["entries"])
@@ -143,7 +144,7 @@ def bulk(request: HttpRequest, consultation) -> HttpResponse:
     else:
         outcome = services.moderate(entries, data["action"], reason=data["reason"], request=request)
     _outcome_message(request, outcome, VERBS[data["action"]])
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 # One entry ----------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def _entry_action(request, consultation, pk, form_name, form, apply):
         return _render_entry(request, consultation, entry, forms={form_name: form}, status=400)
     if not request.htmx:
         _outcome_message(request, outcome, _("updated"))
-        return redirect(
+        return HttpResponseRedirect(
             _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk]))
         )
     entry = _entry_with_supports(consultation, pk)
@@ -560,7 +561,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             record("user.second_factor_verified", request.user, request=request)
-            return redirect(target)
+            return HttpResponseRedirect(target)
         allowed, _why = device.verify_is_allowed()
         if not allowed:
             form.add_error("token", _("Too many wrong codes: wait a few seconds, then try again."))

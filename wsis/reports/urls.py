@@ -1,12 +1,13 @@
 from django.urls import path
 
+from wsis import converters  # noqa: F401 - registers <label:...>
 from wsis.reports import views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("<slug:slug>/v/<str:label>/", views.index, name="index"),
-    path("<slug:slug>/v/<str:label>/ask/", views.ask, name="ask"),
+    path("<slug:slug>/v/<label:label>/", views.index, name="index"),
+    path("<slug:slug>/v/<label:label>/ask/", views.ask, name="ask"),
     path("job/<int:pk>/", views.job, name="job"),
     path("job/<int:pk>/download/", views.download, name="download"),
 ]

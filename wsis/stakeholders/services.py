@@ -258,22 +258,31 @@ def read_csv(data: bytes) -> tuple[list[dict], str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], _("The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”.")
+    if "\x00" in text:
+        # UTF-16 ("Unicode text") reads as UTF-8 with a NUL after each letter.
+        return [], _("The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”.")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    needed = ["name", "acronym", "group", "focal_point_email"]
-    missing = [h for h in needed if h not in headers]
-    if missing:
-        return [], _("The first line must name the columns %(needed)s; missing: %(missing)s.") % {
-            "needed": ", ".join(needed),
-            "missing": ", ".join(missing),
+    try:
+        headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+        needed = ["name", "acronym", "group", "focal_point_email"]
+        missing = [h for h in needed if h not in headers]
+        if missing:
+            return [], _(
+                "The first line must name the columns %(needed)s; missing: %(missing)s."
+            ) % {"needed": ", ".join(needed), "missing": ", ".join(missing)}
+        rows = []
+        for raw in reader:
+            rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()})
+    except csv.Error as exc:
+        # For example a line break alone ("\r") inside a line.
+        return [], _("Line %(line)d cannot be read as CSV (%(problem)s).") % {
+            "line": reader.line_num,
+            "problem": exc,
         }
-    rows = []
-    for raw in reader:
-        rows.append({(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()})
     if len(rows) > MAX_ROWS:
         return [], _("The file has %(count)d rows; send at most %(max)d at a time.") % {
             "count": len(rows),
