@@ -1,7 +1,8 @@
 """200 simulated delegates in the last minutes before a deadline, against gunicorn.
 
-Each reads the draft, opens a paragraph's panel, saves a comment and reads the API; then the
-database is counted: every save that answered "saved" is there once, none twice.
+Each reads the draft, opens a paragraph's panel, saves a comment and reads the API; focal
+points also submit the comment they saved. Then the database is counted: every save that
+answered "saved" is there once, none twice, and every submission that answered is submitted.
 """
 
 from django.core.management import call_command
@@ -31,6 +32,15 @@ def scenario(paragraph_pk: int) -> list[dict]:
             "path": f"/entries/p/{paragraph_pk}/new/",
             "method": "POST",
             "data": {"kind": "comment", "text": MARK + " {i}-{n}", "form_token": "{uuid}"},
+            "capture": "saved",
+        },
+        {
+            # A focal point submits what they just saved (their organisation's draft).
+            "label": "submit",
+            "path": "/entries/{saved}/submit/",
+            "method": "POST",
+            "data": {},
+            "only": "focal",
         },
         {"label": "paragraph api", "path": f"{API}/paragraphs/OP26/"},
     ]
@@ -39,12 +49,18 @@ def scenario(paragraph_pk: int) -> list[dict]:
 def run() -> dict:
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     users = list(Membership.objects.values_list("user__username", flat=True))
+    focal_users = list(
+        Membership.objects.filter(role=Membership.Role.FOCAL_POINT).values_list(
+            "user__username", flat=True
+        )
+    )
     paragraph = Paragraph.objects.get(version__consultation__slug="wsis20", label="29")
     with gunicorn(workers=4, threads=4) as base:
         result = load(
             {
                 "base": base,
                 "users": users,
+                "focal_users": focal_users,
                 "password": PASSWORD,
                 "concurrency": CONCURRENCY,
                 "seconds": SECONDS,
@@ -58,8 +74,11 @@ def run() -> dict:
         "think_seconds": THINK_SECONDS,
         "server": "gunicorn 4x4 gthread",
     }
+    saved = result["saved_by_step"].get("save comment", 0)
+    submits = result["saved_by_step"].get("submit", 0)
     stored = Entry.objects.filter(text__startswith=MARK).count()
     distinct = Entry.objects.filter(text__startswith=MARK).values("text").distinct().count()
+    submitted = Entry.objects.filter(text__startswith=MARK, status=Entry.Status.SUBMITTED).count()
     return {
         "load.requests": figure(result["requests"], "requests", **extra),
         "load.throughput": figure(result["throughput_rps"], "requests/s", **extra),
@@ -67,8 +86,10 @@ def run() -> dict:
         "load.p95": figure(result["p95_ms"], "ms", **extra, target="< 250 ms"),
         "load.p99": figure(result["p99_ms"], "ms", **extra),
         "load.errors": figure(result["errors"], "errors", samples=result["error_samples"]),
-        "load.saves_answered": figure(result["saved"], "entries"),
-        "load.saves_lost": figure(result["saved"] - stored, "entries"),
+        "load.saves_answered": figure(saved, "entries"),
+        "load.saves_lost": figure(saved - stored, "entries"),
+        "load.submits_answered": figure(submits, "entries"),
+        "load.submits_lost": figure(submits - submitted, "entries"),
         "load.saves_duplicated": figure(stored - distinct, "entries"),
         "load.p95_by_step": figure(result["by_step_p95_ms"], "ms"),
     }

@@ -4,7 +4,8 @@ Figures (ratios measured in one run, in-process through Django's test client, so
 sides of each ratio pay for the same middleware):
 - reader with 10,000 entries / reader with none (time, and queries);
 - requests per second of the reader / of a plain template rendering the same 155
-  paragraphs on every request (the reader caches the rendered text per version);
+  paragraphs on every request (the reader caches the rendered text per version), in-process
+  and under load (gunicorn, two workers, a load generator on loopback);
 - a panel holding 500 entries / the reader;
 - queries to save an entry.
 """
@@ -14,17 +15,15 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, reset_queries, transaction
-from django.http import HttpResponse
-from django.template import engines
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
+from bench.server import gunicorn, load
 from bench.timing import figure, median_seconds
 from wsis.comments import services
 from wsis.comments.models import Entry, bump_counts
-from wsis.drafts.access import get_version
 from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import decode, import_draft, parse
 from wsis.drafts.models import CommentRound, Consultation
@@ -32,35 +31,11 @@ from wsis.stakeholders.groups import ensure_groups
 from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
 
 ENTRIES = 10_000
+# The load test of the reader against the plain template (see _under_load).
+LOAD_CLIENTS = 8
+LOAD_SECONDS = 5
+LOAD_ROUNDS = 3
 PANEL_ENTRIES = 500
-PLAIN = (
-    '{% extends "base.html" %}{% block content %}<div class="reader"><aside class="toc"><ol>'
-    '{% for p in paragraphs %}<li><a href="#{{ p.anchor }}">{{ p.label }}</a></li>{% endfor %}'
-    '</ol></aside><article class="draft">{% for p in paragraphs %}'
-    "{% ifchanged p.section_id %}<h2>{{ p.section.heading }}</h2>{% endifchanged %}"
-    '<div class="paragraph {{ p.kind }}" id="{{ p.anchor }}">'
-    '<a class="label" href="#{{ p.anchor }}">{{ p.display_label }}</a>'
-    '<p class="text">{{ p.text }}</p></div>{% endfor %}</article></div>{% endblock %}'
-)
-
-
-def plain_reader(request, slug):
-    """The baseline: the draft rendered from a template on every request, no entries."""
-    version = get_version(slug)
-    paragraphs = list(version.paragraphs.in_document_order())
-    html = (
-        engines["django"]
-        .from_string(PLAIN)
-        .render({"paragraphs": paragraphs, "consultation": version.consultation}, request)
-    )
-    return HttpResponse(html)
-
-
-# Served by this module during the run, so the baseline crosses the same middleware.
-urlpatterns = [
-    path("bench-plain/<slug:slug>/", plain_reader),
-    path("", include("wsis.urls")),
-]
 
 
 def _consultation(slug, draft):
@@ -137,7 +112,45 @@ def _timed_get(client, url, recount=False, repeat=15):
     return median_seconds(get, repeat=repeat, warmup=2), len(queries)
 
 
-@override_settings(ROOT_URLCONF="bench.bench_reader")
+def _under_load() -> dict:
+    """Requests per second under load: gunicorn, two workers, production settings; a load
+    generator on loopback keeps LOAD_CLIENTS anonymous readers asking without pause. The reader
+    of the draft with 10,000 entries against the plain template of the same paragraphs, in
+    alternation, each measured LOAD_ROUNDS times (the best of each kept: noise only slows)."""
+    reader, plain = "/c/bench-full/", "/bench-plain/bench-full/"
+    rates = {reader: [], plain: []}
+    with gunicorn(workers=2, settings="bench.plain_settings") as base:
+
+        def rate(path, seconds):
+            step = {"label": path, "path": path}
+            found = load(
+                {"base": base, "concurrency": LOAD_CLIENTS, "seconds": seconds,
+                 "think_seconds": 0.0, "scenario": [step]}
+            )  # fmt: skip
+            assert found["errors"] == 0, found["error_samples"]
+            return found["throughput_rps"]
+
+        rate(reader, 2)  # each worker renders the text and counts once
+        rate(plain, 1)
+        for _ in range(LOAD_ROUNDS):
+            for path in (reader, plain):
+                rates[path].append(rate(path, LOAD_SECONDS))
+    best_reader, best_plain = max(rates[reader]), max(rates[plain])
+    return {
+        "reader.gunicorn_rps_vs_plain_template": figure(
+            best_reader / best_plain,
+            "ratio",
+            goal=2.0,
+            reader_rps=rates[reader],
+            plain_rps=rates[plain],
+            server="gunicorn 2 workers, production settings",
+            clients=LOAD_CLIENTS,
+            seconds=LOAD_SECONDS,
+        )  # fmt: skip
+    }
+
+
+@override_settings(ROOT_URLCONF="bench.plain")
 def run() -> dict:
     cache.clear()
     draft = parse(decode(ZERO_DRAFT.read_bytes()))
@@ -179,6 +192,8 @@ def run() -> dict:
         plain_ms=round(t_plain * 1000, 2), reader_ms=round(times["anonymous"] * 1000, 2),
         note="in-process test client, one at a time; not the gunicorn load test",
     )  # fmt: skip
+
+    results.update(_under_load())
 
     panel_url = reverse("comments:panel", args=[panel_paragraph.pk])
     on_panel = Entry.objects.on_paragraph(panel_paragraph).count()
