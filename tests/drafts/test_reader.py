@@ -261,3 +261,29 @@ def test_the_cached_counts_are_what_the_persona_may_see(
             assert _count_html(counts) in bar, paragraph.label
         else:
             assert "entry-count" not in bar, paragraph.label
+
+
+def test_with_the_generations_unreachable_nothing_is_cached_and_nothing_stale(
+    settings, delegate_a, anonymous, version, django_capture_on_commit_callbacks
+):
+    """If the store of the generations (Redis) does not answer, pages count afresh."""
+    settings.CACHES = settings.CACHES | {
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    url = reverse("drafts:reader", args=["wsis20"])
+    op26 = version.paragraphs.get(label="26")
+    assert "1 entry" not in _bar(delegate_a.get(url).content.decode(), "OP26")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = delegate_a.post(
+            reverse("comments:create", args=[op26.pk]), {"kind": "comment", "text": "Hm."}
+        )
+    assert response.status_code == 302  # saved all the same
+    counted, html = _counted(delegate_a, url)
+    assert counted and "1 ours · 1 draft" in _bar(html, "OP26")
+    panel = delegate_a.get(reverse("comments:panel", args=[op26.pk])).content.decode()
+    assert "Hm." in panel
+    assert anonymous.get(url).status_code == 200

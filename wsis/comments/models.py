@@ -1,7 +1,8 @@
+import logging
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
@@ -221,9 +222,15 @@ class Support(models.Model):
 # - "org:<id>": an organisation's own entries, which its members see.
 # A global generation, part of every key, renews them all: call bump_counts() after bulk
 # writes, which send no signals.
+#
+# The pieces may sit in each process's own memory, but the generations are kept where every
+# process reads the same ("shared" cache: Redis in production), or a save answered by one
+# gunicorn worker would not show in the pages of another. When that store does not answer,
+# nothing is cached (generation None) rather than anything shown stale.
 COUNTS_GENERATION = "entries:generation"
 PUBLIC = "public"
 FACILITATED = "facilitated"
+logger = logging.getLogger(__name__)
 
 
 def organisation_scope(organisation_id) -> str:
@@ -234,31 +241,48 @@ def _generation_key(scope: str) -> str:
     return f"{COUNTS_GENERATION}:{scope}"
 
 
-def counts_generation(*scopes: str) -> str:
-    """The generation of the global scope and of ``scopes``, as one cache key fragment."""
+def _fresh_generation() -> int:
+    # Never back to a generation a cached piece may still name (after an eviction or a
+    # restart of the store).
+    return uuid.uuid4().int % 10**12
+
+
+def counts_generation(*scopes: str) -> str | None:
+    """The generations of the global scope and of ``scopes`` as one cache key fragment, or
+    None if they cannot be known (then cache nothing)."""
+    shared = caches["shared"]
     keys = [COUNTS_GENERATION] + [_generation_key(s) for s in scopes]
-    found = cache.get_many(keys)
-    missing = {key: 1 for key in keys if key not in found}
-    if missing:
-        for key in missing:
-            found[key] = 1 if cache.add(key, 1, timeout=None) else cache.get(key, 1)
+    try:
+        found = shared.get_many(keys)
+        for key in keys:
+            if key not in found:
+                fresh = _fresh_generation()
+                found[key] = fresh if shared.add(key, fresh, timeout=None) else shared.get(key)
+                if found[key] is None:
+                    return None
+    except Exception:  # the store is down: its client raises its own errors
+        logger.warning("entry generations unavailable: caching nothing", exc_info=True)
+        return None
     return ".".join(str(found[key]) for key in keys)
 
 
 def _bump(key: str) -> None:
+    shared = caches["shared"]
     try:
-        cache.incr(key)
+        shared.incr(key)
     except ValueError:  # not set yet, or evicted
-        # Never back to a generation a cached piece may still name.
-        cache.set(key, uuid.uuid4().int % 10**12, timeout=None)
+        shared.set(key, _fresh_generation(), timeout=None)
 
 
 def bump_counts(*scopes: str) -> None:
     """Start a new generation of ``scopes``, or of everything if none is named."""
-    if not scopes:
-        _bump(COUNTS_GENERATION)
-    for scope in set(scopes):
-        _bump(_generation_key(scope))
+    try:
+        if not scopes:
+            _bump(COUNTS_GENERATION)
+        for scope in set(scopes):
+            _bump(_generation_key(scope))
+    except Exception:  # the store is down: what was saved is saved all the same
+        logger.warning("entry generations not renewed", exc_info=True)
 
 
 def scopes_of(organisation_id, status, moderation) -> set[str]:

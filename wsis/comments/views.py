@@ -135,7 +135,7 @@ def _entries_html(request, paragraph, membership) -> str:
         audience += f":ours={membership.organisation_id}:focal={membership.is_focal_point}"
     generation = counts_generation(*scopes)
     key = f"panel:{paragraph.pk}:{generation}:{audience}:{page_asked}:{get_language()}"
-    html = cache.get(key)
+    html = cache.get(key) if generation else None
     if html is None:
         page, kinds, show_all = _entries_page(request, paragraph, membership)
         context = {
@@ -147,7 +147,8 @@ def _entries_html(request, paragraph, membership) -> str:
             "csrf_token": _csrf_slot(),
         }
         html = render_to_string("comments/_entries.html", context)
-        cache.set(key, html, PANEL_CACHE_SECONDS)
+        if generation:
+            cache.set(key, html, PANEL_CACHE_SECONDS)
     if _csrf_slot() in html:
         html = html.replace(_csrf_slot(), get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by our own template, user text escaped

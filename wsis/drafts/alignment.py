@@ -375,12 +375,14 @@ def _ancestors(version) -> tuple[dict[int, set], dict[int, set]]:
 def _cached_ancestors(version) -> tuple[dict[int, set], dict[int, set], set[int]]:
     """``_ancestors`` and the paragraphs of ``version``, cached until links are stored again
     or a version is published (both start a new generation, see ``bump_counts``)."""
-    key = f"ancestors:{version.pk}:{version.status}:{counts_generation()}"
-    found = cache.get(key)
+    generation = counts_generation()
+    key = f"ancestors:{version.pk}:{version.status}:{generation}"
+    found = cache.get(key) if generation else None
     if found is None:
         into, ends = _ancestors(version)
         found = (dict(into), dict(ends), set(version.paragraphs.values_list("pk", flat=True)))
-        cache.set(key, found, 3600)
+        if generation:
+            cache.set(key, found, 3600)
     return found
 
 
