@@ -164,3 +164,19 @@ def test_the_cached_panel_follows_changes_for_each_audience(
     assert response.status_code == 302
     assert entry.supports.count() == 1
     assert "Supported by" in panel(anonymous, version).content.decode()
+
+
+def test_each_entry_shows_its_latest_state_on_a_cached_panel(
+    anonymous, focal_a, version, published_b, django_capture_on_commit_callbacks
+):
+    assert "Support</button>" in panel(focal_a, version, "76").content.decode()
+    assert "incorporated" not in panel(anonymous, version, "76").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = Entry.objects.get(pk=published_b.pk)
+        entry.decision = Entry.Decision.INCORPORATED
+        entry.save()
+    assert "incorporated" in panel(anonymous, version, "76").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        focal_a.post(reverse("comments:support", args=[published_b.pk]))
+    html = panel(focal_a, version, "76").content.decode()
+    assert "Support</button>" not in html and "Supported by Kenya" in html

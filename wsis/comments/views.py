@@ -1,4 +1,5 @@
 import functools
+import hashlib
 import uuid
 
 from django.contrib import messages
@@ -108,7 +109,6 @@ def _entries_page(request, paragraph, membership):
     paginator = Paginator(entries.for_panel(), max(total, 1) if show_all else PANEL_PAGE_SIZE)
     paginator.count = total  # counted above, by kind
     page = paginator.get_page(1 if show_all else request.GET.get("page"))
-    attach_diffs(page.object_list)
     ours = membership.organisation_id if membership else None
     for entry in page.object_list:
         supporters = [s.organisation for s in entry.supports.all()]
@@ -117,6 +117,35 @@ def _entries_page(request, paragraph, membership):
         entry.we_support = any(o.pk == ours for o in supporters)
     kinds = [(kind.label, by_kind[kind]) for kind in Entry.Kind if by_kind.get(kind)]
     return page, kinds, show_all
+
+
+def _rendered_entries(entries, paragraph, membership) -> list[str]:
+    """Each entry as HTML, from the cache when nothing it shows has changed since.
+
+    A new entry on a long panel renews the panel, but not the other entries on its page.
+    """
+    focal = bool(membership and membership.is_focal_point)
+    keys = {}
+    for entry in entries:
+        shown = (
+            entry.pk, entry.updated.timestamp(), entry.revision, entry.status, entry.moderation,
+            entry.decision, tuple(o.pk for o in entry.supporters), entry.is_ours,
+            entry.we_support, focal, paragraph.pk, paragraph.version_id, get_language(),
+        )  # fmt: skip
+        digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+        keys[entry.pk] = f"panel-entry:{digest}"
+    found = cache.get_many(keys.values())
+    missing = [entry for entry in entries if keys[entry.pk] not in found]
+    if missing:
+        attach_diffs(missing)
+        context = {"paragraph": paragraph, "membership": membership, "csrf_token": _csrf_slot()}
+        for entry in missing:
+            html = render_to_string("comments/_entry.html", context | {"entry": entry})
+            found[keys[entry.pk]] = html
+        cache.set_many(
+            {keys[entry.pk]: found[keys[entry.pk]] for entry in missing}, PANEL_CACHE_SECONDS
+        )
+    return [mark_safe(found[keys[entry.pk]]) for entry in entries]  # noqa: S308 - our template
 
 
 def _entries_html(request, paragraph, membership) -> str:
@@ -141,6 +170,7 @@ def _entries_html(request, paragraph, membership) -> str:
         context = {
             "paragraph": paragraph,
             "page": page,
+            "rendered": _rendered_entries(page.object_list, paragraph, membership),
             "kinds_counted": kinds,
             "show_all": show_all,
             "membership": membership,

@@ -401,6 +401,8 @@ def carried_entries_for_version(version, entries=None) -> tuple[dict[int, list],
     """
     into, ends, own = _cached_ancestors(version)
     earlier = (set(into) | set(ends)) - own
+    if not earlier:  # the first version, or nothing follows from earlier ones
+        return {}, []
     if entries is None:
         entries = Entry.objects.filter(status=Entry.Status.SUBMITTED)
     found = list(
