@@ -180,3 +180,22 @@ def test_each_entry_shows_its_latest_state_on_a_cached_panel(
         focal_a.post(reverse("comments:support", args=[published_b.pk]))
     html = panel(focal_a, version, "76").content.decode()
     assert "Support</button>" not in html and "Supported by Kenya" in html
+
+
+def test_every_rendering_of_the_forms_carries_fresh_tokens(delegate_a, version):
+    import re
+
+    def tokens():
+        html = panel(delegate_a, version).content.decode()
+        return re.findall(r'name="form_token" value="([0-9a-f-]{36})"', html)
+
+    first, second = tokens(), tokens()  # the second from the cache
+    assert len(first) == len(set(first)) == 4 and len(second) == len(set(second)) == 4
+    assert not set(first) & set(second)
+    target = paragraph(version, "26")
+    for _ in range(2):  # the same form sent twice saves one entry
+        delegate_a.post(
+            reverse("comments:create", args=[target.pk]),
+            {"kind": "comment", "text": "Once.", "form_token": second[1]},
+        )
+    assert Entry.objects.filter(text="Once.").count() == 1

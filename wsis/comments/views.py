@@ -52,6 +52,8 @@ from wsis.stakeholders.access import (
 PANEL_PAGE_SIZE = 20
 # Writes that send no signal (QuerySet.update, bulk_create) show within this delay at worst.
 PANEL_CACHE_SECONDS = 300
+# What depends only on a paragraph's text, which never changes once imported.
+READER_CACHE_SECONDS = 24 * 3600
 CHANGE_KINDS = (Entry.Kind.AMENDMENT, Entry.Kind.DELETION)
 # The four ways to add to a paragraph, in the order the panel offers them.
 ADD_KINDS = [
@@ -191,15 +193,38 @@ def _csrf_slot() -> str:
     return "csrf" + salted_hmac("panel-csrf-slot", "slot", algorithm="sha256").hexdigest()
 
 
-def _panel_context(request, paragraph, bound: EntryForm | None = None) -> dict:
-    membership = active_membership(request)
-    forms = []
-    if membership is not None:
-        for kind in ADD_KINDS:
+def _add_forms_html(request, paragraph, bound: EntryForm | None) -> str:
+    """The four forms to add to a paragraph. Blank, they are the same for everyone but for
+    their tokens (the form's, against resending it, and CSRF): rendered once per paragraph
+    and language, the tokens filled in per request."""
+    key = f"panel-forms:{paragraph.pk}:{paragraph.version_id}:{get_language()}"
+    html = cache.get(key) if bound is None else None
+    if html is None:
+        forms = []
+        for i, kind in enumerate(ADD_KINDS):
             if bound is not None and bound.data.get("kind") == kind:
                 forms.append((kind, bound, True))
             else:
-                forms.append((kind, _blank_form(paragraph, kind), False))
+                form = _blank_form(paragraph, kind)
+                if bound is None:
+                    form.initial["form_token"] = f"{_csrf_slot()}-form-{i}"
+                forms.append((kind, form, False))
+        context = {
+            "paragraph": paragraph,
+            "forms": forms,
+            "kinds": Entry.Kind,
+            "csrf_token": _csrf_slot(),
+        }
+        html = render_to_string("comments/_add_forms.html", context)
+        if bound is None:
+            cache.set(key, html, READER_CACHE_SECONDS)
+    for i in range(len(ADD_KINDS)):
+        html = html.replace(f"{_csrf_slot()}-form-{i}", str(uuid.uuid4()))
+    return mark_safe(html.replace(_csrf_slot(), get_token(request)))  # noqa: S308 - ours
+
+
+def _panel_context(request, paragraph, bound: EntryForm | None = None) -> dict:
+    membership = active_membership(request)
     version = paragraph.version
     return {
         "paragraph": paragraph,
@@ -207,8 +232,7 @@ def _panel_context(request, paragraph, bound: EntryForm | None = None) -> dict:
         "consultation": version.consultation,
         "entries_html": _entries_html(request, paragraph, membership),
         "membership": membership,
-        "forms": forms,
-        "kinds": Entry.Kind,
+        "add_forms_html": _add_forms_html(request, paragraph, bound) if membership else "",
     } | _round_context(version, membership)
 
 
