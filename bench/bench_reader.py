@@ -1,30 +1,38 @@
 """The reader and the paragraph panel under many entries, and what saving an entry costs.
 
 Figures (ratios measured in one run, in-process through Django's test client, so both
-sides of each ratio pay for the same middleware):
+sides of each ratio pay for the same middleware; the two pages of a ratio asked in
+alternation, so that both meet the same moments of the machine's other load):
 - reader with 10,000 entries / reader with none (time, and queries);
 - requests per second of the reader / of a plain template rendering the same 155
-  paragraphs on every request (the reader caches the rendered text per version);
+  paragraphs on every request (the reader caches the rendered text per version), in-process
+  and under load (gunicorn, two workers, a load generator on loopback);
 - a panel holding 500 entries / the reader;
 - queries to save an entry.
 """
 
 import random
+import statistics
+import time
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, reset_queries, transaction
-from django.http import HttpResponse
-from django.template import engines
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from bench.timing import figure, median_seconds
+from bench.server import gunicorn, load
+from bench.timing import figure
 from wsis.comments import services
-from wsis.comments.models import Entry, bump_counts
-from wsis.drafts.access import get_version
+from wsis.comments.models import (
+    FACILITATED,
+    PUBLIC,
+    Entry,
+    bump_counts,
+    organisation_scope,
+)
 from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import decode, import_draft, parse
 from wsis.drafts.models import CommentRound, Consultation
@@ -32,35 +40,11 @@ from wsis.stakeholders.groups import ensure_groups
 from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
 
 ENTRIES = 10_000
+# The load test of the reader against the plain template (see _under_load).
+LOAD_CLIENTS = 8
+LOAD_SECONDS = 3
+LOAD_ROUNDS = 7
 PANEL_ENTRIES = 500
-PLAIN = (
-    '{% extends "base.html" %}{% block content %}<div class="reader"><aside class="toc"><ol>'
-    '{% for p in paragraphs %}<li><a href="#{{ p.anchor }}">{{ p.label }}</a></li>{% endfor %}'
-    '</ol></aside><article class="draft">{% for p in paragraphs %}'
-    "{% ifchanged p.section_id %}<h2>{{ p.section.heading }}</h2>{% endifchanged %}"
-    '<div class="paragraph {{ p.kind }}" id="{{ p.anchor }}">'
-    '<a class="label" href="#{{ p.anchor }}">{{ p.display_label }}</a>'
-    '<p class="text">{{ p.text }}</p></div>{% endfor %}</article></div>{% endblock %}'
-)
-
-
-def plain_reader(request, slug):
-    """The baseline: the draft rendered from a template on every request, no entries."""
-    version = get_version(slug)
-    paragraphs = list(version.paragraphs.in_document_order())
-    html = (
-        engines["django"]
-        .from_string(PLAIN)
-        .render({"paragraphs": paragraphs, "consultation": version.consultation}, request)
-    )
-    return HttpResponse(html)
-
-
-# Served by this module during the run, so the baseline crosses the same middleware.
-urlpatterns = [
-    path("bench-plain/<slug:slug>/", plain_reader),
-    path("", include("wsis.urls")),
-]
 
 
 def _consultation(slug, draft):
@@ -123,21 +107,83 @@ def _fill(version, organisations, count, paragraphs=None):
     bump_counts()
 
 
-def _timed_get(client, url, recount=False, repeat=15):
-    def get():
+def _paired(client, url_a, url_b, recount=False, repeat=21):
+    """Median times and queries of two pages, asked in alternation so that both meet the same
+    moments of the machine's other load (a ratio of two separate runs mostly measures that).
+
+    ``recount``: before each request, renew every cached count and panel (True), or those
+    of the scopes named (a tuple, see ``scopes_of``)."""
+    samples = {url_a: [], url_b: []}
+    queries = {}
+
+    def get(url):
         if recount:
-            bump_counts()
+            bump_counts(*(() if recount is True else recount))
+        start = time.perf_counter()
         response = client.get(url)
+        elapsed = time.perf_counter() - start
         assert response.status_code == 200, response.status_code
+        return elapsed
 
-    get()  # the first reader of a version renders its text into the cache
-    reset_queries()  # each request resets the log; start the count from an empty one
-    with CaptureQueriesContext(connection) as queries:
-        get()
-    return median_seconds(get, repeat=repeat, warmup=2), len(queries)
+    for url in (url_a, url_b):
+        get(url)  # the first reader of a version renders its text into the cache
+        get(url)
+        reset_queries()  # each request resets the log; start the count from an empty one
+        with CaptureQueriesContext(connection) as captured:
+            get(url)
+        queries[url] = len(captured)
+    for _ in range(repeat):
+        for url in (url_a, url_b):
+            samples[url].append(get(url))
+    return (
+        statistics.median(samples[url_a]),
+        queries[url_a],
+        statistics.median(samples[url_b]),
+        queries[url_b],
+    )
 
 
-@override_settings(ROOT_URLCONF="bench.bench_reader")
+def _under_load() -> dict:
+    """Requests per second under load: gunicorn, two workers, production settings; a load
+    generator on loopback keeps LOAD_CLIENTS anonymous readers asking without pause. The reader
+    of the draft with 10,000 entries against the plain template of the same paragraphs, one
+    right after the other, LOAD_ROUNDS times: the figure is the median of the rounds' ratios,
+    as the machine's other load comes and goes between rounds more than within one."""
+    reader, plain = "/c/bench-full/", "/bench-plain/bench-full/"
+    rates = {reader: [], plain: []}
+    with gunicorn(workers=2, settings="bench.plain_settings") as base:
+
+        def rate(path, seconds):
+            step = {"label": path, "path": path}
+            found = load(
+                {"base": base, "concurrency": LOAD_CLIENTS, "seconds": seconds,
+                 "think_seconds": 0.0, "scenario": [step]}
+            )  # fmt: skip
+            assert found["errors"] == 0, found["error_samples"]
+            return found["throughput_rps"]
+
+        rate(reader, 2)  # each worker renders the text and counts once
+        rate(plain, 1)
+        for _ in range(LOAD_ROUNDS):
+            for path in (reader, plain):
+                rates[path].append(rate(path, LOAD_SECONDS))
+    ratios = sorted(r / p for r, p in zip(rates[reader], rates[plain], strict=True))
+    return {
+        "reader.gunicorn_rps_vs_plain_template": figure(
+            statistics.median(ratios),
+            "ratio",
+            goal=2.0,
+            ratios=[round(r, 2) for r in ratios],
+            reader_rps=rates[reader],
+            plain_rps=rates[plain],
+            server="gunicorn 2 workers, production settings",
+            clients=LOAD_CLIENTS,
+            seconds=LOAD_SECONDS,
+        )  # fmt: skip
+    }
+
+
+@override_settings(ROOT_URLCONF="bench.plain")
 def run() -> dict:
     cache.clear()
     draft = parse(decode(ZERO_DRAFT.read_bytes()))
@@ -148,16 +194,19 @@ def run() -> dict:
         _fill(full_version, organisations, ENTRIES)
         panel_paragraph = full_version.paragraphs.get(label="1")
         _fill(full_version, organisations, PANEL_ENTRIES, paragraphs=[panel_paragraph])
+    # 10,000 entries arrive over weeks, and autovacuum keeps the table's statistics and
+    # visibility map up to date meanwhile; not so a bulk load a second before measuring.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE comments_entry")
 
     anonymous = Client()
     member = Client()
     member.force_login(organisations[0][1])
     results = {}
-    times = {}
+    empty_url = reverse("drafts:reader", args=["bench-empty"])
+    full_url = reverse("drafts:reader", args=["bench-full"])
     for who, client in (("anonymous", anonymous), ("member", member)):
-        t_empty, q_empty = _timed_get(client, reverse("drafts:reader", args=["bench-empty"]))
-        t_full, q_full = _timed_get(client, reverse("drafts:reader", args=["bench-full"]))
-        times[who] = t_full
+        t_empty, q_empty, t_full, q_full = _paired(client, empty_url, full_url)
         results[f"reader.{who}.10k_entries_vs_none"] = figure(
             t_full / t_empty, "ratio", limit=1.3, empty_ms=round(t_empty * 1000, 2),
             full_ms=round(t_full * 1000, 2), entries=ENTRIES,
@@ -166,27 +215,38 @@ def run() -> dict:
             q_full - q_empty, "queries more", empty=q_empty, full=q_full
         )
         # The first reader after any write recounts: the worst case, every request recounting.
-        t_empty, q_empty = _timed_get(client, reverse("drafts:reader", args=["bench-empty"]), True)
-        t_full, q_full = _timed_get(client, reverse("drafts:reader", args=["bench-full"]), True)
+        t_empty, q_empty, t_full, q_full = _paired(client, empty_url, full_url, recount=True)
         results[f"reader.{who}.10k_entries_vs_none.recounting"] = figure(
             t_full / t_empty, "ratio", limit=1.3, empty_ms=round(t_empty * 1000, 2),
             full_ms=round(t_full * 1000, 2), queries_empty=q_empty, queries_full=q_full,
         )  # fmt: skip
 
-    t_plain, q_plain = _timed_get(anonymous, "/bench-plain/bench-full/")
+    t_reader, _, t_plain, _ = _paired(anonymous, full_url, "/bench-plain/bench-full/")
     results["reader.rps_vs_plain_template"] = figure(
-        t_plain / times["anonymous"], "ratio", goal=2.0,
-        plain_ms=round(t_plain * 1000, 2), reader_ms=round(times["anonymous"] * 1000, 2),
-        note="in-process test client, one at a time; not the gunicorn load test",
+        t_plain / t_reader, "ratio", goal=2.0,
+        plain_ms=round(t_plain * 1000, 2), reader_ms=round(t_reader * 1000, 2),
+        note="in-process test client, one at a time; see gunicorn_rps_vs_plain_template",
     )  # fmt: skip
+
+    results.update(_under_load())
 
     panel_url = reverse("comments:panel", args=[panel_paragraph.pk])
     on_panel = Entry.objects.on_paragraph(panel_paragraph).count()
     for who, client in (("anonymous", anonymous), ("member", member)):
-        t_panel, q_panel = _timed_get(client, panel_url)
+        t_reader, _, t_panel, q_panel = _paired(client, full_url, panel_url)
         results[f"panel.{who}.500_entries_vs_reader"] = figure(
-            t_panel / times[who], "ratio", limit=1.0, panel_ms=round(t_panel * 1000, 2),
-            queries=q_panel, entries_on_paragraph=on_panel,
+            t_panel / t_reader, "ratio", limit=1.0, panel_ms=round(t_panel * 1000, 2),
+            reader_ms=round(t_reader * 1000, 2), queries=q_panel,
+            entries_on_paragraph=on_panel,
+        )  # fmt: skip
+        # After an entry of the member's organisation is published (renewing the published
+        # scope and the organisation's): the panel renders, the reader recounts.
+        scopes = (PUBLIC, FACILITATED, organisation_scope(organisations[0][0].pk))
+        t_reader, _, t_panel, q_panel = _paired(client, full_url, panel_url, recount=scopes)
+        results[f"panel.{who}.500_entries_vs_reader.after_a_publication"] = figure(
+            t_panel / t_reader, "ratio", limit=1.0, panel_ms=round(t_panel * 1000, 2),
+            reader_ms=round(t_reader * 1000, 2), queries=q_panel,
+            entries_on_paragraph=on_panel,
         )  # fmt: skip
 
     organisation, user = organisations[0]

@@ -16,6 +16,8 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Where a save redirects to: the panel, at the saved entry.
+SAVED_ENTRY = re.compile(r"#entry-(\d+)")
 
 
 class User:
@@ -24,6 +26,7 @@ class User:
         self.host, self.port = parts.hostname, parts.port
         self.cookies: dict[str, str] = {}
         self.stats = stats
+        self.location = ""
 
     async def request(self, method, path, data=None, label=None, expect=(200, 302)):
         body = urlencode(data).encode() if data is not None else b""
@@ -55,8 +58,11 @@ class User:
         head, _, content = raw.partition(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1]) if lines and lines[0].startswith("HTTP/") else 0
+        self.location = ""
         for line in lines[1:]:
             name, _, value = line.partition(":")
+            if name.lower() == "location":
+                self.location = value.strip()
             if name.lower() == "set-cookie":
                 for key, morsel in SimpleCookie(value.strip()).items():
                     self.cookies[key] = morsel.value
@@ -81,31 +87,48 @@ class User:
 
 async def delegate(base, config, stats, index, deadline, sessions):
     user = User(base, stats)
-    user.cookies = dict(sessions[index % len(sessions)])
+    username, cookies = sessions[index % len(sessions)]
+    user.cookies = dict(cookies)
+    focal = username in config.get("focal_users", ())
+    # Delegates arrive over the first ``ramp_seconds`` rather than all in the same
+    # millisecond; from then on each acts, thinks THINK_SECONDS, acts again.
+    await asyncio.sleep(config.get("ramp_seconds", 0.0) * index / config["concurrency"])
     while time.perf_counter() < deadline:
+        saved = None
         for step in config["scenario"]:
-            path = step["path"]
+            if step.get("only") == "focal" and not focal:
+                continue
+            fill = {"i": index, "n": stats["done"], "uuid": uuid.uuid4(), "saved": saved}
+            if "{saved}" in step["path"] and saved is None:
+                continue  # the save before it failed (counted as an error there)
+            path = step["path"].format(**fill)
             data = step.get("data")
             if data is not None:
                 # A fresh form token per save, as a freshly rendered form would carry.
-                fill = {"i": index, "n": stats["done"], "uuid": uuid.uuid4()}
                 data = {k: v.format(**fill) for k, v in data.items()}
-            await user.request(step.get("method", "GET"), path, data, label=step["label"])
+            status, _ = await user.request(
+                step.get("method", "GET"), path, data, label=step["label"]
+            )
+            if step.get("capture") == "saved":
+                found = SAVED_ENTRY.search(user.location) if status == 302 else None
+                saved = found[1] if found else None
             stats["done"] += 1
             await asyncio.sleep(config.get("think_seconds", 0.0))
 
 
-async def sign_in_all(config) -> list[dict]:
+async def sign_in_all(config) -> list[tuple[str, dict]]:
     """One session per account, signed in before the clock starts: in the last minutes before
     a deadline delegates are already signed in, and password hashing is slow by design."""
     warmup = {"latencies": {}, "errors": [], "done": 0, "saved": {}}
+    if not config.get("users"):
+        return [("", {})]  # anonymous readers
     sessions = []
     for username in config["users"]:
         user = User(config["base"], warmup)
         await user.sign_in(username, config["password"])
         if "sessionid" not in user.cookies:
             raise SystemExit(f"could not sign in as {username}: {warmup['errors']}")
-        sessions.append(user.cookies)
+        sessions.append((username, user.cookies))
     return sessions
 
 
@@ -129,6 +152,7 @@ async def main(config):
     saved = sum(stats["saved"].values())
     return {
         "saved": saved,
+        "saved_by_step": stats["saved"],
         "requests": len(every),
         "seconds": round(elapsed, 2),
         "throughput_rps": round(len(every) / elapsed, 1),

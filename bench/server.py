@@ -44,10 +44,11 @@ def production_env(static_root: str) -> dict:
 
 
 @contextmanager
-def gunicorn(workers: int = 2, threads: int = 1):
+def gunicorn(workers: int = 2, threads: int = 1, settings: str = "wsis.settings"):
     """Yield the base URL of a running gunicorn; stop it afterwards."""
     with tempfile.TemporaryDirectory() as static_root:
         env = production_env(static_root)
+        env["DJANGO_SETTINGS_MODULE"] = settings
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
             cwd=ROOT,

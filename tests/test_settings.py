@@ -63,3 +63,18 @@ def test_the_broker_defaults_to_the_filesystem_transport():
     code = "from django.conf import settings; print(settings.CELERY_BROKER_URL)"
     result = run(["shell", "-c", code], **env)
     assert result.stdout.strip().splitlines()[-1] == "filesystem://", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "backend"),
+    [
+        ({}, "RedisCache"),  # REDIS_URL: the generations go to Redis, shared by every worker
+        ({"CACHE_URL": "redis://127.0.0.1:6379/1"}, "RedisCache"),
+        ({"REDIS_URL": ""}, "LocMemCache"),  # one development process
+    ],
+)
+def test_the_generations_of_cached_pages_are_shared_by_every_process(extra, backend):
+    env = PRODUCTION | {"DEBUG": "1"} | extra
+    code = "from django.conf import settings; print(settings.CACHES['shared']['BACKEND'])"
+    result = run(["shell", "-c", code], **env)
+    assert result.stdout.strip().splitlines()[-1].endswith(backend), result.stderr

@@ -184,6 +184,23 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# What every process must read alike, however many gunicorn workers: the generations of
+# the cached counts and panels (wsis/comments/models.py). The cache if it is shared, else
+# the Redis that Celery uses, else (one development process) memory.
+if env.str("CACHE_URL", ""):
+    CACHES["shared"] = CACHES["default"]
+elif _read(env.str, "REDIS_URL", ""):
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("REDIS_URL"),
+        "KEY_PREFIX": "wsis",
+        "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+    }
+else:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shared",
+    }
 
 # No inline scripts or styles anywhere, so the policy never needs 'unsafe-inline'.
 SECURE_CSP = {

@@ -67,6 +67,8 @@ def test_it_pages_long_panels_with_the_same_queries(anonymous, version, org_b, d
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from wsis.comments.models import bump_counts
+
     def entries(n):
         Entry.objects.bulk_create(
             Entry(
@@ -76,6 +78,7 @@ def test_it_pages_long_panels_with_the_same_queries(anonymous, version, org_b, d
             )
             for i in range(n)
         )  # fmt: skip
+        bump_counts()  # bulk writes send no signals
 
     entries(3)
     with CaptureQueriesContext(connection) as few:
@@ -85,3 +88,114 @@ def test_it_pages_long_panels_with_the_same_queries(anonymous, version, org_b, d
         html = panel(anonymous, version).content.decode()
     assert len(few) == len(many)
     assert "123 entries on OP 26" in html and "Page 1 of 7" in html
+
+
+def _published(version, organisation, author, n, kind="comment"):
+    from wsis.comments.models import bump_counts
+
+    Entry.objects.bulk_create(
+        Entry(
+            version=version, paragraph=paragraph(version, "26"), organisation=organisation,
+            author=author, kind=kind, text=f"{kind} {i}", status="submitted",
+            moderation="published",
+        )
+        for i in range(n)
+    )  # fmt: skip
+    bump_counts()  # bulk writes send no signals
+
+
+def test_a_long_panel_counts_by_kind_and_shows_all_on_request(
+    anonymous, version, org_b, delegate_b
+):
+    _published(version, org_b, delegate_b.user, 25)
+    _published(version, org_b, delegate_b.user, 3, kind="deletion")
+    html = panel(anonymous, version).content.decode()
+    assert "28 entries on OP 26" in html and "Comment: 25 · Deletion: 3" in html
+    assert html.count('class="entry ') == 20 and "Page 1 of 2" in html
+    url = reverse("comments:panel", args=[paragraph(version, "26").pk])
+    # Without JavaScript a plain link, with htmx the same address into the panel.
+    assert f'href="{url}?page=all" hx-get="{url}?page=all" hx-target="#panel-OP26"' in html
+    everything = anonymous.get(url + "?page=all").content.decode()
+    assert everything.count('class="entry ') == 28 and "Page 1 of" not in everything
+    assert "Show the first page only" in everything
+    assert anonymous.get(url + "?page=2").content.decode().count('class="entry ') == 8
+
+
+def test_the_cached_panel_follows_changes_for_each_audience(
+    anonymous, delegate_a, delegate_b, focal_b, version, django_capture_on_commit_callbacks
+):
+    target = paragraph(version, "26")
+    for client in (anonymous, delegate_a, delegate_b):
+        panel(client, version)  # rendered and cached
+    with django_capture_on_commit_callbacks(execute=True):
+        delegate_a.post(
+            reverse("comments:create", args=[target.pk]),
+            {"kind": "amendment", "text": "Kenya.", "proposed_text": target.text + " Also."},
+        )
+    assert "Kenya." in panel(delegate_a, version).content.decode()
+    assert "Kenya." not in panel(delegate_b, version).content.decode()
+    assert "Kenya." not in panel(anonymous, version).content.decode()
+    entry = Entry.objects.get(text="Kenya.")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.status, entry.moderation = "submitted", "published"
+        entry.save()
+    for client in (anonymous, delegate_b, focal_b):
+        assert "Kenya." in panel(client, version).content.decode()
+    # The UPU's focal point may support it: the button carries their own CSRF token.
+    from wsis.comments.views import _csrf_slot
+
+    html = panel(focal_b, version).content.decode()
+    assert f"/entries/{entry.pk}/support/" in html and _csrf_slot() not in html
+    import re
+
+    token = re.search(
+        rf'action="/entries/{entry.pk}/support/".*?name="csrfmiddlewaretoken" value="([^"]+)"',
+        html,
+        re.S,
+    )[1]
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = focal_b.cookies
+    with django_capture_on_commit_callbacks(execute=True):
+        response = strict.post(
+            reverse("comments:support", args=[entry.pk]), {"csrfmiddlewaretoken": token}
+        )
+    assert response.status_code == 302
+    assert entry.supports.count() == 1
+    assert "Supported by" in panel(anonymous, version).content.decode()
+
+
+def test_each_entry_shows_its_latest_state_on_a_cached_panel(
+    anonymous, focal_a, version, published_b, django_capture_on_commit_callbacks
+):
+    assert "Support</button>" in panel(focal_a, version, "76").content.decode()
+    assert "incorporated" not in panel(anonymous, version, "76").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = Entry.objects.get(pk=published_b.pk)
+        entry.decision = Entry.Decision.INCORPORATED
+        entry.save()
+    assert "incorporated" in panel(anonymous, version, "76").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        focal_a.post(reverse("comments:support", args=[published_b.pk]))
+    html = panel(focal_a, version, "76").content.decode()
+    assert "Support</button>" not in html and "Supported by Kenya" in html
+
+
+def test_every_rendering_of_the_forms_carries_fresh_tokens(delegate_a, version):
+    import re
+
+    def tokens():
+        html = panel(delegate_a, version).content.decode()
+        return re.findall(r'name="form_token" value="([0-9a-f-]{36})"', html)
+
+    first, second = tokens(), tokens()  # the second from the cache
+    assert len(first) == len(set(first)) == 4 and len(second) == len(set(second)) == 4
+    assert not set(first) & set(second)
+    target = paragraph(version, "26")
+    for _ in range(2):  # the same form sent twice saves one entry
+        delegate_a.post(
+            reverse("comments:create", args=[target.pk]),
+            {"kind": "comment", "text": "Once.", "form_token": second[1]},
+        )
+    assert Entry.objects.filter(text="Once.").count() == 1

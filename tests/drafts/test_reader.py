@@ -163,3 +163,127 @@ def test_counts_follow_a_new_entry(delegate_a, version, django_capture_on_commit
             reverse("comments:create", args=[op26.pk]), {"kind": "comment", "text": "Hm."}
         )
     assert "1 entry" in _bar(delegate_a.get(url).content.decode(), "OP26")
+
+
+def _counted(client, url):
+    """Whether this reader request counted entries (asked the entries table)."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    return any('FROM "comments_entry"' in q["sql"] for q in queries), html
+
+
+def test_a_draft_renews_only_its_organisations_counts(
+    anonymous, delegate_a, delegate_b, version, django_capture_on_commit_callbacks
+):
+    url = reverse("drafts:reader", args=["wsis20"])
+    for client in (anonymous, delegate_a, delegate_b):
+        client.get(url)  # counted and cached
+    op26 = version.paragraphs.get(label="26")
+    with django_capture_on_commit_callbacks(execute=True):
+        delegate_a.post(
+            reverse("comments:create", args=[op26.pk]), {"kind": "comment", "text": "Hm."}
+        )
+    counted, html = _counted(anonymous, url)
+    assert not counted and "1 entry" not in _bar(html, "OP26")
+    counted, html = _counted(delegate_b, url)
+    assert not counted and "1 entry" not in _bar(html, "OP26")
+    counted, html = _counted(delegate_a, url)
+    assert counted and "1 entry" in _bar(html, "OP26") and "1 ours · 1 draft" in _bar(html, "OP26")
+
+
+def test_publishing_renews_everyones_counts(
+    anonymous, delegate_b, facilitator, version, org_a, focal_a, django_capture_on_commit_callbacks
+):
+    from wsis.comments.models import Entry
+
+    url = reverse("drafts:reader", args=["wsis20"])
+    op26 = version.paragraphs.get(label="26")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = Entry.objects.create(
+            version=version, paragraph=op26, organisation=org_a, author=focal_a.user,
+            kind="comment", text="Ours.", status="submitted",
+        )  # fmt: skip
+    assert "1 entry" not in _bar(anonymous.get(url).content.decode(), "OP26")
+    assert "1 entry" not in _bar(delegate_b.get(url).content.decode(), "OP26")
+    assert "1 entry" in _bar(facilitator.get(url).content.decode(), "OP26")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = Entry.objects.get(pk=entry.pk)  # as moderation loads it
+        entry.moderation = Entry.Moderation.PUBLISHED
+        entry.save()
+    for client in (anonymous, delegate_b, facilitator):
+        assert "1 entry" in _bar(client.get(url).content.decode(), "OP26")
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = Entry.objects.get(pk=entry.pk)
+        entry.moderation = Entry.Moderation.HIDDEN
+        entry.save()
+    for client in (anonymous, delegate_b, focal_a):
+        assert "1 entry" not in _bar(client.get(url).content.decode(), "OP26")
+    assert "1 entry" in _bar(facilitator.get(url).content.decode(), "OP26")
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "delegate_a", "delegate_b", "facilitator"])
+def test_the_cached_counts_are_what_the_persona_may_see(
+    request, persona, version, org_a, org_b, delegate_a, delegate_b
+):
+    """Every kind of entry, counted through the cache, agrees with ``visible_to``."""
+    from wsis.comments.models import bump_counts
+    from wsis.drafts.views import _count_html, entry_counts
+    from wsis.stakeholders.models import Membership
+
+    client = request.getfixturevalue(persona)
+    states = [
+        ("draft", "pending"), ("submitted", "pending"), ("submitted", "published"),
+        ("submitted", "rejected"), ("submitted", "hidden"), ("withdrawn", "published"),
+        ("withdrawn", "pending"), ("draft", "hidden"),
+    ]  # fmt: skip
+    labels = ["26", "27", "28", "44"]
+    n = 0
+    for organisation, author in ((org_a, delegate_a.user), (org_b, delegate_b.user)):
+        for i, (status, moderation) in enumerate(states):
+            for label in labels[: 1 + i % 4]:
+                n += 1
+                _entries(version, organisation, author, 1 + n % 3, label=label,
+                         status=status, moderation=moderation)  # fmt: skip
+    bump_counts()
+    html = client.get(reverse("drafts:reader", args=["wsis20"])).content.decode()
+    user = client.user
+    if user is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
+    membership = Membership.objects.filter(user=user.pk).first() if user.pk else None
+    expected = entry_counts(version, user, membership.organisation_id if membership else None)
+    assert expected  # every persona sees something
+    for paragraph in version.paragraphs.filter(label__in=labels):
+        counts = expected.get(str(paragraph.lineage))
+        bar = _bar(html, paragraph.anchor)
+        if counts:
+            assert _count_html(counts) in bar, paragraph.label
+        else:
+            assert "entry-count" not in bar, paragraph.label
+
+
+def test_with_the_generations_unreachable_nothing_is_cached_and_nothing_stale(
+    settings, delegate_a, anonymous, version, django_capture_on_commit_callbacks
+):
+    """If the store of the generations (Redis) does not answer, pages count afresh."""
+    settings.CACHES = settings.CACHES | {
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    url = reverse("drafts:reader", args=["wsis20"])
+    op26 = version.paragraphs.get(label="26")
+    assert "1 entry" not in _bar(delegate_a.get(url).content.decode(), "OP26")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = delegate_a.post(
+            reverse("comments:create", args=[op26.pk]), {"kind": "comment", "text": "Hm."}
+        )
+    assert response.status_code == 302  # saved all the same
+    counted, html = _counted(delegate_a, url)
+    assert counted and "1 ours · 1 draft" in _bar(html, "OP26")
+    panel = delegate_a.get(reverse("comments:panel", args=[op26.pk])).content.decode()
+    assert "Hm." in panel
+    assert anonymous.get(url).status_code == 200

@@ -1,7 +1,8 @@
+import logging
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
@@ -22,7 +23,7 @@ class EntryQuerySet(models.QuerySet):
         from wsis.drafts.models import Consultation
         from wsis.stakeholders.models import Membership
 
-        published = Q(moderation=Entry.Moderation.PUBLISHED, status=Entry.Status.SUBMITTED)
+        published = PUBLISHED_ENTRIES
         if user is None or not user.is_authenticated:
             return self.filter(published)
         ours = Q(
@@ -126,12 +127,29 @@ class Entry(models.Model):
             models.Index(fields=["version", "status", "moderation"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["paragraph", "status"]),
+            # The published counts on the reader, read from the index alone.
+            models.Index(
+                fields=["version", "paragraph"],
+                condition=Q(status="submitted", moderation="published"),
+                name="entry_published_idx",
+            ),
         ]
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
 
     def __str__(self):
         return f"{self.organisation.acronym} {self.get_kind_display()} on {self.paragraph}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        # Who could see it as loaded, so that a change renews those audiences' caches too.
+        state = instance.__dict__
+        if {"organisation_id", "status", "moderation"} <= state.keys():
+            instance._loaded_state = tuple(
+                state[name] for name in ("organisation_id", "status", "moderation")
+            )
+        return instance
 
     @property
     def is_proposal(self) -> bool:
@@ -159,6 +177,10 @@ class Entry(models.Model):
         if not hasattr(self, "_change_html"):
             attach_diffs([self])
         return self._change_html
+
+
+# What everyone may read: published submissions.
+PUBLISHED_ENTRIES = Q(moderation=Entry.Moderation.PUBLISHED, status=Entry.Status.SUBMITTED)
 
 
 def attach_diffs(entries) -> None:
@@ -191,24 +213,114 @@ class Support(models.Model):
         return f"{self.organisation.acronym} supports #{self.entry_id}"
 
 
-# Entry counts on the reader are cached per version and reader; any change to an entry or a
-# support (from this app, moderation or the admin) starts a new generation of that cache.
-# Bulk writes send no signals: call bump_counts() after them.
+# What readers see of entries (the counts on the reader, the panels) is cached per audience.
+# Each cached piece names the generations of the scopes it depends on, and a change to an
+# entry starts a new generation of the scopes that entry is (or was) in, so that a delegate
+# saving a draft renews only their organisation's caches, not everyone's:
+# - "public": published submissions, which everyone sees;
+# - "facilitated": submitted and withdrawn entries, which facilitators see;
+# - "org:<id>": an organisation's own entries, which its members see.
+# A global generation, part of every key, renews them all: call bump_counts() after bulk
+# writes, which send no signals.
+#
+# The pieces may sit in each process's own memory, but the generations are kept where every
+# process reads the same ("shared" cache: Redis in production), or a save answered by one
+# gunicorn worker would not show in the pages of another. When that store does not answer,
+# nothing is cached (generation None) rather than anything shown stale.
 COUNTS_GENERATION = "entries:generation"
+PUBLIC = "public"
+FACILITATED = "facilitated"
+logger = logging.getLogger(__name__)
 
 
-def counts_generation() -> int:
-    return cache.get_or_set(COUNTS_GENERATION, 1, timeout=None)
+def organisation_scope(organisation_id) -> str:
+    return f"org:{organisation_id}"
 
 
-def bump_counts() -> None:
+def _generation_key(scope: str) -> str:
+    return f"{COUNTS_GENERATION}:{scope}"
+
+
+def _fresh_generation() -> int:
+    # Never back to a generation a cached piece may still name (after an eviction or a
+    # restart of the store).
+    return uuid.uuid4().int % 10**12
+
+
+def counts_generation(*scopes: str) -> str | None:
+    """The generations of the global scope and of ``scopes`` as one cache key fragment, or
+    None if they cannot be known (then cache nothing)."""
+    shared = caches["shared"]
+    keys = [COUNTS_GENERATION] + [_generation_key(s) for s in scopes]
     try:
-        cache.incr(COUNTS_GENERATION)
+        found = shared.get_many(keys)
+        for key in keys:
+            if key not in found:
+                fresh = _fresh_generation()
+                found[key] = fresh if shared.add(key, fresh, timeout=None) else shared.get(key)
+                if found[key] is None:
+                    return None
+    except Exception:  # the store is down: its client raises its own errors
+        logger.warning("entry generations unavailable: caching nothing", exc_info=True)
+        return None
+    return ".".join(str(found[key]) for key in keys)
+
+
+def _bump(key: str) -> None:
+    shared = caches["shared"]
+    try:
+        shared.incr(key)
     except ValueError:  # not set yet, or evicted
-        cache.set(COUNTS_GENERATION, 2, timeout=None)
+        shared.set(key, _fresh_generation(), timeout=None)
+
+
+def bump_counts(*scopes: str) -> None:
+    """Start a new generation of ``scopes``, or of everything if none is named."""
+    try:
+        if not scopes:
+            _bump(COUNTS_GENERATION)
+        for scope in set(scopes):
+            _bump(_generation_key(scope))
+    except Exception:  # the store is down: what was saved is saved all the same
+        logger.warning("entry generations not renewed", exc_info=True)
+
+
+def scopes_of(organisation_id, status, moderation) -> set[str]:
+    """The audiences an entry in this state is visible to (see ``visible_to``)."""
+    scopes = {organisation_scope(organisation_id)}
+    if status in (Entry.Status.SUBMITTED, Entry.Status.WITHDRAWN):
+        scopes.add(FACILITATED)
+    if status == Entry.Status.SUBMITTED and moderation == Entry.Moderation.PUBLISHED:
+        scopes.add(PUBLIC)
+    return scopes
+
+
+def _entry_scopes(entry) -> set[str]:
+    scopes = scopes_of(entry.organisation_id, entry.status, entry.moderation)
+    loaded = getattr(entry, "_loaded_state", None)
+    if loaded is not None:  # what it was before this change matters as much
+        scopes |= scopes_of(*loaded)
+    return scopes
 
 
 @receiver([post_save, post_delete], sender=Entry)
+def _entry_changed(sender, instance, **kwargs):
+    scopes = _entry_scopes(instance)
+    instance._loaded_state = (instance.organisation_id, instance.status, instance.moderation)
+    transaction.on_commit(lambda: bump_counts(*scopes))
+
+
 @receiver([post_save, post_delete], sender=Support)
-def _entries_changed(sender, **kwargs):
-    transaction.on_commit(bump_counts)
+def _support_changed(sender, instance, **kwargs):
+    # Who supports a proposal shows wherever the proposal shows.
+    if Support.entry.is_cached(instance):
+        entry = instance.entry
+        found = (entry.organisation_id, entry.status, entry.moderation)
+    else:
+        found = (
+            Entry.objects.filter(pk=instance.entry_id)
+            .values_list("organisation_id", "status", "moderation")
+            .first()
+        )
+    scopes = scopes_of(*found) if found else {PUBLIC, FACILITATED}
+    transaction.on_commit(lambda: bump_counts(*scopes))

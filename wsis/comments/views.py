@@ -1,16 +1,24 @@
+import functools
+import hashlib
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wsis.comments import services
@@ -24,13 +32,28 @@ from wsis.comments.access import (
 )
 from wsis.comments.diff import diff_html
 from wsis.comments.forms import MAX_LENGTH, EntryForm
-from wsis.comments.models import Entry, attach_diffs
+from wsis.comments.models import (
+    FACILITATED,
+    PUBLIC,
+    Entry,
+    attach_diffs,
+    counts_generation,
+    organisation_scope,
+)
 from wsis.drafts.access import get_version
 from wsis.drafts.models import CommentRound
-from wsis.stakeholders.access import active_membership
+from wsis.stakeholders.access import (
+    active_membership,
+    facilitated_consultations,
+    request_memberships,
+)
 
 # Enough to read in one go on a slow link; the rest is a click away.
 PANEL_PAGE_SIZE = 20
+# Writes that send no signal (QuerySet.update, bulk_create) show within this delay at worst.
+PANEL_CACHE_SECONDS = 300
+# What depends only on a paragraph's text, which never changes once imported.
+READER_CACHE_SECONDS = 24 * 3600
 CHANGE_KINDS = (Entry.Kind.AMENDMENT, Entry.Kind.DELETION)
 # The four ways to add to a paragraph, in the order the panel offers them.
 ADD_KINDS = [
@@ -66,33 +89,150 @@ def _blank_form(paragraph, kind) -> EntryForm:
     return EntryForm(initial=initial, paragraph=paragraph)
 
 
-def _panel_context(request, paragraph, bound: EntryForm | None = None) -> dict:
-    membership = active_membership(request)
-    entries = Entry.objects.visible_to(request.user).on_paragraph(paragraph).for_panel()
-    page = Paginator(entries, PANEL_PAGE_SIZE).get_page(request.GET.get("page"))
-    attach_diffs(page.object_list)
+def _panel_scopes(request, paragraph) -> list[str]:
+    """The audiences whose entries this reader sees on the panel (see ``visible_to``)."""
+    if not request.user.is_authenticated:
+        return [PUBLIC]
+    organisations = sorted({m.organisation_id for m in request_memberships(request)})
+    scopes = [PUBLIC] + [organisation_scope(pk) for pk in organisations]
+    consultation_id = paragraph.version.consultation_id
+    if any(c.pk == consultation_id for c in facilitated_consultations(request)):
+        scopes.append(FACILITATED)
+    return scopes
+
+
+def _entries_page(request, paragraph, membership):
+    entries = Entry.objects.visible_to(request.user).on_paragraph(paragraph)
+    by_kind = dict(
+        entries.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )
+    total = sum(by_kind.values())
+    show_all = request.GET.get("page") == "all"
+    paginator = Paginator(entries.for_panel(), max(total, 1) if show_all else PANEL_PAGE_SIZE)
+    paginator.count = total  # counted above, by kind
+    page = paginator.get_page(1 if show_all else request.GET.get("page"))
     ours = membership.organisation_id if membership else None
     for entry in page.object_list:
         supporters = [s.organisation for s in entry.supports.all()]
         entry.supporters = supporters
         entry.is_ours = entry.organisation_id == ours
         entry.we_support = any(o.pk == ours for o in supporters)
-    forms = []
+    kinds = [(kind.label, by_kind[kind]) for kind in Entry.Kind if by_kind.get(kind)]
+    return page, kinds, show_all
+
+
+def _rendered_entries(entries, paragraph, membership) -> list[str]:
+    """Each entry as HTML, from the cache when nothing it shows has changed since.
+
+    A new entry on a long panel renews the panel, but not the other entries on its page.
+    """
+    focal = bool(membership and membership.is_focal_point)
+    keys = {}
+    for entry in entries:
+        shown = (
+            entry.pk, entry.updated.timestamp(), entry.revision, entry.status, entry.moderation,
+            entry.decision, tuple(o.pk for o in entry.supporters), entry.is_ours,
+            entry.we_support, focal, paragraph.pk, paragraph.version_id, get_language(),
+        )  # fmt: skip
+        digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+        keys[entry.pk] = f"panel-entry:{digest}"
+    found = cache.get_many(keys.values())
+    missing = [entry for entry in entries if keys[entry.pk] not in found]
+    if missing:
+        attach_diffs(missing)
+        context = {"paragraph": paragraph, "membership": membership, "csrf_token": _csrf_slot()}
+        for entry in missing:
+            html = render_to_string("comments/_entry.html", context | {"entry": entry})
+            found[keys[entry.pk]] = html
+        cache.set_many(
+            {keys[entry.pk]: found[keys[entry.pk]] for entry in missing}, PANEL_CACHE_SECONDS
+        )
+    return [mark_safe(found[keys[entry.pk]]) for entry in entries]  # noqa: S308 - our template
+
+
+def _entries_html(request, paragraph, membership) -> str:
+    """The panel's list of entries for this reader, rendered once per audience and page.
+
+    Cached until an entry its audience sees changes (the same generations as the reader's
+    counts, see ``scopes_of``); the CSRF token of the focal point's buttons is filled in
+    per request.
+    """
+    scopes = _panel_scopes(request, paragraph)
+    page_asked = request.GET.get("page", "")
+    if not (page_asked == "all" or (page_asked.isdigit() and len(page_asked) < 7)):
+        page_asked = ""
+    audience = ",".join(scopes)
     if membership is not None:
-        for kind in ADD_KINDS:
+        audience += f":ours={membership.organisation_id}:focal={membership.is_focal_point}"
+    generation = counts_generation(*scopes)
+    key = f"panel:{paragraph.pk}:{generation}:{audience}:{page_asked}:{get_language()}"
+    html = cache.get(key) if generation else None
+    if html is None:
+        page, kinds, show_all = _entries_page(request, paragraph, membership)
+        context = {
+            "paragraph": paragraph,
+            "page": page,
+            "rendered": _rendered_entries(page.object_list, paragraph, membership),
+            "kinds_counted": kinds,
+            "show_all": show_all,
+            "membership": membership,
+            "csrf_token": _csrf_slot(),
+        }
+        html = render_to_string("comments/_entries.html", context)
+        if generation:
+            cache.set(key, html, PANEL_CACHE_SECONDS)
+    if _csrf_slot() in html:
+        html = html.replace(_csrf_slot(), get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by our own template, user text escaped
+
+
+@functools.cache
+def _csrf_slot() -> str:
+    """Stands for the CSRF token in cached HTML; derived from the secret key, so the same
+    in every worker and not something a delegate could type."""
+    return "csrf" + salted_hmac("panel-csrf-slot", "slot", algorithm="sha256").hexdigest()
+
+
+def _add_forms_html(request, paragraph, bound: EntryForm | None) -> str:
+    """The four forms to add to a paragraph. Blank, they are the same for everyone but for
+    their tokens (the form's, against resending it, and CSRF): rendered once per paragraph
+    and language, the tokens filled in per request."""
+    key = f"panel-forms:{paragraph.pk}:{paragraph.version_id}:{get_language()}"
+    html = cache.get(key) if bound is None else None
+    if html is None:
+        forms = []
+        for i, kind in enumerate(ADD_KINDS):
             if bound is not None and bound.data.get("kind") == kind:
                 forms.append((kind, bound, True))
             else:
-                forms.append((kind, _blank_form(paragraph, kind), False))
+                form = _blank_form(paragraph, kind)
+                if bound is None:
+                    form.initial["form_token"] = f"{_csrf_slot()}-form-{i}"
+                forms.append((kind, form, False))
+        context = {
+            "paragraph": paragraph,
+            "forms": forms,
+            "kinds": Entry.Kind,
+            "csrf_token": _csrf_slot(),
+        }
+        html = render_to_string("comments/_add_forms.html", context)
+        if bound is None:
+            cache.set(key, html, READER_CACHE_SECONDS)
+    for i in range(len(ADD_KINDS)):
+        html = html.replace(f"{_csrf_slot()}-form-{i}", str(uuid.uuid4()))
+    return mark_safe(html.replace(_csrf_slot(), get_token(request)))  # noqa: S308 - ours
+
+
+def _panel_context(request, paragraph, bound: EntryForm | None = None) -> dict:
+    membership = active_membership(request)
     version = paragraph.version
     return {
         "paragraph": paragraph,
         "version": version,
         "consultation": version.consultation,
-        "page": page,
+        "entries_html": _entries_html(request, paragraph, membership),
         "membership": membership,
-        "forms": forms,
-        "kinds": Entry.Kind,
+        "add_forms_html": _add_forms_html(request, paragraph, bound) if membership else "",
     } | _round_context(version, membership)
 
 

@@ -21,10 +21,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 
 from wsis.comments.diff import TOKEN
-from wsis.comments.models import Entry
+from wsis.comments.models import Entry, bump_counts, counts_generation
 from wsis.drafts.models import Paragraph, ParagraphLink, Version
 
 WORD = re.compile(r"\w+")
@@ -302,6 +304,8 @@ def relink(version, old, new, edges: set[tuple[int, int]]) -> list:
 
 
 def _store(version, old, new, matches, *, confirmed=False) -> list:
+    # Entries follow the links: renew what was cached from the old ones (``_ancestors``).
+    transaction.on_commit(bump_counts)
     version.links.all().delete()
     links = [
         ParagraphLink(
@@ -368,6 +372,20 @@ def _ancestors(version) -> tuple[dict[int, set], dict[int, set]]:
     return into, ends
 
 
+def _cached_ancestors(version) -> tuple[dict[int, set], dict[int, set], set[int]]:
+    """``_ancestors`` and the paragraphs of ``version``, cached until links are stored again
+    or a version is published (both start a new generation, see ``bump_counts``)."""
+    generation = counts_generation()
+    key = f"ancestors:{version.pk}:{version.status}:{generation}"
+    found = cache.get(key) if generation else None
+    if found is None:
+        into, ends = _ancestors(version)
+        found = (dict(into), dict(ends), set(version.paragraphs.values_list("pk", flat=True)))
+        if generation:
+            cache.set(key, found, 3600)
+    return found
+
+
 def _add(pk, roots, into, ends):
     for kind, root in roots:
         (into if kind == "p" else ends)[pk].add(root)
@@ -381,9 +399,10 @@ def carried_entries_for_version(version, entries=None) -> tuple[dict[int, list],
     what is considered; by default all submitted entries. Entries made on ``version`` itself are
     not included: they are its own.
     """
-    into, ends = _ancestors(version)
-    own = set(version.paragraphs.values_list("pk", flat=True))
+    into, ends, own = _cached_ancestors(version)
     earlier = (set(into) | set(ends)) - own
+    if not earlier:  # the first version, or nothing follows from earlier ones
+        return {}, []
     if entries is None:
         entries = Entry.objects.filter(status=Entry.Status.SUBMITTED)
     found = list(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.comments.diff import TOKEN, diff_html, word_diff
-from wsis.comments.models import Entry
+from wsis.comments.models import Entry, bump_counts
 from wsis.drafts.alignment import align_versions, carried_entries_for_version
 from wsis.drafts.importer import import_draft
 from wsis.drafts.models import CommentRound, Paragraph, ParagraphLink, Version
@@ -92,6 +92,8 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
             CommentRound.objects.filter(version=previous, opens_at__gte=now).delete()
         version.status = Version.Status.OPEN
         version.save(update_fields=["status"])
+        # Lineages and the versions entries follow changed: renew what was cached of them.
+        transaction.on_commit(bump_counts)
         CommentRound.objects.update_or_create(
             version=version, defaults={"opens_at": now, "closes_at": closes_at}
         )

@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django.core.cache import cache
@@ -13,10 +14,21 @@ from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from wsis.comments.models import Entry, counts_generation
+from wsis.comments.models import (
+    FACILITATED,
+    PUBLIC,
+    PUBLISHED_ENTRIES,
+    Entry,
+    counts_generation,
+    organisation_scope,
+)
 from wsis.drafts.access import get_version
 from wsis.drafts.models import Consultation, Paragraph, Version
-from wsis.stakeholders.access import active_membership
+from wsis.stakeholders.access import (
+    active_membership,
+    facilitated_consultations,
+    request_memberships,
+)
 
 # Where each paragraph's entry counts go in the cached text: <!--entries:LINEAGE-->.
 COUNT_SLOT = re.compile(r"<!--entries:([0-9a-f-]{36})-->")
@@ -60,31 +72,123 @@ def rendered_text(version) -> dict[str, str]:
                     version__consultation_id=version.consultation_id
                 ).values_list("pk", "lineage")
             },
+            # The versions of those paragraphs, to count their entries without a join.
+            "versions": list(
+                Version.objects.filter(consultation_id=version.consultation_id).values_list(
+                    "pk", flat=True
+                )
+            ),
         }
         cache.set(key, found, READER_CACHE_SECONDS)
     return found
 
 
-def count_snippets(version, user, organisation_id) -> dict[str, str]:
+def count_snippets(version, user, organisation_id, organisation_ids=(), facilitates=False):
     """Per paragraph lineage, the HTML of its counts for this reader.
 
-    Cached per version and reader until an entry changes (see ``bump_counts``), so a busy
-    reader costs no count query at all; the first reader after a change pays one.
+    ``organisation_ids`` are all the reader's organisations (whose entries they see),
+    ``organisation_id`` the one they act for (whose entries are "ours"), ``facilitates``
+    whether they facilitate the version's consultation (and see what is submitted to it).
+
+    Cached per version and audience until an entry that audience sees changes (see
+    ``scopes_of``): a delegate saving a draft renews only their organisation's counts, and
+    the published counts, the same for everyone, are counted once for all readers.
     """
-    audience = f"u{user.pk}:{organisation_id}" if user.is_authenticated else "anonymous"
-    key = f"reader-counts:{version.pk}:{counts_generation()}:{audience}:{get_language()}"
-    found = cache.get(key)
+    organisation_ids = sorted(set(organisation_ids)) if user.is_authenticated else []
+    facilitates = facilitates and user.is_authenticated
+    scopes = [PUBLIC] + [organisation_scope(pk) for pk in organisation_ids]
+    if facilitates:
+        scopes.append(FACILITATED)
+    generation = counts_generation(*scopes)
+    audience = ",".join(scopes) + (f":ours={organisation_id}" if organisation_ids else "")
+    key = f"reader-counts:{version.pk}:{generation}:{audience}:{get_language()}"
+    found = cache.get(key) if generation else None
     if found is None:
-        counts = entry_counts(version, user, organisation_id)
+        public_generation = generation and ".".join(generation.split(".")[:2])  # global, public
+        counts = {
+            lineage: {"total": total, "ours": 0, "drafts": 0}
+            for lineage, total in published_counts(version, public_generation).items()
+        }
+        if organisation_ids or facilitates:
+            for lineage, extra in _other_counts(
+                version, organisation_id, organisation_ids, facilitates
+            ).items():
+                found = counts.setdefault(lineage, {"total": 0, "ours": 0, "drafts": 0})
+                for name, value in extra.items():
+                    found[name] += value
         found = {lineage: _count_html(c) for lineage, c in counts.items()}
-        cache.set(key, found, COUNTS_CACHE_SECONDS)
+        if generation:
+            cache.set(key, found, COUNTS_CACHE_SECONDS)
     return found
 
 
-def entry_counts(version, user, organisation_id) -> dict[str, dict]:
-    """Per paragraph lineage: the entries this user sees, and how many are ours."""
+def _by_lineage(version, rows) -> dict[str, dict]:
+    """Rows grouped by paragraph, summed by paragraph lineage (entries made on earlier
+    versions count on the paragraph they became)."""
+    lineages = rendered_text(version)["lineages"]
+    counts: dict[str, dict] = {}
+    for row in rows:
+        lineage = lineages.get(row.pop("paragraph_id"))
+        if lineage is None:
+            continue
+        found = counts.setdefault(lineage, dict.fromkeys(row, 0))
+        for name, value in row.items():
+            found[name] += value
+    return counts
+
+
+def published_counts(version, generation: str | None) -> dict[str, int]:
+    """Per paragraph lineage, the published entries: what every reader sees.
+
+    Shared by all readers; ``generation`` is that of the published scope (None: not cached).
+    """
+    key = f"reader-published:{version.pk}:{generation}"
+    found = cache.get(key) if generation else None
+    if found is None:
+        # Grouped by paragraph, with no join: an index-only scan of the partial index.
+        rows = (
+            Entry.objects.filter(PUBLISHED_ENTRIES)
+            .filter(version_id__in=rendered_text(version)["versions"])
+            .values("paragraph_id")
+            .annotate(total=Count("*"))  # COUNT(*): from the index alone, no row read
+            .order_by()
+        )
+        found = {lineage: c["total"] for lineage, c in _by_lineage(version, rows).items()}
+        if generation:
+            cache.set(key, found, COUNTS_CACHE_SECONDS)
+    return found
+
+
+def _other_counts(version, organisation_id, organisation_ids, facilitates) -> dict[str, dict]:
+    """Per lineage, what a member sees besides the published entries (their organisations'
+    entries under way; what is submitted, if they facilitate), and how many of all they see
+    are ours. The same audiences as ``Entry.objects.visible_to``, with known ids."""
+    not_published = ~PUBLISHED_ENTRIES
     ours = Q(organisation_id=organisation_id)
-    # Grouped by paragraph, which needs no join, then summed by lineage here.
+    seen = Q(organisation_id__in=organisation_ids) & ~Q(moderation=Entry.Moderation.HIDDEN)
+    if facilitates:
+        submitted = Q(status__in=[Entry.Status.SUBMITTED, Entry.Status.WITHDRAWN])
+        seen |= submitted & not_published
+    rows = (
+        Entry.objects.filter(seen, version_id__in=rendered_text(version)["versions"])
+        .values("paragraph_id")
+        .annotate(
+            total=Count("pk", filter=not_published),
+            ours=Count("pk", filter=ours),
+            drafts=Count("pk", filter=ours & Q(status=Entry.Status.DRAFT)),
+        )
+        .order_by()
+    )
+    return _by_lineage(version, rows)
+
+
+def entry_counts(version, user, organisation_id) -> dict[str, dict]:
+    """Per paragraph lineage: the entries this user sees, and how many are ours.
+
+    Counted straight from ``Entry.objects.visible_to``, uncached: what the cached counts
+    of ``count_snippets`` must agree with.
+    """
+    ours = Q(organisation_id=organisation_id)
     rows = (
         Entry.objects.visible_to(user)
         .filter(version__consultation_id=version.consultation_id)
@@ -96,19 +200,17 @@ def entry_counts(version, user, organisation_id) -> dict[str, dict]:
         )
         .order_by()
     )
-    lineages = rendered_text(version)["lineages"]
-    counts: dict[str, dict] = {}
-    for row in rows:
-        lineage = lineages.get(row.pop("paragraph_id"))
-        if lineage is None:
-            continue
-        found = counts.setdefault(lineage, dict.fromkeys(row, 0))
-        for key, value in row.items():
-            found[key] += value
-    return counts
+    return _by_lineage(version, rows)
 
 
 def _count_html(counts: dict) -> str:
+    return _count_html_of(counts["total"], counts["ours"], counts["drafts"], get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _count_html_of(total: int, ours: int, drafts: int, language: str) -> str:
+    """The counts as HTML; the same few numbers recur across 155 paragraphs, so remembered."""
+    counts = {"total": total, "ours": ours, "drafts": drafts}
     parts = [
         format_html(
             '<span class="entry-count">{}</span>',
@@ -146,7 +248,15 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
     membership = active_membership(request)
     organisation = membership.organisation if membership else None
     text = rendered_text(version)
-    snippets = count_snippets(version, request.user, organisation.pk if organisation else None)
+    snippets = count_snippets(
+        version,
+        request.user,
+        organisation.pk if organisation else None,
+        organisation_ids=[m.organisation_id for m in request_memberships(request)],
+        facilitates=any(
+            c.pk == version.consultation_id for c in facilitated_consultations(request)
+        ),
+    )
     sections = COUNT_SLOT.sub(lambda m: snippets.get(m.group(1), ""), text["sections"])
     round_ = getattr(version, "round", None)
     closes_at = round_.closes_at_for(organisation) if round_ else None

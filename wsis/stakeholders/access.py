@@ -6,6 +6,7 @@ first membership. Every entry records the organisation it was made for.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -25,11 +26,38 @@ def memberships_of(user) -> list[Membership]:
     )
 
 
+def request_memberships(request: HttpRequest) -> list[Membership]:
+    """``memberships_of`` the signed-in user, asked once per request."""
+    if not hasattr(request, "_memberships"):
+        request._memberships = memberships_of(request.user)
+    return request._memberships
+
+
+def facilitated_consultations(request: HttpRequest) -> list[Consultation]:
+    """The consultations the signed-in user facilitates, with their pending accreditation
+    requests counted (for the navigation); asked once per request."""
+    if not hasattr(request, "_facilitated"):
+        user = request.user
+        request._facilitated = (
+            list(
+                Consultation.objects.filter(facilitators=user).annotate(
+                    pending_requests=Count(
+                        "accreditation_requests",
+                        filter=Q(accreditation_requests__status="pending"),
+                    )
+                )
+            )
+            if user.is_authenticated
+            else []
+        )
+    return request._facilitated
+
+
 def active_membership(request: HttpRequest) -> Membership | None:
     """The membership the user acts under now, or None for people of no organisation."""
     if hasattr(request, "_active_membership"):
         return request._active_membership
-    memberships = memberships_of(request.user)
+    memberships = request_memberships(request)
     chosen = request.session.get(SESSION_KEY) if memberships else None
     found = next((m for m in memberships if m.organisation_id == chosen), None)
     request._active_membership = found or (memberships[0] if memberships else None)
