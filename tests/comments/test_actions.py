@@ -65,12 +65,18 @@ def test_a_focal_point_supports_another_organisations_proposal(focal_a, publishe
     assert Support.objects.get().user == focal_a.user
 
 
-def test_a_focal_point_withdraws_their_support(focal_a, published_b, org_a):
+def test_a_focal_point_withdraws_their_support(
+    focal_a, published_b, org_a, django_capture_on_commit_callbacks
+):
     published_b.supports.create(organisation=org_a, user=focal_a.user)
     html = focal_a.get(reverse("comments:panel", args=[published_b.paragraph_id])).content.decode()
     assert "Withdraw our support</button>" in html and "Support</button>" not in html
-    html = post(focal_a, "withdraw_support", published_b, htmx=True).content.decode()
+    # The cached panel is renewed once the change commits (the browser test sees it in the
+    # answer to the click itself, where each request commits on its own).
+    with django_capture_on_commit_callbacks(execute=True):
+        html = post(focal_a, "withdraw_support", published_b, htmx=True).content.decode()
     assert "Kenya no longer supports this proposal." in html
+    html = focal_a.get(reverse("comments:panel", args=[published_b.paragraph_id])).content.decode()
     assert "Supported by Kenya" not in html and "Support</button>" in html
     assert not published_b.supports.exists()
     # Asked again (a resent form): nothing to withdraw, said plainly.
