@@ -123,7 +123,7 @@ def start_parts(job: ReportJob) -> str:
     from wsis.reports.parallel import boundaries
 
     if not job.parts.exists():
-        compilation = collect(job.version, Options.from_dict(job.options))
+        compilation = collect(job.version, Options.from_dict(job.options), light=True)
         ReportPart.objects.bulk_create(
             ReportPart(job=job, index=index, first=first, last=last)
             for index, (first, last) in enumerate(
@@ -158,7 +158,8 @@ def render_part(self, job_pk: int, index: int) -> str:
                 return "done already"
             job = part.job
             with translation.override(job.language):
-                compilation = collect(job.version, Options.from_dict(job.options))
+                options = Options.from_dict(job.options)
+                compilation = collect(job.version, options, orders=(part.first, part.last))
                 with write_atomically(part.path) as temporary:
                     result = parallel.render_part(compilation, part.first, part.last, temporary)
             with transaction.atomic():
@@ -196,7 +197,7 @@ def merge_report(self, job_pk: int) -> str:
             if not parts or not all(part.done and part.path.exists() for part in parts):
                 return "parts missing"
             with translation.override(job.language):
-                compilation = collect(job.version, Options.from_dict(job.options))
+                compilation = collect(job.version, Options.from_dict(job.options), light=True)
                 results = [(p.path, {"pages": p.pages, "sections": p.sections}) for p in parts]
                 with write_atomically(job.path) as temporary:
                     pages = parallel.merge(compilation, results, temporary)
