@@ -92,9 +92,10 @@ django.setup()
 from wsis.drafts.models import Version
 from wsis.reports.rendering import render
 version = Version.objects.get(consultation__slug="bench-reports", label="Zero draft")
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 render(sys.argv[1], kind="compilation", fmt="pdf", version=version)
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(time.process_time() - cpu, time.perf_counter() - start, usage.ru_maxrss)
 """
 
 
@@ -117,9 +118,12 @@ def run() -> dict:
         capture_output=True,
         text=True,
     ).stdout.split()
-    total, peak_mb = float(measured[-2]), int(measured[-1]) / 1024
+    cpu, total, peak_mb = float(measured[-3]), float(measured[-2]), int(measured[-1]) / 1024
     pages = pdf_pages(out)
-    print(f"   (one process: {total:.1f} s, {pages} pages, {peak_mb:.0f} MB)", flush=True)
+    print(
+        f"   (one process: {total:.1f} s, {cpu:.1f} s of CPU, {pages} pages, {peak_mb:.0f} MB)",
+        flush=True,
+    )
 
     parallel, parallel_pages = two_workers(version, env)
     print(f"   (two workers: {parallel:.1f} s, ratio {parallel / total:.3f})", flush=True)
@@ -200,6 +204,7 @@ def two_workers(version, env) -> tuple[float, int]:
     return elapsed, job.pages
 
 
+CPU_USED = re.compile(r"INFO/\S+\] (?P<what>(Part|Merged) .*s of CPU)$")
 TASK_DONE = re.compile(
     r"^\[(?P<at>[\d\- :,]+): INFO/\S+\] Task wsis\.reports\.tasks\.(?P<task>\w+)\[[-\w]+\] "
     r"succeeded in (?P<seconds>[\d.]+)s"
@@ -209,6 +214,9 @@ TASK_DONE = re.compile(
 def print_tasks(log: Path, worker: str) -> None:
     """Where a worker's time went: each task it ran, when it ended and how long it took."""
     for line in log.read_text().splitlines():
+        used = CPU_USED.search(line)
+        if used:
+            print(f"   ({worker}: {used['what']})")
         found = TASK_DONE.match(line)
         if found:
             at = found["at"].split(" ")[-1]

@@ -9,6 +9,7 @@
 """
 
 import logging
+import time
 from contextlib import contextmanager
 
 from celery import shared_task
@@ -157,6 +158,7 @@ def render_part(self, job_pk: int, index: int) -> str:
             if part.done and part.path.exists():
                 return "done already"
             job = part.job
+            cpu = time.process_time()
             with translation.override(job.language):
                 options = Options.from_dict(job.options)
                 compilation = collect(job.version, options, orders=(part.first, part.last))
@@ -170,6 +172,14 @@ def render_part(self, job_pk: int, index: int) -> str:
                 job.set_progress(10 + 80 * done // total)
                 if done == total:
                     transaction.on_commit(lambda: merge_report.apply_async((job_pk,)))
+            # CPU against wall time shows what a shared machine's other processes took.
+            logger.info(
+                "Part %s of report job %s: %s pages, %.1f s of CPU",
+                index,
+                job_pk,
+                part.pages,
+                time.process_time() - cpu,
+            )
             return "done"
     except SoftTimeLimitExceeded:
         ReportJob.objects.get(pk=job_pk).fail(_("The report took too long to render."))
@@ -196,6 +206,7 @@ def merge_report(self, job_pk: int) -> str:
             parts = list(job.parts.order_by("index"))
             if not parts or not all(part.done and part.path.exists() for part in parts):
                 return "parts missing"
+            cpu = time.process_time()
             with translation.override(job.language):
                 compilation = collect(job.version, Options.from_dict(job.options), light=True)
                 results = [(p.path, {"pages": p.pages, "sections": p.sections}) for p in parts]
@@ -204,6 +215,7 @@ def merge_report(self, job_pk: int) -> str:
             job.finish(job.path.stat().st_size, pages)
             for part in parts:
                 part.path.unlink(missing_ok=True)
+            logger.info("Merged report job %s: %.1f s of CPU", job_pk, time.process_time() - cpu)
             return "done"
     except TRANSIENT as exc:
         return _retry_or_fail(self, job_pk, exc)
