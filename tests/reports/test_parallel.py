@@ -58,7 +58,7 @@ def test_parts_rendered_separately_merge_into_one_numbered_document(
     # The contents give the page each section starts on, across the parts.
     contents = pages[1]
     for heading in ["Bridging digital divides", "Internet governance", "Follow-up and review"]:
-        listed = int(re.search(re.escape(heading) + r"\s+(\d+)", contents).group(1))
+        listed = int(re.search(re.escape(heading) + r"[\s.]+(\d+)", contents).group(1))
         starts = next(
             n
             for n, page in enumerate(pages, start=1)
@@ -89,7 +89,7 @@ def test_the_contents_of_a_merged_compilation_link_to_its_sections(version, entr
     named = reader.named_destinations
     for order, heading in headings.items():
         target = reader.get_destination_page_number(named[f"section-{order}"]) + 1
-        listed = int(re.search(re.escape(heading) + r"\s+(\d+)", text).group(1))
+        listed = int(re.search(re.escape(heading) + r"[\s.]+(\d+)", text).group(1))
         assert target == listed > 2, heading
         page = pdf_text(job.path).split("\f")[target - 1]
         assert re.search(rf"^\s*{re.escape(heading)}\s*$", page, re.MULTILINE), heading
