@@ -109,8 +109,10 @@ def test_a_merged_compilation_has_bookmarks_of_its_sections_and_paragraphs(
     assert [item.title for item in sections] == [s.heading for s in compilation.sections]
     children = [item for item in outline if isinstance(item, list)]
     assert len(children) == len(sections)
+    assert reader.trailer["/Root"]["/Outlines"]["/Count"] == len(sections)
     for section, item, kids in zip(compilation.sections, sections, children, strict=True):
         assert [kid.title for kid in kids] == [block.label for block in section.blocks]
+        assert item["/Count"] == -len(kids)  # closed, hiding its paragraphs
         page = reader.get_destination_page_number(item)
         assert section.heading in reader.pages[page].extract_text()
         for block, kid in zip(section.blocks, kids, strict=True):

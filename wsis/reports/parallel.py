@@ -218,13 +218,19 @@ def _add_outline(writer: PdfWriter, compilation: Compilation) -> None:
         fit = Fit.xyz(target[2], target[3], None) if len(target) >= 4 else Fit.fit()
         return writer.add_outline_item(title=title, page_number=target[0], parent=parent, fit=fit)
 
+    sections = 0
     for section in compilation.sections:
         item = add(section.heading, f"section-{section.order}")
         if item is None:
             continue
-        for block in section.blocks:
-            add(block.label, block.anchor, item)
-        item.get_object()[NameObject("/Count")] = NumberObject(0)  # closed at first
+        sections += 1
+        paragraphs = sum(
+            add(block.label, block.anchor, item) is not None for block in section.blocks
+        )
+        # Closed at first: a negative count is the number of items it hides.
+        item.get_object()[NameObject("/Count")] = NumberObject(-paragraphs)
+    if sections:
+        writer.get_outline_root()[NameObject("/Count")] = NumberObject(sections)
 
 
 def merge(compilation: Compilation, parts: list[tuple[Path, dict]], out: Path) -> int:
