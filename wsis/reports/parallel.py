@@ -255,7 +255,7 @@ def merge(compilation: Compilation, parts: list[tuple[Path, dict]], out: Path) -
             writer.append(str(path), import_outline=False)
         # The front last, put first: its links find the parts' named destinations in place.
         front_reader = PdfReader(front_path)
-        del front_reader.root_object["/Names"]  # the stand-in anchors
+        front_reader.root_object.pop("/Names", None)  # the stand-in anchors
         writer.merge(0, front_reader, import_outline=False)
         _number_pages(writer, footers)
         _add_outline(writer, compilation)
