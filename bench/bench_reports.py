@@ -13,6 +13,7 @@
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -91,9 +92,10 @@ django.setup()
 from wsis.drafts.models import Version
 from wsis.reports.rendering import render
 version = Version.objects.get(consultation__slug="bench-reports", label="Zero draft")
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 render(sys.argv[1], kind="compilation", fmt="pdf", version=version)
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(time.process_time() - cpu, time.perf_counter() - start, usage.ru_maxrss)
 """
 
 
@@ -116,27 +118,37 @@ def run() -> dict:
         capture_output=True,
         text=True,
     ).stdout.split()
-    total, peak_mb = float(measured[-2]), int(measured[-1]) / 1024
+    cpu, total, peak_mb = float(measured[-3]), float(measured[-2]), int(measured[-1]) / 1024
     pages = pdf_pages(out)
-    print(f"   (one process: {total:.1f} s, {pages} pages, {peak_mb:.0f} MB)", flush=True)
+    print(
+        f"   (one process: {total:.1f} s, {cpu:.1f} s of CPU, {pages} pages, {peak_mb:.0f} MB)",
+        flush=True,
+    )
 
+    parallel, parallel_pages = two_workers(version, env)
+    print(f"   (two workers: {parallel:.1f} s, ratio {parallel / total:.3f})", flush=True)
+    figures = {
+        "reports.compilation_5000.total": figure(total, "s", pages=pages, proposals=PROPOSALS),
+        "reports.compilation_5000.peak_memory": figure(peak_mb, "MB", limit=1024),
+        "reports.compilation_5000.two_workers": figure(parallel, "s", pages=parallel_pages),
+        "reports.compilation_5000.two_workers_ratio": figure(
+            parallel / total, "ratio", target=0.55
+        ),
+    }
+    if os.environ.get("BENCH_REPORTS_QUICK"):
+        # For iterating on the parallel render: the single and two-worker figures only.
+        Consultation.objects.filter(slug="bench-reports").delete()
+        return figures
     html = compilation_html(collect(version), "compilation")
     start = time.perf_counter()
     write_pdf(html, out.with_suffix(".raw.pdf"))
     weasyprint_only = time.perf_counter() - start
     print(f"   (WeasyPrint alone: {weasyprint_only:.1f} s)", flush=True)
-    parallel, parallel_pages = two_workers(version, env)
     Consultation.objects.filter(slug="bench-reports").delete()
-    return {
-        "reports.compilation_5000.total": figure(total, "s", pages=pages, proposals=PROPOSALS),
-        "reports.compilation_5000.peak_memory": figure(peak_mb, "MB", limit=1024),
+    return figures | {
         "reports.compilation_5000.weasyprint_only": figure(weasyprint_only, "s"),
         "reports.compilation_5000.overhead_ratio": figure(
             total / weasyprint_only, "ratio", target=1.1
-        ),
-        "reports.compilation_5000.two_workers": figure(parallel, "s", pages=parallel_pages),
-        "reports.compilation_5000.two_workers_ratio": figure(
-            parallel / total, "ratio", target=0.55
         ),
     }
 
@@ -154,7 +166,8 @@ def two_workers(version, env) -> tuple[float, int]:
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "wsis", "worker", "--concurrency", "1"]
-            + ["--hostname", f"bench{i}@%h", "--loglevel", "WARNING"],
+            + ["--hostname", f"bench{i}@%h", "--loglevel", "INFO"]
+            + ["--logfile", str(media / f"worker{i}.log")],
             cwd=ROOT,
             env=env,
             start_new_session=True,
@@ -186,4 +199,27 @@ def two_workers(version, env) -> tuple[float, int]:
         for worker in workers:
             worker.wait(60)
         app.control.purge()
+    for i in range(2):
+        print_tasks(media / f"worker{i}.log", f"worker {i}")
     return elapsed, job.pages
+
+
+CPU_USED = re.compile(r"INFO/\S+\] (?P<what>(Part|Merged) .*s of CPU)$")
+TASK_DONE = re.compile(
+    r"^\[(?P<at>[\d\- :,]+): INFO/\S+\] Task wsis\.reports\.tasks\.(?P<task>\w+)\[[-\w]+\] "
+    r"succeeded in (?P<seconds>[\d.]+)s"
+)
+
+
+def print_tasks(log: Path, worker: str) -> None:
+    """Where a worker's time went: each task it ran, when it ended and how long it took."""
+    for line in log.read_text().splitlines():
+        used = CPU_USED.search(line)
+        if used:
+            print(f"   ({worker}: {used['what']})")
+        found = TASK_DONE.match(line)
+        if found:
+            at = found["at"].split(" ")[-1]
+            print(
+                f"   ({worker}: {found['task']} ended {at}, took {float(found['seconds']):.1f} s)"
+            )

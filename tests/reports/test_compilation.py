@@ -1,3 +1,5 @@
+import pytest
+
 from wsis.reports.compilation import Options, collect, input_hash
 
 
@@ -62,3 +64,42 @@ def test_its_input_hash_changes_with_a_decision(version, entries):
     entries["kenya_26"].decision = "partial"
     entries["kenya_26"].save()
     assert fingerprint() != before
+
+
+def shape(compilation):
+    return [
+        (
+            s.heading,
+            s.order,
+            s.continued,
+            [(b.label, b.anchor, b.is_new, b.weight) for b in s.blocks],
+        )
+        for s in compilation.sections
+    ]
+
+
+@pytest.mark.parametrize("options", [Options(), Options(published_only=True)])
+def test_a_light_collection_has_the_same_blocks_weights_and_counts(version, entries, options):
+    full, light = collect(version, options), collect(version, options, light=True)
+    assert shape(light) == shape(full)
+    assert light.counts == full.counts and light.items == []
+    op26 = next(block for block in full.blocks if block.label == "OP26")
+    assert op26.weight > next(b for b in full.blocks if b.label == "OP27").weight
+
+
+def test_a_part_collects_only_its_paragraphs_and_knows_a_section_began_before(version, entries):
+    full = collect(version)
+    section = version.paragraphs.get(label="26").section
+    first, second = list(section.paragraphs.order_by("order")[:2])
+    last = max(b.paragraph.order for b in full.blocks)
+    part = collect(version, orders=(second.order, last))
+    assert [b.label for b in part.blocks] == [
+        b.label for b in full.blocks if b.paragraph.order >= second.order
+    ]
+    assert {item.entry.pk for item in part.items} == {
+        item.entry.pk for item in full.items if item.entry.paragraph.order >= second.order
+    }
+    assert "OP31 bis" in [b.label for b in part.blocks]
+    assert part.sections[0].continued
+    assert all(not section.continued for section in part.sections[1:])
+    assert not collect(version, orders=(first.order, last)).sections[0].continued

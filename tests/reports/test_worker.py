@@ -4,6 +4,7 @@ Slow (a worker starts in seconds, a render takes several): run with ``-m worker`
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,8 +22,9 @@ from tests.reports.helpers import pdf_text
 from wsis.celery import app
 from wsis.comments.models import Entry
 from wsis.reports.compilation import Options
+from wsis.reports.models import ReportJob
 from wsis.reports.services import ask_for_report
-from wsis.reports.tasks import render_report
+from wsis.reports.tasks import LOCK_NAMESPACE, render_report
 from wsis.stakeholders.models import Organisation
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -54,18 +56,20 @@ def start_worker(media, tmp_path):
         env["PGPASSWORD"] = database["PASSWORD"]
     workers = []
 
-    def start(concurrency=1, **extra_env):
-        log = open(tmp_path / f"worker-{len(workers)}.log", "w")  # noqa: SIM115
+    def start(concurrency=1, loglevel="WARNING", **extra_env):
+        log_path = tmp_path / f"worker-{len(workers)}.log"
+        log = open(log_path, "w")  # noqa: SIM115
         process = subprocess.Popen(
             [str(CELERY), "-A", "wsis", "worker", "--concurrency", str(concurrency)]
             + ["--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip"]
-            + ["--without-mingle", "--loglevel", "WARNING"],
+            + ["--without-mingle", "--loglevel", loglevel],
             cwd=ROOT,
             env=env | extra_env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        process.log_path = log_path
         workers.append(process)
         return process
 
@@ -165,3 +169,78 @@ def test_two_workers_share_a_compilation_split_in_parts(
     assert job.parts.filter(done=True).count() == 2
     text = " ".join(pdf_text(job.path).split())
     assert f"page {job.pages} of {job.pages}" in text and "OP31 bis" in text
+
+
+def ask_for_long_compilation(version, facilitator, fmt="pdf"):
+    # An amendment on every paragraph makes a render last long enough to be interrupted.
+    kenya = Organisation.objects.create(name="Kenya", acronym="KEN", group=group("member_state"))
+    for paragraph in version.paragraphs.all():
+        add_entry(version, paragraph.label, kenya, Entry.Kind.AMENDMENT, paragraph.text + " Add.")
+    return ask_for_report(
+        user=facilitator.user,
+        version=version,
+        kind="compilation",
+        fmt=fmt,
+        options=Options(),
+        language="en",
+    ).job
+
+
+def backend_holding_the_lock(job) -> int | None:
+    """The Postgres backend of the worker rendering ``job``: it holds the job's advisory lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s"
+            " AND objid = %s AND granted AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())",
+            [LOCK_NAMESPACE, job.pk],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def test_a_render_whose_database_connection_dies_is_retried_and_completes(
+    version, facilitator, media, start_worker
+):
+    job = ask_for_long_compilation(version, facilitator)
+    worker = start_worker(loglevel="INFO")
+    wait_for(job, {"rendering"}, timeout=120)
+    deadline = time.monotonic() + 30
+    while (pid := backend_holding_the_lock(job)) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pid is not None
+    # What a failover or a restarted database does to a worker: its connection is cut.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        assert cursor.fetchone()[0]
+    job = wait_for(job, {"done", "failed"}, timeout=240)
+    assert (job.state, job.error) == ("done", "")
+    log = worker.log_path.read_text()
+    # The first attempt raised the connection error and was retried after a backoff.
+    assert re.search(r"render_report\[[-\w]+\] retry: Retry in 5s", log), log
+    assert "OperationalError" in log or "InterfaceError" in log
+    assert log.count("succeeded in") == 1 and "'done'" in log
+    assert job.path.read_bytes().rstrip().endswith(b"%%EOF")
+    assert files_in(media) == [Path(job.file.name).name]
+
+
+def test_a_bad_job_fails_at_once_without_retrying(version, facilitator, media, start_worker):
+    asked = ask_for_report(
+        user=facilitator.user,
+        version=version,
+        kind="entries",
+        fmt="csv",
+        options=Options(),
+        language="en",
+    )
+    ReportJob.objects.filter(pk=asked.job.pk).update(format="odt")  # no such renderer
+    worker = start_worker(loglevel="INFO")
+    job = wait_for(asked.job, {"done", "failed"})
+    assert job.state == "failed" and "Unknown format: odt" in job.error
+    time.sleep(6)  # longer than the first backoff: a retry would have run by now
+    job.refresh_from_db()
+    assert job.state == "failed"
+    log = worker.log_path.read_text()
+    assert "retry:" not in log
+    assert log.count("render_report[") == 2  # received once, finished once
+    assert re.search(r"render_report\[[-\w]+\] succeeded in [\d.]+s: 'failed'", log), log

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Prefetch
+from django.db.models.functions import Length
 
 from wsis.comments.diff import diff_html, word_diff
 from wsis.comments.models import Entry, Support
@@ -92,6 +93,8 @@ class Block:
     paragraph: Paragraph
     is_new: bool = False
     groups: list[GroupBlock] = field(default_factory=list)
+    # How long it is to lay out, roughly: what cutting a compilation into even parts weighs.
+    weight: int = 2
 
     @property
     def items(self) -> list[Item]:
@@ -178,35 +181,86 @@ def _grouped(items: list[Item]) -> list[GroupBlock]:
     ]
 
 
+def _weight(items: list[Item]) -> int:
+    return 2 + sum(_entry_weight(len(item.entry.proposed_text)) for item in items)
+
+
+def _entry_weight(length: int) -> int:
+    return 3 + length // 400
+
+
 def collect(
-    version: Version, options: Options | None = None, organisation: Organisation | None = None
+    version: Version,
+    options: Options | None = None,
+    organisation: Organisation | None = None,
+    *,
+    orders: tuple[int, int] | None = None,
+    light: bool = False,
 ) -> Compilation:
+    """The paragraphs and their entries, in document order.
+
+    ``orders``: only the paragraphs of these orders (inclusive), as one part of a compilation
+    rendered in parts needs; a section that began before them is marked ``continued``.
+    ``light``: blocks without their entries (only their weights), and the counts: enough for
+    the cover, the contents and cutting into parts, in a fraction of the time.
+    """
     options = options or Options()
     paragraphs = version.paragraphs.in_document_order()
     if options.first_section is not None:
         paragraphs = paragraphs.filter(section__order__gte=options.first_section)
     if options.last_section is not None:
         paragraphs = paragraphs.filter(section__order__lte=options.last_section)
+    entries = entries_for(version, options, organisation)
+    selected = paragraphs
+    if orders is not None:
+        selected = paragraphs.filter(order__gte=orders[0], order__lte=orders[1])
+        entries = entries.filter(paragraph__order__gte=orders[0], paragraph__order__lte=orders[1])
 
     on_paragraph: dict[int, list[Item]] = {}
     new_after: dict[int, list[Item]] = {}
+    weights: dict[tuple[int, bool], int] = {}
     by_group: dict[int, tuple[StakeholderGroup, set, int]] = {}
-    for entry in entries_for(version, options, organisation):
-        is_new = entry.kind == Entry.Kind.NEW_PARAGRAPH
-        item = Item(
-            entry=entry,
-            label=label_of(entry.paragraph, is_new),
-            attribution=entry.organisation.attribution,
-            supporters=[support.organisation.attribution for support in entry.supports.all()],
+
+    def count(group: StakeholderGroup, organisation_id: int) -> None:
+        _, orgs, n = by_group.get(group.pk, (group, set(), 0))
+        orgs.add(organisation_id)
+        by_group[group.pk] = (group, orgs, n + 1)
+
+    if light:
+        groups = {group.pk: group for group in StakeholderGroup.objects.all()}
+        rows = (
+            entries.select_related(None)
+            .prefetch_related(None)
+            .values_list(
+                "paragraph_id",
+                "kind",
+                "organisation_id",
+                "organisation__group_id",
+                Length("proposed_text"),
+            )
         )
-        (new_after if is_new else on_paragraph).setdefault(entry.paragraph_id, []).append(item)
-        group = entry.organisation.group
-        _, orgs, count = by_group.get(group.pk, (group, set(), 0))
-        orgs.add(entry.organisation_id)
-        by_group[group.pk] = (group, orgs, count + 1)
+        for paragraph_id, kind, organisation_id, group_id, length in rows:
+            key = (paragraph_id, kind == Entry.Kind.NEW_PARAGRAPH)
+            weights[key] = weights.get(key, 2) + _entry_weight(length or 0)
+            count(groups[group_id], organisation_id)
+    else:
+        for entry in entries:
+            is_new = entry.kind == Entry.Kind.NEW_PARAGRAPH
+            item = Item(
+                entry=entry,
+                label=label_of(entry.paragraph, is_new),
+                attribution=entry.organisation.attribution,
+                supporters=[support.organisation.attribution for support in entry.supports.all()],
+            )
+            (new_after if is_new else on_paragraph).setdefault(entry.paragraph_id, []).append(item)
+            count(entry.organisation.group, entry.organisation_id)
+        for key, found in [((pk, False), items) for pk, items in on_paragraph.items()] + [
+            ((pk, True), items) for pk, items in new_after.items()
+        ]:
+            weights[key] = _weight(found)
 
     sections: list[SectionBlock] = []
-    for paragraph in paragraphs:
+    for paragraph in selected:
         if not sections or sections[-1].order != paragraph.section.order:
             sections.append(SectionBlock(paragraph.section.heading, paragraph.section.order, []))
         blocks = sections[-1].blocks
@@ -216,20 +270,27 @@ def collect(
                 anchor=paragraph.anchor,
                 paragraph=paragraph,
                 groups=_grouped(on_paragraph.get(paragraph.pk, [])),
+                weight=weights.get((paragraph.pk, False), 2),
             )
         )
-        if paragraph.pk in new_after:
+        if (paragraph.pk, True) in weights:
             blocks.append(
                 Block(
                     label=label_of(paragraph, new=True),
                     anchor=f"{paragraph.anchor}bis",
                     paragraph=paragraph,
                     is_new=True,
-                    groups=_grouped(new_after[paragraph.pk]),
+                    groups=_grouped(new_after.get(paragraph.pk, [])),
+                    weight=weights[(paragraph.pk, True)],
                 )
             )
+    if orders is not None and sections:
+        first = sections[0].blocks[0].paragraph
+        sections[0].continued = paragraphs.filter(
+            section_id=first.section_id, order__lt=first.order
+        ).exists()
     counts = sorted(
-        ((group, len(orgs), count) for group, orgs, count in by_group.values()),
+        ((group, len(orgs), n) for group, orgs, n in by_group.values()),
         key=lambda row: row[0].order,
     )
     return Compilation(version, options, organisation, sections, counts)

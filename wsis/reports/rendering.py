@@ -75,7 +75,8 @@ def part_size() -> int:
 
 def parts_for(compilation: Compilation, at_least: int = 1) -> int:
     """How many parts to lay out separately: WeasyPrint holds a whole layout in memory."""
-    return max(at_least, math.ceil(len(compilation.items) / part_size()))
+    entries = sum(count for _group, _organisations, count in compilation.counts)
+    return max(at_least, math.ceil(entries / part_size()))
 
 
 def write_pdf_in_parts(compilation: Compilation, target: Path, progress: Progress) -> None:
