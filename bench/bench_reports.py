@@ -29,6 +29,7 @@ from wsis.comments.models import Entry, Support
 from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import decode, import_draft, parse
 from wsis.drafts.models import Consultation
+from wsis.embedded import database_url
 from wsis.reports.compilation import collect
 from wsis.reports.rendering import compilation_html, pdf_pages, write_pdf
 from wsis.stakeholders.groups import ensure_groups
@@ -106,8 +107,7 @@ def run() -> dict:
     database = connection.settings_dict
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "wsis.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-        f"{database['NAME']}",
+        "DATABASE_URL": database_url(database),
     }
     # A fresh process, as a worker child: its peak memory is the render's, not the seeding's.
     measured = subprocess.run(

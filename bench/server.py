@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from wsis.embedded import database_url
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,13 +24,7 @@ def free_port() -> int:
 
 
 def production_env(static_root: str) -> dict:
-    db = connection.settings_dict
-    host = db["HOST"] or "localhost"
-    # A socket directory (the embedded server) goes in the query string.
-    if host.startswith("/"):
-        url = f"postgres://{db['USER']}@/{db['NAME']}?host={host}"
-    else:
-        url = f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = database_url(connection.settings_dict)
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
     env.update(
         DEBUG="0",

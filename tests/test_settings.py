@@ -78,3 +78,12 @@ def test_the_generations_of_cached_pages_are_shared_by_every_process(extra, back
     code = "from django.conf import settings; print(settings.CACHES['shared']['BACKEND'])"
     result = run(["shell", "-c", code], **env)
     assert result.stdout.strip().splitlines()[-1].endswith(backend), result.stderr
+
+
+def test_a_child_process_reaches_the_same_database_by_tcp_or_by_the_embedded_socket():
+    from wsis.embedded import database_url
+
+    tcp = {"USER": "postgres", "NAME": "wsis", "HOST": "127.0.0.1", "PORT": ""}
+    assert database_url(tcp) == "postgres://postgres@127.0.0.1:5432/wsis"
+    socket = tcp | {"HOST": "/work/.pgdata"}
+    assert database_url(socket) == "postgres://postgres@/wsis?host=/work/.pgdata"

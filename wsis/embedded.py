@@ -39,3 +39,14 @@ def embedded_database(pgdata: Path) -> dict:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def database_url(database: dict) -> str:
+    """``DATABASE_URL`` for a child process (a worker, gunicorn) to reach the same database as
+    this one, whether a TCP server or the embedded one on its socket folder. A password, if
+    any, goes to the child in ``PGPASSWORD``."""
+    user, name = database["USER"], database["NAME"]
+    host = database["HOST"] or "localhost"
+    if host.startswith("/"):
+        return f"postgres://{user}@/{name}?host={host}"
+    return f"postgres://{user}@{host}:{database['PORT'] or 5432}/{name}"

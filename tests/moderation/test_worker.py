@@ -12,18 +12,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from wsis.celery import app
+from wsis.embedded import database_url
 from wsis.moderation import services
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def worker_database_url() -> str:
-    db = connection.settings_dict
-    if db["HOST"].startswith("/"):
-        # The embedded server listens on a socket in its data folder.
-        return f"postgres://{db['USER']}@/{db['NAME']}?host={db['HOST']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -33,7 +26,7 @@ def worker(tmp_path):
         "DJANGO_SETTINGS_MODULE": "tests.moderation.worker_settings",
         "WSIS_TEST_MAIL_DIR": str(tmp_path),
         # The worker reads and writes the test database, not the development one.
-        "DATABASE_URL": worker_database_url(),
+        "DATABASE_URL": database_url(connection.settings_dict),
     }
     process = subprocess.Popen(
         [

@@ -21,6 +21,7 @@ from tests.reports.conftest import add_entry
 from tests.reports.helpers import pdf_text
 from wsis.celery import app
 from wsis.comments.models import Entry
+from wsis.embedded import database_url
 from wsis.reports.compilation import Options
 from wsis.reports.models import ReportJob
 from wsis.reports.services import ask_for_report
@@ -46,8 +47,7 @@ def start_worker(media, tmp_path):
     app.control.purge()
     database = connection.settings_dict
     env = os.environ | {
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-        f"{database['NAME']}",
+        "DATABASE_URL": database_url(database),
         "MEDIA_ROOT": str(media),
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "LOG_LEVEL": "WARNING",
