@@ -199,3 +199,24 @@ def test_every_rendering_of_the_forms_carries_fresh_tokens(delegate_a, version):
             {"kind": "comment", "text": "Once.", "form_token": second[1]},
         )
     assert Entry.objects.filter(text="Once.").count() == 1
+
+
+def test_a_change_renders_anew_and_reads_whole_only_the_entry_that_changed(
+    anonymous, version, org_b, delegate_b
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wsis.comments.models import bump_counts
+
+    _published(version, org_b, delegate_b.user, 5)
+    panel(anonymous, version)  # every entry rendered and cached
+    changed = Entry.objects.filter(paragraph=paragraph(version, "26")).order_by("pk").last()
+    changed.decision = Entry.Decision.INCORPORATED  # shown only on proposals, but it names
+    changed.save()  # the entry's cached HTML all the same
+    bump_counts()  # in a test, the signal's bump waits for a commit that never comes
+    with CaptureQueriesContext(connection) as queries:
+        html = panel(anonymous, version).content.decode()
+    whole = [q["sql"] for q in queries if '"comments_entry"."proposed_text"' in q["sql"]]
+    assert len(whole) == 1 and f"IN ({changed.pk})" in whole[0]
+    assert html.count('class="entry ') == 5

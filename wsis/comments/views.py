@@ -1,6 +1,7 @@
 import functools
 import hashlib
 import uuid
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +37,7 @@ from wsis.comments.models import (
     FACILITATED,
     PUBLIC,
     Entry,
+    Support,
     attach_diffs,
     counts_generation,
     organisation_scope,
@@ -101,6 +103,11 @@ def _panel_scopes(request, paragraph) -> list[str]:
     return scopes
 
 
+# What names an entry's cached HTML in ``_rendered_entries``: a page of the panel reads only
+# these (and who supports each entry), and the whole entry only when its HTML is not cached.
+SHOWN_FIELDS = ("pk", "updated", "revision", "status", "moderation", "decision", "organisation")
+
+
 def _entries_page(request, paragraph, membership):
     entries = Entry.objects.visible_to(request.user).on_paragraph(paragraph)
     by_kind = dict(
@@ -108,15 +115,20 @@ def _entries_page(request, paragraph, membership):
     )
     total = sum(by_kind.values())
     show_all = request.GET.get("page") == "all"
-    paginator = Paginator(entries.for_panel(), max(total, 1) if show_all else PANEL_PAGE_SIZE)
+    light = entries.for_panel().select_related(None).prefetch_related(None).only(*SHOWN_FIELDS)
+    paginator = Paginator(light, max(total, 1) if show_all else PANEL_PAGE_SIZE)
     paginator.count = total  # counted above, by kind
     page = paginator.get_page(1 if show_all else request.GET.get("page"))
+    supporters = defaultdict(list)
+    for entry_id, organisation_id in Support.objects.filter(
+        entry__in=[entry.pk for entry in page.object_list]
+    ).values_list("entry_id", "organisation_id"):
+        supporters[entry_id].append(organisation_id)
     ours = membership.organisation_id if membership else None
     for entry in page.object_list:
-        supporters = [s.organisation for s in entry.supports.all()]
-        entry.supporters = supporters
+        entry.supporter_ids = tuple(sorted(supporters[entry.pk]))
         entry.is_ours = entry.organisation_id == ours
-        entry.we_support = any(o.pk == ours for o in supporters)
+        entry.we_support = ours in entry.supporter_ids
     kinds = [(kind.label, by_kind[kind]) for kind in Entry.Kind if by_kind.get(kind)]
     return page, kinds, show_all
 
@@ -124,14 +136,15 @@ def _entries_page(request, paragraph, membership):
 def _rendered_entries(entries, paragraph, membership) -> list[str]:
     """Each entry as HTML, from the cache when nothing it shows has changed since.
 
-    A new entry on a long panel renews the panel, but not the other entries on its page.
+    A new entry on a long panel renews the panel, but not the other entries on its page;
+    only the entries rendered anew are read whole.
     """
     focal = bool(membership and membership.is_focal_point)
     keys = {}
     for entry in entries:
         shown = (
             entry.pk, entry.updated.timestamp(), entry.revision, entry.status, entry.moderation,
-            entry.decision, tuple(o.pk for o in entry.supporters), entry.is_ours,
+            entry.decision, entry.supporter_ids, entry.is_ours,
             entry.we_support, focal, paragraph.pk, paragraph.version_id, get_language(),
         )  # fmt: skip
         digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
@@ -139,9 +152,13 @@ def _rendered_entries(entries, paragraph, membership) -> list[str]:
     found = cache.get_many(keys.values())
     missing = [entry for entry in entries if keys[entry.pk] not in found]
     if missing:
-        attach_diffs(missing)
+        whole = list(Entry.objects.filter(pk__in=[entry.pk for entry in missing]).for_panel())
+        attach_diffs(whole)
         context = {"paragraph": paragraph, "membership": membership, "csrf_token": _csrf_slot()}
-        for entry in missing:
+        light = {entry.pk: entry for entry in missing}
+        for entry in whole:
+            entry.supporters = [support.organisation for support in entry.supports.all()]
+            entry.is_ours, entry.we_support = light[entry.pk].is_ours, light[entry.pk].we_support
             html = render_to_string("comments/_entry.html", context | {"entry": entry})
             found[keys[entry.pk]] = html
         cache.set_many(
