@@ -19,7 +19,12 @@ from wsis.drafts.demo import UPU_COPY, ZERO_DRAFT
 from wsis.drafts.importer import decode, import_draft, parse
 from wsis.drafts.models import CommentRound, Consultation
 from wsis.stakeholders.groups import ensure_groups
-from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
+from wsis.stakeholders.models import (
+    AccreditationRequest,
+    Membership,
+    Organisation,
+    StakeholderGroup,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +79,21 @@ def group(code):
     if not StakeholderGroup.objects.exists():
         ensure_groups(StakeholderGroup)
     return StakeholderGroup.objects.get(code=code)
+
+
+def accreditation_request(consultation, **fields):
+    """A civil-society organisation asking to take part, as the form would record it."""
+    fields = {
+        "name": "Digital Rights Collective",
+        "acronym": "DRC",
+        "group": group("civil_society"),
+        "country": "Kenya",
+        "website": "https://drc.example",
+        "contact_name": "Wanjiru Kamau",
+        "contact_email": "wanjiru@drc.example",
+        "justification": "We run community networks.",
+    } | fields
+    return AccreditationRequest.objects.create(consultation=consultation, **fields)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.authz.matrix import Row, everyone, facilitators_only, signed_in
-from tests.conftest import group, make_user
-from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership
+from tests.conftest import accreditation_request, group, make_user
+from wsis.stakeholders.models import Invitation, Membership
 from wsis.stakeholders.views import EMAIL_CHANGE_SALT
 
 PASSWORD = "correct horse battery"
@@ -49,16 +49,7 @@ def build(world, request):
         invitation_of_a=invitation_a,
         invitation_of_b=invitation_b,
         invitation_token=token_b,
-        accreditation=AccreditationRequest.objects.create(
-            consultation=world.consultation,
-            name="Digital Rights Collective",
-            acronym="DRC",
-            group=group("civil_society"),
-            country="Kenya",
-            contact_name="Wanjiru Kamau",
-            contact_email="wanjiru@drc.example",
-            justification="We run community networks.",
-        ),
+        accreditation=accreditation_request(world.consultation),
         # A link confirming a new address for the UPU delegate's account only.
         email_token=signing.dumps(
             {"user": bob.pk, "email": "bob.new@example.org", "old": bob.email},

@@ -25,7 +25,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.conftest import group
+from tests.conftest import accreditation_request
 from tests.drafts.conftest import REV1
 from tests.e2e.conftest import ARTIFACTS, PASSWORD
 from tests.test_security import HOSTILE
@@ -228,16 +228,7 @@ def test_hostile_onboarding_shows_as_typed(new_page, facilitator, version, mailo
 def test_hostile_decline_reason_bulk_file_and_sign_in_show_as_typed(
     new_page, facilitator, version, tmp_path
 ):
-    request = AccreditationRequest.objects.create(
-        consultation=version.consultation,
-        name="Digital Rights Collective",
-        acronym="DRC",
-        group=group("civil_society"),
-        country="Kenya",
-        contact_name="Wanjiru Kamau",
-        contact_email="wanjiru@drc.example",
-        justification="We run community networks.",
-    )
+    request = accreditation_request(version.consultation, website="")
     desk = watched(new_page(facilitator.user))
     desk.goto(f"/stakeholders/wsis20/requests/{request.pk}/")
     desk.fill("#id_reason", ALL)

@@ -3,6 +3,7 @@ has a name, and Enter or Space does what a click would."""
 
 import pytest
 
+from tests.comments.conftest import make_entry
 from wsis.comments.models import Entry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -64,15 +65,10 @@ def test_a_delegate_drafts_an_amendment_with_the_keyboard(new_page, version, del
 
 
 def test_a_focal_point_submits_with_the_keyboard(new_page, version, org_a, delegate_a, focal_a):
-    paragraph = version.paragraphs.get(label="26")
-    draft = Entry.objects.create(
-        version=version,
-        paragraph=paragraph,
-        organisation=org_a,
-        author=delegate_a.user,
-        kind=Entry.Kind.COMMENT,
+    draft = make_entry(
+        version, org_a, delegate_a.user, kind=Entry.Kind.COMMENT,
         text="Post offices connect the last mile.",
-    )
+    )  # fmt: skip
     page = new_page(focal_a.user)
     page.goto("/c/wsis20/#OP26")
     tab_to(page, "#OP26 .panel-link")
@@ -88,16 +84,8 @@ def test_a_focal_point_submits_with_the_keyboard(new_page, version, org_a, deleg
 def test_a_facilitator_publishes_and_decides_with_the_keyboard(
     new_page, version, org_b, delegate_b, facilitator
 ):
-    paragraph = version.paragraphs.get(label="44")
-    proposal = Entry.objects.create(
-        version=version,
-        paragraph=paragraph,
-        organisation=org_b,
-        author=delegate_b.user,
-        kind=Entry.Kind.AMENDMENT,
-        proposed_text=paragraph.text + " Through post offices.",
-        status=Entry.Status.SUBMITTED,
-        submitted_at=version.round.opens_at,
+    proposal = make_entry(
+        version, org_b, delegate_b.user, label="44", status=Entry.Status.SUBMITTED
     )
     page = new_page(facilitator.user)
     page.goto("/moderation/wsis20/")

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.comments.conftest import make_entry
 from tests.drafts.conftest import REV1
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import screenshot
@@ -13,18 +14,11 @@ def test_a_facilitator_uploads_and_publishes_rev1(
     new_page, facilitator, version, tmp_path, org_a, delegate_a
 ):
     # Rev.1 deletes OP 7: this proposal follows no paragraph of it.
-    op7 = version.paragraphs.get(label="7")
-    Entry.objects.create(
-        version=version,
-        paragraph=op7,
-        organisation=org_a,
-        author=delegate_a.user,
-        kind=Entry.Kind.AMENDMENT,
-        text="Say who is transformed.",
-        proposed_text=op7.text + " for everyone",
-        status=Entry.Status.SUBMITTED,
-        moderation=Entry.Moderation.PUBLISHED,
-    )
+    make_entry(
+        version, org_a, delegate_a.user, label="7", text="Say who is transformed.",
+        proposed_text=version.paragraphs.get(label="7").text + " for everyone",
+        status=Entry.Status.SUBMITTED, moderation=Entry.Moderation.PUBLISHED,
+    )  # fmt: skip
     page = new_page(facilitator.user)
     page.goto("/c/wsis20/")
     page.click(".site-nav a:has-text('New version')")

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import group
-from wsis.stakeholders.models import AccreditationRequest, Invitation
+from tests.conftest import accreditation_request
+from wsis.stakeholders.models import Invitation
 
 PERSONAS = ["anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator"]
 
@@ -29,17 +29,7 @@ def persona(request):
 
 @pytest.fixture
 def accreditation(consultation):
-    return AccreditationRequest.objects.create(
-        consultation=consultation,
-        name="Digital Rights Collective",
-        acronym="DRC",
-        group=group("civil_society"),
-        country="Kenya",
-        website="https://drc.example",
-        contact_name="Wanjiru Kamau",
-        contact_email="wanjiru@drc.example",
-        justification="We run community networks.",
-    )
+    return accreditation_request(consultation)
 
 
 def issue(email="newcomer@example.org", role=Invitation.Role.DELEGATE, **kwargs):

@@ -438,6 +438,16 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_change(request, found)
 
 
+def _report(request, outcome: str, *, late: str, already: str, done: str) -> None:
+    """Tell the user what an action on a submitted entry came to."""
+    if outcome == services.LATE:
+        messages.error(request, late)
+    elif outcome == services.ALREADY:
+        messages.info(request, already)
+    else:
+        messages.success(request, done)
+
+
 @require_POST
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
@@ -446,14 +456,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = services.withdraw(found, membership=membership, request=request)
     except services.NotAllowed as exc:
         raise PermissionDenied(_("Only submitted entries can be withdrawn.")) from exc
-    if outcome == services.LATE:
-        messages.error(
-            request, _("The comment round is closed: entries can no longer be withdrawn.")
-        )
-    elif outcome == services.ALREADY:
-        messages.info(request, _("This entry was already withdrawn."))
-    else:
-        messages.success(request, _("Withdrawn. It stays on record, marked withdrawn."))
+    _report(
+        request,
+        outcome,
+        late=_("The comment round is closed: entries can no longer be withdrawn."),
+        already=_("This entry was already withdrawn."),
+        done=_("Withdrawn. It stays on record, marked withdrawn."),
+    )
     return _after_change(request, found)
 
 
@@ -461,19 +470,14 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def support(request: HttpRequest, pk: int) -> HttpResponse:
     found, membership = get_entry_for_support(request, pk)
-    outcome = services.support(found, membership=membership, request=request)
-    if outcome == services.LATE:
-        messages.error(
-            request, _("The comment round is closed: proposals can no longer be supported.")
-        )
-    elif outcome == services.ALREADY:
-        messages.info(request, _("Your organisation already supports this proposal."))
-    else:
-        messages.success(
-            request,
-            _("%(organisation)s now supports this proposal.")
-            % {"organisation": membership.organisation.name},
-        )
+    _report(
+        request,
+        services.support(found, membership=membership, request=request),
+        late=_("The comment round is closed: proposals can no longer be supported."),
+        already=_("Your organisation already supports this proposal."),
+        done=_("%(organisation)s now supports this proposal.")
+        % {"organisation": membership.organisation.name},
+    )
     return _after_change(request, found)
 
 
@@ -481,19 +485,14 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw_support(request: HttpRequest, pk: int) -> HttpResponse:
     found, membership = get_entry_for_support(request, pk)
-    outcome = services.withdraw_support(found, membership=membership, request=request)
-    if outcome == services.LATE:
-        messages.error(
-            request, _("The comment round is closed: support can no longer be withdrawn.")
-        )
-    elif outcome == services.ALREADY:
-        messages.info(request, _("Your organisation does not support this proposal."))
-    else:
-        messages.success(
-            request,
-            _("%(organisation)s no longer supports this proposal.")
-            % {"organisation": membership.organisation.name},
-        )
+    _report(
+        request,
+        services.withdraw_support(found, membership=membership, request=request),
+        late=_("The comment round is closed: support can no longer be withdrawn."),
+        already=_("Your organisation does not support this proposal."),
+        done=_("%(organisation)s no longer supports this proposal.")
+        % {"organisation": membership.organisation.name},
+    )
     return _after_change(request, found)
 
 
