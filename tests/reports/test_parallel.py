@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from pypdf import PdfReader
+from pikepdf import NameTree, Pdf
 
-from tests.reports.helpers import pdf_text
+from tests.reports.helpers import assert_tagged, pdf_text
 from tests.reports.test_views import make_job
 from wsis.celery import app
 from wsis.reports.compilation import collect
@@ -77,60 +77,75 @@ def merged(version, facilitator):
     return job
 
 
+def destination_page(pdf: Pdf, name: str) -> int:
+    """The page (from 1) a named destination points to."""
+    target = NameTree(pdf.Root.Names.Dests)[str(name)][0]
+    return next(n for n, page in enumerate(pdf.pages, start=1) if page.objgen == target.objgen)
+
+
 def test_the_contents_of_a_merged_compilation_link_to_its_sections(version, entries, facilitator):
     job = merged(version, facilitator)
-    reader = PdfReader(job.path)
-    contents = reader.pages[1]
-    text = " ".join(pdf_text(job.path).split("\f")[1].split())
-    links = [a.get_object() for a in contents.get("/Annots", [])]
-    links = [a for a in links if a["/Subtype"] == "/Link"]
+    pages = pdf_text(job.path).split("\f")
+    text = " ".join(pages[1].split())
     headings = {s.order: s.heading for s in collect(version).sections}
-    assert {str(link["/Dest"]) for link in links} == {f"section-{o}" for o in headings}
-    named = reader.named_destinations
-    for order, heading in headings.items():
-        target = reader.get_destination_page_number(named[f"section-{order}"]) + 1
-        listed = int(re.search(re.escape(heading) + r"[\s.]+(\d+)", text).group(1))
-        assert target == listed > 2, heading
-        page = pdf_text(job.path).split("\f")[target - 1]
-        assert re.search(rf"^\s*{re.escape(heading)}\s*$", page, re.MULTILINE), heading
-        # The link's rectangle is on the contents line of its section.
-        rects = [link["/Rect"] for link in links if link["/Dest"] == f"section-{order}"]
-        assert rects and all(float(r[2]) > float(r[0]) for r in rects)
+    with Pdf.open(job.path) as pdf:
+        links = [a for a in pdf.pages[1].get("/Annots", ()) if a.Subtype == "/Link"]
+        assert {str(link.Dest) for link in links} == {f"section-{o}" for o in headings}
+        for order, heading in headings.items():
+            target = destination_page(pdf, f"section-{order}")
+            listed = int(re.search(re.escape(heading) + r"[\s.]+(\d+)", text).group(1))
+            assert target == listed > 2, heading
+            assert re.search(rf"^\s*{re.escape(heading)}\s*$", pages[target - 1], re.M), heading
+            # The link's rectangle is on the contents line of its section.
+            rects = [link.Rect for link in links if str(link.Dest) == f"section-{order}"]
+            assert rects and all(float(r[2]) > float(r[0]) for r in rects)
 
 
 def test_a_merged_compilation_has_bookmarks_of_its_sections_and_paragraphs(
     version, entries, facilitator
 ):
     job = merged(version, facilitator)
-    reader = PdfReader(job.path)
     compilation = collect(version)
-    outline = reader.outline
-    sections = [item for item in outline if not isinstance(item, list)]
-    assert [item.title for item in sections] == [s.heading for s in compilation.sections]
-    children = [item for item in outline if isinstance(item, list)]
-    assert len(children) == len(sections)
-    assert reader.trailer["/Root"]["/Outlines"]["/Count"] == len(sections)
-    for section, item, kids in zip(compilation.sections, sections, children, strict=True):
-        assert [kid.title for kid in kids] == [block.label for block in section.blocks]
-        assert item["/Count"] == -len(kids)  # closed, hiding its paragraphs
-        page = reader.get_destination_page_number(item)
-        assert section.heading in reader.pages[page].extract_text()
-        for block, kid in zip(section.blocks, kids, strict=True):
-            label_page = reader.pages[reader.get_destination_page_number(kid)].extract_text()
-            assert block.label in label_page
-    assert "OP31 bis" in [kid.title for kids in children for kid in kids]
+    pages = [" ".join(page.split()) for page in pdf_text(job.path).split("\f")]
+    with Pdf.open(job.path) as pdf:
+        assert pdf.Root.PageMode == "/UseOutlines"
+        # Closed: the reader first sees the sections, each hiding its paragraphs.
+        assert pdf.Root.Outlines.Count == len(compilation.sections)
+        with pdf.open_outline() as outline:
+            sections = outline.root
+            assert [item.title for item in sections] == [s.heading for s in compilation.sections]
+            for section, item in zip(compilation.sections, sections, strict=True):
+                assert item.is_closed and item.obj.Count == -len(item.children)
+                assert section.heading in pages[destination_page(pdf, item.destination) - 1]
+                assert [kid.title for kid in item.children] == [b.label for b in section.blocks]
+                for kid in item.children:
+                    assert kid.title in pages[destination_page(pdf, kid.destination) - 1]
+            assert "OP31 bis" in [kid.title for item in sections for kid in item.children]
 
 
-def test_a_merged_compilation_says_what_it_is_and_claims_no_tagging(version, entries, facilitator):
+def test_a_merged_compilation_is_tagged_as_one_document(version, entries, facilitator):
     job = merged(version, facilitator)
-    reader = PdfReader(job.path)
-    root = reader.trailer["/Root"]
-    assert root["/Lang"] == "en"
-    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
-    assert reader.metadata.title == "Compilation of comments on the Zero draft"
-    # Not a tagged PDF/UA (the parts' structure trees are not merged): it must not say it is.
-    assert "/MarkInfo" not in root and "/StructTreeRoot" not in root
-    # The page numbers laid over each page are marked as artifacts, not content.
-    for page in reader.pages:
-        last = page["/Contents"][-1].get_object().get_data()
-        assert last.strip().startswith(b"Q") and b"/Artifact BMC" in last
+    with Pdf.open(job.path) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        assert str(pdf.docinfo.Title) == "Compilation of comments on the Zero draft"
+        # The page numbers laid over each page are marked as artifacts, not content.
+        for page in pdf.pages:
+            last = page.obj.Contents[-1].read_bytes()
+            assert last.strip().startswith(b"Q") and b"/Artifact BMC" in last
+    # One structure tree across the front and the parts, in reading order: the cover, the
+    # contents, then every paragraph label in document order.
+    structure = assert_tagged(job.path)
+    found = re.findall(r'^\s*"((?:OP|PP)\w+(?: bis)?)\s*"$', structure, flags=re.M)
+    expected = [p.anchor for p in version.paragraphs.order_by("order")]
+    expected.insert(expected.index("OP31") + 1, "OP31 bis")
+    assert found == expected
+    assert structure.index("Compilation of comments and proposals") < structure.index('"PPA')
+
+
+def test_a_single_compilation_is_tagged_too(version, entries, facilitator, settings):
+    settings.REPORT_SPLIT_MIN_ENTRIES = 10_000
+    job = make_job(version, facilitator.user)
+    assert render_report.apply(args=[job.pk]).get() == "done"
+    job.refresh_from_db()
+    structure = assert_tagged(job.path)
+    assert '"OP31 bis' in structure

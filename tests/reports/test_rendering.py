@@ -1,13 +1,22 @@
 import csv
+import gc
 import os
 import re
 
+import pydyf
 import pytest
 from docx import Document
+from pydyf import PDF
 
 from tests.reports.helpers import page_with, pdf_text, yellow_pixels
 from wsis.reports.compilation import Options
-from wsis.reports.rendering import StaticOnlyFetcher, pdf_pages, render, static_base_url
+from wsis.reports.rendering import (
+    StaticOnlyFetcher,
+    fewer_collections,
+    pdf_pages,
+    render,
+    static_base_url,
+)
 
 
 def test_its_pdf_has_every_label_in_order_and_every_attributed_decided_proposal(
@@ -166,3 +175,24 @@ def test_a_large_compilation_is_laid_out_in_parts_and_merged(version, entries, t
     assert found.index("OP31 bis") == found.index("OP31") + 1
     assert len(found) == version.paragraphs.count() + 1
     assert [p.name for p in tmp_path.iterdir()] == ["compilation.pdf"]
+
+
+def test_page_references_are_built_again_only_when_pages_are_added():
+    pdf = PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    references = pdf.page_references
+    # What pydyf itself returns: one "N 0 R" per page, in order.
+    assert references == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
+    assert len(references) == 3 and pdf.page_references is references
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 4
+    assert pdf.page_references[-1] == f"{pdf.objects[-1].number} 0 R".encode()
+
+
+def test_the_collector_thresholds_come_back_after_a_render_even_a_failed_one():
+    before = gc.get_threshold()
+    with pytest.raises(ValueError), fewer_collections():
+        assert gc.get_threshold()[0] > before[0]
+        raise ValueError
+    assert gc.get_threshold() == before

@@ -7,7 +7,7 @@ from django.db import connection
 from tests.reports.test_views import make_job
 from wsis.celery import app
 from wsis.reports.models import ReportJob
-from wsis.reports.tasks import LOCK_NAMESPACE, enqueue_waiting, render_report
+from wsis.reports.tasks import LOCK_NAMESPACE, MAX_RETRIES, enqueue_waiting, render_report
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +70,45 @@ def test_a_broken_job_fails_with_its_error_and_is_not_retried(version, facilitat
     assert run(job) == "failed"
     assert job.state == "failed" and "Unknown format" in job.error
     assert run(job) == "failed already"
+
+
+def cut_this_connection():
+    """What a restarted or failed-over database does to a worker: the server closes its
+    connection, and the next query raises."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    with psycopg.connect(**params) as other:
+        assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_database_connection_is_retried(version, entries, facilitator):
+    job = make_job(version, facilitator.user, kind="entries", format="csv")
+    cut_this_connection()
+    # Run eagerly, the retry runs at once (in a worker it waits 5 s), on a new connection.
+    assert run(job) == "done"
+    assert (job.state, job.error) == ("done", "")
+    assert [p.name for p in job.path.parent.iterdir()] == [job.path.name]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_loses_the_database_on_its_last_try_fails_with_a_message(
+    version, entries, facilitator
+):
+    job = make_job(version, facilitator.user, kind="entries", format="csv")
+    cut_this_connection()
+    result = render_report.apply(args=[job.pk], retries=MAX_RETRIES)
+    assert result.get() == "failed"
+    job.refresh_from_db()
+    assert job.state == "failed" and job.finished
+    assert job.error == "The database could not be reached. Ask for the report again."
+    assert not job.path.exists()
+    assert run(job) == "failed already"  # a late redelivery does not start it again
+    # Asking again renders anew: a failed job does not stand in for identical inputs.
+    assert not ReportJob.objects.reusable(job.input_hash).exists()
 
 
 def test_a_vanished_job_is_dropped(db):

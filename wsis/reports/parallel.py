@@ -9,27 +9,17 @@ twice (redelivered) covers the same paragraphs.
 
 import re
 import tempfile
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    Fit,
-    NameObject,
-    NumberObject,
-    StreamObject,
-    TextStringObject,
-)
+from pikepdf import Array, Dictionary, Name, NameTree, OutlineItem, Pdf, Stream
 from weasyprint import HTML
 
 from wsis.reports.compilation import Compilation, SectionBlock
-from wsis.reports.rendering import StaticOnlyFetcher, static_base_url
+from wsis.reports.rendering import StaticOnlyFetcher, fewer_collections, static_base_url
 
 
 def boundaries(compilation: Compilation, parts: int) -> list[tuple[int, int]]:
@@ -65,6 +55,11 @@ def sections_between(compilation: Compilation, first: int, last: int) -> list[Se
     return sections
 
 
+# The parts and the front are tagged as a whole compilation is; the merge joins their
+# structure trees into one.
+TAGGED = "pdf/ua-1"
+
+
 def _context(compilation: Compilation, **extra) -> dict:
     version = compilation.version
     return {
@@ -82,6 +77,7 @@ def _document(template: str, context: dict):
     return HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher()).render()
 
 
+@fewer_collections()
 def render_part(compilation: Compilation, first: int, last: int, out: Path) -> dict:
     """Lay out one part; returns its page count and the page (from 0) each section starts on."""
     sections = sections_between(compilation, first, last)
@@ -92,7 +88,7 @@ def render_part(compilation: Compilation, first: int, last: int, out: Path) -> d
         for anchor in page.anchors:
             if anchor.startswith("section-"):
                 starts.setdefault(anchor.removeprefix("section-"), number)
-    document.write_pdf(out)
+    document.write_pdf(out, pdf_variant=TAGGED)
     return {"pages": len(document.pages), "sections": starts}
 
 
@@ -133,8 +129,8 @@ def _text_runs(stream: bytes) -> tuple[bytes, list[tuple[bytes, bytes, float, by
     return start[1], runs
 
 
-def _footers(compilation: Compilation, total: int, folder: Path) -> list[tuple[bytes, object]]:
-    """The content of each page's footer, and the resources it needs (its font).
+def _footers(compilation: Compilation, total: int, folder: Path, pdf: Pdf, opened) -> list:
+    """The content of each page's footer, and the resources it needs (its font) in ``pdf``.
 
     Laying out a page costs WeasyPrint milliseconds even when empty, and a merged compilation
     has a thousand pages: so the footers are laid out as lines of a few tall pages (shaped and
@@ -147,13 +143,16 @@ def _footers(compilation: Compilation, total: int, folder: Path) -> list[tuple[b
         "reports/pdf/footers.html", _context(compilation, pages=pages, total_pages=total)
     )
     sheet.write_pdf(sheet_path)
-    reference = PdfReader(reference_path).pages[0]
-    _scale, runs = _text_runs(reference.get_contents().get_data())
+    with Pdf.open(reference_path) as reference:
+        _scale, runs = _text_runs(reference.pages[0].Contents.read_bytes())
+        height = float(reference.pages[0].mediabox[3])
     baseline = runs[0][2]
-    height = float(reference.mediabox.height)
     footers = []
-    for page in PdfReader(sheet_path).pages:
-        scale, runs = _text_runs(page.get_contents().get_data())
+    # The sheet stays open until ``pdf`` is saved: copied streams are read from it then.
+    sheet = opened.enter_context(Pdf.open(sheet_path))
+    for page in sheet.pages:
+        scale, runs = _text_runs(page.Contents.read_bytes())
+        resources = pdf.copy_foreign(page.Resources)
         lines: list[list] = []
         for state, x, y, text in runs:
             if not lines or abs(y - lines[-1][0][2]) > 1:  # a new line (24pt apart)
@@ -166,73 +165,96 @@ def _footers(compilation: Compilation, total: int, folder: Path) -> list[tuple[b
                 for state, x, y, text in line
             )
             content = b"1 0 0 -1 0 %.6f cm\nq\n%s\n%sQ\n" % (height, scale, content)
-            footers.append((content, page["/Resources"]))
+            footers.append((content, resources))
     if len(footers) != total:
         raise ValueError(f"{len(footers)} footer lines for {total} pages")
     return footers
 
 
-def _number_pages(writer: PdfWriter, footers: list[tuple[bytes, object]]) -> None:
+def _number_pages(pdf: Pdf, footers: list[tuple[bytes, Dictionary]]) -> None:
     """Lay each footer over a page as a form XObject: the page's own content is left as it
     is (not parsed, not decompressed), and the footer is marked as an artifact."""
-    before = writer._add_object(StreamObject.initialize_from_dictionary({"__streamdata__": b"q\n"}))
-    resources = {}
-    for number, (page, (content, footer_resources)) in enumerate(
-        zip(writer.pages, footers, strict=True), start=1
+    before = pdf.make_indirect(Stream(pdf, b"q\n"))
+    for number, (page, (content, resources)) in enumerate(
+        zip(pdf.pages, footers, strict=True), start=1
     ):
-        key = id(footer_resources)
-        if key not in resources:
-            cloned = footer_resources.clone(writer)
-            resources[key] = cloned.indirect_reference or writer._add_object(cloned)
-        form = DecodedStreamObject()
-        form.set_data(content)
-        form[NameObject("/Type")] = NameObject("/XObject")
-        form[NameObject("/Subtype")] = NameObject("/Form")
-        form[NameObject("/BBox")] = page.mediabox
-        form[NameObject("/Resources")] = resources[key]
-        form = form.flate_encode()
-        page_resources = page["/Resources"]
-        if "/XObject" not in page_resources:
-            page_resources[NameObject("/XObject")] = DictionaryObject()
+        form = Stream(pdf, content)
+        form.Type, form.Subtype = Name.XObject, Name.Form
+        form.BBox, form.Resources = page.mediabox, resources
         # One name per page: pages may share their resources.
-        name = f"/PageNumber{number}"
-        page_resources["/XObject"][NameObject(name)] = writer._add_object(form)
-        after = StreamObject.initialize_from_dictionary(
-            {"__streamdata__": f"\nQ\n/Artifact BMC q {name} Do Q EMC\n".encode()}
+        name = Name(f"/PageNumber{number}")
+        page.add_resource(pdf.make_indirect(form), Name.XObject, name)
+        page.contents_add(before, prepend=True)
+        page.contents_add(b"\nQ\n/Artifact BMC q %s Do Q EMC\n" % str(name).encode())
+
+
+def _numbers(tree: Dictionary):
+    """The (key, value) pairs of a number tree, such as a structure tree's parent tree."""
+    nums = tree.get("/Nums", ())
+    for index in range(0, len(nums), 2):
+        yield int(nums[index]), nums[index + 1]
+    for kid in tree.get("/Kids", ()):
+        yield from _numbers(kid)
+
+
+def _kids(element) -> list:
+    kids = element.get("/K", ())
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+class _Structure:
+    """One structure tree for the merged file: the front's, with each part's elements added
+    under its document element, and each part's keys into the parent tree moved past those
+    already taken (they number each page's marked content and each link from 0)."""
+
+    def __init__(self, pdf: Pdf):
+        root = pdf.Root.StructTreeRoot
+        (self.document,) = _kids(root)
+        self.entries = list(_numbers(root.ParentTree))
+        self.root = root
+
+    def add(self, pdf: Pdf, part: Pdf, first_page: int) -> None:
+        # Copied after the part's pages, so its elements point to the pages copied already.
+        root = pdf.copy_foreign(part.Root.StructTreeRoot)
+        offset = max(key for key, _value in self.entries) + 1
+        for element in (kid for document in _kids(root) for kid in _kids(document)):
+            element.P = self.document
+            self.document.K.append(element)
+        self.entries += [(key + offset, value) for key, value in _numbers(root.ParentTree)]
+        for page in pdf.pages[first_page:]:
+            page.StructParents = int(page.StructParents) + offset
+            for annotation in page.get("/Annots", ()):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + offset
+
+    def finish(self) -> None:
+        self.entries.sort(key=lambda entry: entry[0])
+        self.root.ParentTree = Dictionary(
+            Nums=Array([item for key, value in self.entries for item in (key, value)])
         )
-        contents = page.get("/Contents")
-        if not isinstance(contents, ArrayObject):
-            contents = ArrayObject([page.raw_get("/Contents")])
-        page[NameObject("/Contents")] = ArrayObject([before, *contents, writer._add_object(after)])
+        self.root.ParentTreeNextKey = self.entries[-1][0] + 1
 
 
-def _add_outline(writer: PdfWriter, compilation: Compilation) -> None:
-    """Bookmarks: the sections, and under each its paragraphs, at their named destinations."""
-    names = writer.get_named_dest_root()
-    destinations = {str(names[i]): names[i + 1].get_object() for i in range(0, len(names), 2)}
-
-    def add(title, anchor, parent=None):
-        target = destinations.get(anchor)
-        if target is None:
-            return None
-        fit = Fit.xyz(target[2], target[3], None) if len(target) >= 4 else Fit.fit()
-        return writer.add_outline_item(title=title, page_number=target[0], parent=parent, fit=fit)
-
-    sections = 0
-    for section in compilation.sections:
-        item = add(section.heading, f"section-{section.order}")
-        if item is None:
-            continue
-        sections += 1
-        paragraphs = sum(
-            add(block.label, block.anchor, item) is not None for block in section.blocks
-        )
-        # Closed at first: a negative count is the number of items it hides.
-        item.get_object()[NameObject("/Count")] = NumberObject(-paragraphs)
-    if sections:
-        writer.get_outline_root()[NameObject("/Count")] = NumberObject(sections)
+def _add_outline(pdf: Pdf, compilation: Compilation, destinations: NameTree) -> None:
+    """Bookmarks: the sections, and under each its paragraphs, at their named destinations;
+    closed at first, so a reader sees the sections."""
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        for section in compilation.sections:
+            anchor = f"section-{section.order}"
+            if anchor not in destinations:
+                continue
+            item = OutlineItem(section.heading, anchor)
+            item.children = [
+                OutlineItem(block.label, block.anchor)
+                for block in section.blocks
+                if block.anchor in destinations
+            ]
+            item.is_closed = True
+            outline.root.append(item)
 
 
+@fewer_collections()
 def merge(compilation: Compilation, parts: list[tuple[Path, dict]], out: Path) -> int:
     """Cover and contents, then the parts, then the footers; returns the number of pages."""
     # The contents' length does not depend on the numbers in it: lay it out once to count.
@@ -244,35 +266,28 @@ def merge(compilation: Compilation, parts: list[tuple[Path, dict]], out: Path) -
             toc.append((int(order), offset + page + 1))
         offset += result["pages"]
     total = offset
-    with tempfile.TemporaryDirectory(prefix="wsis-merge-") as temporary:
+    with tempfile.TemporaryDirectory(prefix="wsis-merge-") as temporary, ExitStack() as opened:
         folder = Path(temporary)
         front_path = folder / "front.pdf"
-        front = _front(compilation, toc)
-        front.write_pdf(front_path)
-        footers = _footers(compilation, total, folder)
-        writer = PdfWriter()
+        _front(compilation, toc).write_pdf(front_path, pdf_variant=TAGGED)
+        # The front's catalogue (language, title, PDF/UA claim, tagging) is the merged file's.
+        pdf = opened.enter_context(Pdf.open(front_path))
+        structure = _Structure(pdf)
+        # The front's destinations are stand-ins; the parts have the real ones.
+        destinations = NameTree.new(pdf)
+        pdf.Root.Names = Dictionary(Dests=destinations.obj)
         for path, _result in parts:
-            writer.append(str(path), import_outline=False)
-        # The front last, put first: its links find the parts' named destinations in place.
-        front_reader = PdfReader(front_path)
-        front_reader.root_object.pop("/Names", None)  # the stand-in anchors
-        writer.merge(0, front_reader, import_outline=False)
-        _number_pages(writer, footers)
-        _add_outline(writer, compilation)
-        metadata = front.metadata
-        writer.add_metadata(
-            {
-                "/Title": metadata.title or "",
-                "/Author": ", ".join(metadata.authors),
-                "/Creator": metadata.generator or "",
-                "/Producer": "WeasyPrint, pypdf",
-            }
-        )
-        root = writer._root_object
-        root[NameObject("/Lang")] = TextStringObject(metadata.lang or "")
-        root[NameObject("/ViewerPreferences")] = DictionaryObject(
-            {NameObject("/DisplayDocTitle"): BooleanObject(True)}
-        )
-        root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-        writer.write(out)
+            # Open until ``pdf`` is saved: copied streams are read from the parts then.
+            part = opened.enter_context(Pdf.open(path))
+            first_page = len(pdf.pages)
+            pdf.pages.extend(part.pages)
+            structure.add(pdf, part, first_page)
+            for name, destination in NameTree(part.Root.Names.Dests).items():
+                destinations[name] = pdf.copy_foreign(part.make_indirect(destination))
+        structure.finish()
+        footers = _footers(compilation, total, folder, pdf, opened)
+        _number_pages(pdf, footers)
+        _add_outline(pdf, compilation, destinations)
+        pdf.Root.PageMode = Name.UseOutlines
+        pdf.save(out)
     return total

@@ -5,6 +5,7 @@ destination under a temporary name and moved into place, so nobody ever sees hal
 """
 
 import csv
+import gc
 import logging
 import math
 import os
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from pydyf import PDF
 from weasyprint import HTML, URLFetcher
 
 from wsis.comments.models import Entry
@@ -64,6 +66,40 @@ def compilation_html(compilation: Compilation, kind: str) -> str:
     return render_to_string(TEMPLATES[kind], context)
 
 
+def _page_references(pdf: PDF) -> tuple[bytes, ...]:
+    """pydyf builds this tuple of every page's reference anew on each call, and a tagged PDF
+    asks for it once per structure element: quadratic in pages (7.5 million references for a
+    part of 231 pages, most of the time tagging adds). Pages are only ever appended, so build
+    it again only when their number has changed."""
+    kids = pdf.pages["Kids"]
+    count, references = pdf.__dict__.get("_page_references", (None, ()))
+    if count != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        pdf.__dict__["_page_references"] = (len(kids), references)
+    return references
+
+
+PDF.page_references = property(_page_references)
+
+
+@contextmanager
+def fewer_collections():
+    """WeasyPrint makes millions of small objects that live until the PDF is written: with
+    Python's default thresholds the cyclic garbage collector walks them some 2,400 times for
+    a part of 230 pages, 15 % of its time. While rendering, collect every 50,000 allocations
+    instead of 700 (measured: 0.5 s of collecting instead of 2.6 to 3.7 s). The layout is
+    cyclic garbage once written: collect it at the end, or the next part's would join it
+    (peak memory went from 737 to 924 MB without this)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.collect()
+
+
+@fewer_collections()
 def write_pdf(html: str, target) -> None:
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher())
     document.write_pdf(target, pdf_variant="pdf/ua-1")
@@ -223,9 +259,10 @@ def render(
 
 
 def pdf_pages(path: Path) -> int:
-    from pypdf import PdfReader
+    from pikepdf import Pdf
 
-    return len(PdfReader(path).pages)
+    with Pdf.open(path) as pdf:
+        return len(pdf.pages)
 
 
 PAGE_LOGGED = re.compile(r"Creating layout - Page (\d+)")

@@ -81,8 +81,11 @@ def run_job(job_pk: int) -> str:
 def _retry_or_fail(task, job_pk: int, exc: Exception):
     connection.close()
     if task.request.retries >= MAX_RETRIES:
+        logger.error("Report job %s failed after %s retries", job_pk, MAX_RETRIES, exc_info=exc)
         ReportJob.objects.filter(pk=job_pk).exclude(state=ReportJob.State.DONE).update(
-            state=ReportJob.State.FAILED, error=str(exc)[:2000], finished=timezone.now()
+            state=ReportJob.State.FAILED,
+            error=_("The database could not be reached. Ask for the report again."),
+            finished=timezone.now(),
         )
         return "failed"
     raise task.retry(exc=exc, countdown=min(60, 5 * 2**task.request.retries)) from exc
