@@ -8,12 +8,22 @@ from tests.comments.conftest import make_entry, paragraph
 from tests.conftest import parsed
 from tests.drafts.conftest import REV1
 from wsis.comments.models import Entry
+from wsis.drafts.models import Consultation
 from wsis.drafts.services import import_revision, publish_version
+from wsis.stakeholders.access import memberships_of
 
 
 def visible(client, *entries):
     user = client.user or AnonymousUser()
     seen = set(Entry.objects.visible_to(user).values_list("pk", flat=True))
+    # The same when the caller knows the user's organisations and consultations (the panel).
+    facilitated = Consultation.objects.filter(facilitators=user) if user.is_authenticated else []
+    known = Entry.objects.visible_to(
+        user,
+        organisation_ids=[m.organisation_id for m in memberships_of(user)],
+        consultation_ids=[c.pk for c in facilitated],
+    )
+    assert set(known.values_list("pk", flat=True)) == seen
     return [entry.pk in seen for entry in entries]
 
 

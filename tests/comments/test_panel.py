@@ -220,3 +220,47 @@ def test_a_change_renders_anew_and_reads_whole_only_the_entry_that_changed(
     whole = [q["sql"] for q in queries if '"comments_entry"."proposed_text"' in q["sql"]]
     assert len(whole) == 1 and f"IN ({changed.pk})" in whole[0]
     assert html.count('class="entry ') == 5
+
+
+def test_supporters_show_at_once_to_each_audience_and_outlive_a_publication(
+    anonymous, delegate_b, facilitator, focal_a, version, org_b, published_b,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    audiences = (anonymous, delegate_b, facilitator, focal_a)
+    for client in audiences:  # rendered and cached, supporters with them
+        assert "Supported by" not in panel(client, version, "76").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        focal_a.post(reverse("comments:support", args=[published_b.pk]))
+    for client in audiences:
+        assert "Supported by Kenya" in panel(client, version, "76").content.decode()
+    # A publication renews the panel's page, but who supports what is read from the cache:
+    # only the new entry, rendered anew, is read with its supports.
+    with django_capture_on_commit_callbacks(execute=True):
+        later = make_entry(
+            version, org_b, delegate_b.user, label="76", kind=Entry.Kind.COMMENT,
+            text="Published later.", status=Entry.Status.SUBMITTED,
+            moderation=Entry.Moderation.PUBLISHED,
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        html = panel(anonymous, version, "76").content.decode()
+    assert "Published later." in html and "Supported by Kenya" in html
+    supports = [q["sql"] for q in queries if '"comments_support"' in q["sql"]]
+    assert len(supports) == 1 and f"IN ({later.pk})" in supports[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        focal_a.post(reverse("comments:withdraw_support", args=[published_b.pk]))
+    for client in audiences:
+        assert "Supported by" not in panel(client, version, "76").content.decode()
+
+
+def test_supports_written_in_bulk_show_once_the_generations_are_renewed(
+    anonymous, version, published_b, org_a, focal_a
+):
+    from wsis.comments.models import Support, bump_counts
+
+    assert "Supported by" not in panel(anonymous, version, "76").content.decode()
+    Support.objects.bulk_create([Support(entry=published_b, organisation=org_a, user=focal_a.user)])
+    bump_counts()  # bulk writes send no signals
+    assert "Supported by Kenya" in panel(anonymous, version, "76").content.decode()

@@ -8,7 +8,6 @@ from tests.drafts.conftest import REV1
 from wsis.comments.models import Entry
 from wsis.drafts.alignment import (
     align,
-    carried_entries,
     carried_entries_for_version,
     orphaned_entries,
     part_of,
@@ -18,6 +17,10 @@ from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import parse
 from wsis.drafts.models import ParagraphLink
 from wsis.drafts.services import import_revision, publish_version, suggest_outcomes
+
+
+def carried_entries(paragraph, entries=None):
+    return carried_entries_for_version(paragraph.version, entries)[0].get(paragraph.pk, [])
 
 
 def labelled(draft):
@@ -181,6 +184,14 @@ def test_carried_entries_can_be_limited_to_what_a_user_sees(published_rev1, zero
         zero_entries["ken_draft"].pk,
     }
     assert orphaned_entries(published_rev1, Entry.objects.filter(organisation__acronym="UPU")) == []
+
+
+@pytest.mark.django_db
+def test_a_paragraph_holds_the_entries_carried_to_it(published_rev1, zero_entries):
+    carried, _ = carried_entries_for_version(published_rev1, Entry.objects.all())
+    for paragraph in published_rev1.paragraphs.all():
+        followed = Entry.objects.on_paragraph(paragraph).exclude(paragraph=paragraph)
+        assert {e.pk for e in followed} == {c.entry.pk for c in carried.get(paragraph.pk, [])}
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from wsis.stakeholders.models import Membership
 def get_paragraph_by_id(pk: int) -> Paragraph:
     """Drafts are public: any paragraph may be read."""
     return get_object_or_404(
-        Paragraph.objects.select_related("section", "version__consultation", "version__round"),
+        Paragraph.objects.select_related("version__consultation", "version__round"),
         pk=pk,
     )
 

@@ -11,14 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from wsis.comments.diff import cached_diffs
 
+# Compilation order: Member States first, then by group and organisation.
+PANEL_ORDER = ("organisation__group__order", "organisation__name", "created", "pk")
+
 
 class EntryQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, organisation_ids=None, consultation_ids=None):
         """What ``user`` may read.
 
         Published submissions to everyone; an organisation's own entries to its members
         (except what a facilitator hid); submitted and withdrawn entries to the
         facilitators of their consultation.
+
+        ``organisation_ids`` (the user's organisations) and ``consultation_ids`` (those they
+        facilitate): if the caller has them already, so that the query need not ask again.
         """
         from wsis.drafts.models import Consultation
         from wsis.stakeholders.models import Membership
@@ -26,31 +32,39 @@ class EntryQuerySet(models.QuerySet):
         published = PUBLISHED_ENTRIES
         if user is None or not user.is_authenticated:
             return self.filter(published)
-        ours = Q(
-            organisation_id__in=Membership.objects.filter(user=user).values("organisation_id")
-        ) & ~Q(moderation=Entry.Moderation.HIDDEN)
-        facilitated = Q(
-            version__consultation_id__in=Consultation.facilitators.through.objects.filter(
+        if organisation_ids is None:
+            organisation_ids = Membership.objects.filter(user=user).values("organisation_id")
+        if consultation_ids is None:
+            consultation_ids = Consultation.facilitators.through.objects.filter(
                 user_id=user.pk
-            ).values("consultation_id"),
+            ).values("consultation_id")
+        ours = Q(organisation_id__in=organisation_ids) & ~Q(moderation=Entry.Moderation.HIDDEN)
+        facilitated = Q(
+            version__consultation_id__in=consultation_ids,
             status__in=[Entry.Status.SUBMITTED, Entry.Status.WITHDRAWN],
         )
         return self.filter(published | ours | facilitated)
 
-    def on_paragraph(self, paragraph):
-        """Entries on this paragraph, and the submitted entries of earlier versions that follow
-        it here through the confirmed alignment (renumbered, moved, split or merged)."""
-        from wsis.drafts.alignment import carried_entries
+    def on_paragraph(self, paragraph, earlier=None):
+        """Entries on this paragraph, and those on paragraphs of earlier versions that follow
+        it here through the confirmed alignment (renumbered, moved, split or merged).
 
-        carried = [c.entry.pk for c in carried_entries(paragraph, entries=self)]
-        return self.filter(Q(paragraph=paragraph) | Q(pk__in=carried))
+        ``earlier``: those paragraphs, if the caller has them already (``earlier_paragraphs``).
+        """
+        from wsis.drafts.alignment import earlier_paragraphs
+
+        if earlier is None:
+            earlier = earlier_paragraphs(paragraph, counts_generation())
+        if not earlier:
+            return self.filter(paragraph=paragraph)
+        return self.filter(Q(paragraph=paragraph) | Q(paragraph_id__in=earlier))
 
     def for_panel(self):
-        """In compilation order: Member States first, then by group and organisation."""
+        """In compilation order (``PANEL_ORDER``), with what an entry's HTML shows."""
         return (
             self.select_related("organisation__group", "paragraph", "author")
             .prefetch_related("supports__organisation")
-            .order_by("organisation__group__order", "organisation__name", "created", "pk")
+            .order_by(*PANEL_ORDER)
         )
 
 
@@ -219,7 +233,9 @@ class Support(models.Model):
 # saving a draft renews only their organisation's caches, not everyone's:
 # - "public": published submissions, which everyone sees;
 # - "facilitated": submitted and withdrawn entries, which facilitators see;
-# - "org:<id>": an organisation's own entries, which its members see.
+# - "org:<id>": an organisation's own entries, which its members see;
+# - "supports": who supports which entry, whoever may see it (a publication does not change
+#   that, so the panel that renders its page anew still finds the supporters cached).
 # A global generation, part of every key, renews them all: call bump_counts() after bulk
 # writes, which send no signals.
 #
@@ -230,6 +246,7 @@ class Support(models.Model):
 COUNTS_GENERATION = "entries:generation"
 PUBLIC = "public"
 FACILITATED = "facilitated"
+SUPPORTS = "supports"
 logger = logging.getLogger(__name__)
 
 
@@ -322,5 +339,5 @@ def _support_changed(sender, instance, **kwargs):
             .values_list("organisation_id", "status", "moderation")
             .first()
         )
-    scopes = scopes_of(*found) if found else {PUBLIC, FACILITATED}
+    scopes = (scopes_of(*found) if found else {PUBLIC, FACILITATED}) | {SUPPORTS}
     transaction.on_commit(lambda: bump_counts(*scopes))

@@ -35,7 +35,9 @@ from wsis.comments.diff import diff_html
 from wsis.comments.forms import MAX_LENGTH, EntryForm
 from wsis.comments.models import (
     FACILITATED,
+    PANEL_ORDER,
     PUBLIC,
+    SUPPORTS,
     Entry,
     Support,
     attach_diffs,
@@ -43,6 +45,7 @@ from wsis.comments.models import (
     organisation_scope,
 )
 from wsis.drafts.access import get_version
+from wsis.drafts.alignment import earlier_paragraphs
 from wsis.drafts.models import CommentRound
 from wsis.stakeholders.access import (
     active_membership,
@@ -108,25 +111,51 @@ def _panel_scopes(request, paragraph) -> list[str]:
 SHOWN_FIELDS = ("pk", "updated", "revision", "status", "moderation", "decision", "organisation")
 
 
-def _entries_page(request, paragraph, membership):
-    entries = Entry.objects.visible_to(request.user).on_paragraph(paragraph)
+def _supporters(paragraph, earlier, generation) -> dict[int, tuple[int, ...]]:
+    """Who supports each entry on the paragraph, whoever may see it (only the entries a reader
+    sees are looked up). Cached until a support changes (``SUPPORTS``), so that a publication,
+    which renews the panel's page, does not cost this query too."""
+    key = f"panel-supporters:{paragraph.pk}:{generation}"
+    found = cache.get(key) if generation else None
+    if found is None:
+        by_entry = defaultdict(list)
+        for entry_id, organisation_id in Support.objects.filter(
+            entry__paragraph__in=[paragraph.pk, *earlier]
+        ).values_list("entry_id", "organisation_id"):
+            by_entry[entry_id].append(organisation_id)
+        found = {entry_id: tuple(sorted(ids)) for entry_id, ids in by_entry.items()}
+        if generation:
+            cache.set(key, found, PANEL_CACHE_SECONDS)
+    return found
+
+
+def _entries_page(request, paragraph, membership, generation):
+    """A page of the entries this reader sees, their counts by kind and who supports each.
+
+    ``generation``: those of the global scope and of ``SUPPORTS``, as ``counts_generation``
+    gives them (None: cache nothing).
+    """
+    global_generation = generation and generation.split(".")[0]
+    earlier = earlier_paragraphs(paragraph, global_generation)
+    # Who the reader is was asked once for this request already (the scopes, the navigation).
+    entries = Entry.objects.visible_to(
+        request.user,
+        organisation_ids=[m.organisation_id for m in request_memberships(request)],
+        consultation_ids=[c.pk for c in facilitated_consultations(request)],
+    ).on_paragraph(paragraph, earlier)
     by_kind = dict(
         entries.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
     )
     total = sum(by_kind.values())
     show_all = request.GET.get("page") == "all"
-    light = entries.for_panel().select_related(None).prefetch_related(None).only(*SHOWN_FIELDS)
+    light = entries.order_by(*PANEL_ORDER).only(*SHOWN_FIELDS)
     paginator = Paginator(light, max(total, 1) if show_all else PANEL_PAGE_SIZE)
     paginator.count = total  # counted above, by kind
     page = paginator.get_page(1 if show_all else request.GET.get("page"))
-    supporters = defaultdict(list)
-    for entry_id, organisation_id in Support.objects.filter(
-        entry__in=[entry.pk for entry in page.object_list]
-    ).values_list("entry_id", "organisation_id"):
-        supporters[entry_id].append(organisation_id)
+    supporters = _supporters(paragraph, earlier, generation)
     ours = membership.organisation_id if membership else None
     for entry in page.object_list:
-        entry.supporter_ids = tuple(sorted(supporters[entry.pk]))
+        entry.supporter_ids = supporters.get(entry.pk, ())
         entry.is_ours = entry.organisation_id == ours
         entry.we_support = ours in entry.supporter_ids
     kinds = [(kind.label, by_kind[kind]) for kind in Entry.Kind if by_kind.get(kind)]
@@ -181,11 +210,14 @@ def _entries_html(request, paragraph, membership) -> str:
     audience = ",".join(scopes)
     if membership is not None:
         audience += f":ours={membership.organisation_id}:focal={membership.is_focal_point}"
-    generation = counts_generation(*scopes)
+    # The supporters' generation in the same read (global, supports, then the scopes); a
+    # support renews the panel all the same, as it changes what the panel shows.
+    generation = counts_generation(SUPPORTS, *scopes)
     key = f"panel:{paragraph.pk}:{generation}:{audience}:{page_asked}:{get_language()}"
     html = cache.get(key) if generation else None
     if html is None:
-        page, kinds, show_all = _entries_page(request, paragraph, membership)
+        supports_generation = generation and ".".join(generation.split(".")[:2])
+        page, kinds, show_all = _entries_page(request, paragraph, membership, supports_generation)
         context = {
             "paragraph": paragraph,
             "page": page,

@@ -9,7 +9,7 @@ parts together cover it); what is left is paired greedily by similarity, then
 by position between the paragraphs already paired. Paired paragraphs that left
 the order of the others (outside the longest increasing run) have moved.
 
-The database side (``align_versions``, ``carried_entries``...) stores the result
+The database side (``align_versions``, ``carried_entries_for_version``...) stores the result
 as ``ParagraphLink`` rows and follows them backwards so that every entry made on
 an earlier version finds the paragraph it now belongs to.
 """
@@ -386,6 +386,28 @@ def _cached_ancestors(version) -> tuple[dict[int, set], dict[int, set], set[int]
     return found
 
 
+def earlier_paragraphs(paragraph, generation: str | None) -> list[int]:
+    """The paragraphs of earlier versions that became ``paragraph``: those whose entries
+    ``carried_entries_for_version`` carries to it.
+
+    A panel needs only these ids (``Entry.objects.on_paragraph``), not the entries carried to
+    the whole version, nor its ancestors read from the cache on every request. Cached per
+    paragraph under the global ``generation`` (``counts_generation()``, which a panel has read
+    already; None: not cached), renewed as ``_cached_ancestors`` is.
+    """
+    version = paragraph.version
+    key = f"earlier:{paragraph.pk}:{version.status}:{generation}"
+    found = cache.get(key) if generation else None
+    if found is None:
+        into, _, own = _cached_ancestors(version)
+        found = sorted(
+            pk for pk, became in into.items() if paragraph.pk in became and pk not in own
+        )
+        if generation:
+            cache.set(key, found, 3600)
+    return found
+
+
 def _add(pk, roots, into, ends):
     for kind, root in roots:
         (into if kind == "p" else ends)[pk].add(root)
@@ -436,12 +458,6 @@ def carried_entries_for_version(version, entries=None) -> tuple[dict[int, list],
                 Carried(entry, None, made_on.version.label, made_on.display_label, changed=True)
             )
     return dict(carried), orphaned
-
-
-def carried_entries(paragraph, entries=None) -> list:
-    """The entries of earlier versions that follow ``paragraph`` (see the function above)."""
-    carried, _ = carried_entries_for_version(paragraph.version, entries)
-    return carried.get(paragraph.pk, [])
 
 
 def orphaned_entries(version, entries=None) -> list:
