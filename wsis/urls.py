@@ -4,11 +4,12 @@ from django.urls import include, path
 
 from wsis.drafts import views as draft_views
 from wsis.stakeholders import views as stakeholder_views
+from wsis.stakeholders.forms import SignInForm
 
 urlpatterns = [
     path("", draft_views.home, name="home"),
     path("healthz", draft_views.health, name="health"),
-    path("signin/", auth_views.LoginView.as_view(), name="login"),
+    path("signin/", auth_views.LoginView.as_view(form_class=SignInForm), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(

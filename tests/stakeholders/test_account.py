@@ -135,6 +135,15 @@ def test_usernames_do_not_leak_on_the_sign_in_page(anonymous, delegate_a):
     assert strip(known.content) == strip(unknown.content)
 
 
+def test_an_overlong_username_is_refused_with_a_message(anonymous, db):
+    from axes.models import AccessAttempt
+
+    response = anonymous.post(reverse("login"), {"username": "a" * 300, "password": "nope"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
 def test_the_user_model_is_djangos(db):
     assert get_user_model()._meta.label == "auth.User"
     make_user("zed")

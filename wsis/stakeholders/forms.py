@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,17 @@ from wsis.stakeholders.models import AccreditationRequest, StakeholderGroup, dup
 
 # Member States, observers and UN entities are registered by the secretariat (bulk CSV).
 SELF_ACCREDITED_GROUPS = ("private_sector", "civil_society", "technical", "academic")
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form sets the username's maximum length on the field after it was
+    made, so only the browser enforces it; a longer name reached django-axes, whose record of
+    failed attempts holds 255 characters, and the request failed with a server error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class AccreditationRequestForm(forms.ModelForm):
