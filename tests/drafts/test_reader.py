@@ -138,6 +138,15 @@ def test_the_draft_text_is_rendered_once_per_version(anonymous, version):
     assert html.count('class="paragraph ') == 155
 
 
+def test_an_anonymous_reader_with_counts_cached_costs_one_query(anonymous, version):
+    url = reverse("drafts:reader", args=["wsis20"])
+    anonymous.get(url)  # the text and the counts into the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert anonymous.get(url).status_code == 200
+    # The version, its consultation and round, and the list of versions: one query.
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
 def test_ten_thousand_entries_cost_no_extra_query(delegate_a, version, org_a, org_b, delegate_b):
     url = reverse("drafts:reader", args=["wsis20"])
     from wsis.comments.models import bump_counts

@@ -571,3 +571,15 @@ def test_the_first_version_is_published_at_once(facilitator, consultation):
     first = Version.objects.get()
     assert first.status == Version.Status.OPEN and not first.links.exists()
     assert response["Location"] == first.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_the_reader_opens_the_latest_version_and_lists_every_published_one(
+    anonymous, published_rev1
+):
+    latest = anonymous.get(reverse("drafts:reader", args=["wsis20"])).context
+    assert latest["version"].label == "Rev.1"
+    assert [v.label for v in latest["versions"]] == ["Zero draft", "Rev.1"]
+    earlier = anonymous.get(reverse("drafts:version", args=["wsis20", "Zero draft"])).context
+    assert earlier["version"].label == "Zero draft"
+    assert anonymous.get(reverse("drafts:version", args=["wsis20", "Rev.9"])).status_code == 404

@@ -227,24 +227,27 @@ def _count_html_of(total: int, ours: int, drafts: int, language: str) -> str:
     return "".join(parts)
 
 
-def _version_with_round(slug: str, label: str | None):
-    """``get_version``, with its consultation and round in the same query."""
-    versions = (
+def _versions_with_round(slug: str, label: str | None) -> tuple[Version, list[Version]]:
+    """The version asked for and every published version of its consultation (the reader's
+    list of versions), each with its consultation and round: one query, where ``get_version``
+    and the list took two; a consultation has a handful of versions."""
+    versions = list(
         Version.objects.published()
         .select_related("consultation", "round")
         .filter(consultation__slug=slug)
+        .order_by("order")
     )
     if label is not None:
-        found = versions.filter(label=label).first()
+        found = next((v for v in versions if v.label == label), None)
     else:
-        found = versions.exclude(status=Version.Status.SUPERSEDED).order_by("-order").first()
-        found = found or versions.order_by("-order").first()
-    return found or get_version(slug, label)  # the latter raises the 404
+        current = [v for v in versions if v.status != Version.Status.SUPERSEDED]
+        found = (current or versions or [None])[-1]
+    return found or get_version(slug, label), versions  # the latter raises the 404
 
 
 @require_GET
 def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpResponse:
-    version = _version_with_round(slug, label)
+    version, versions = _versions_with_round(slug, label)
     membership = active_membership(request)
     organisation = membership.organisation if membership else None
     text = rendered_text(version)
@@ -264,7 +267,7 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
     context = {
         "consultation": version.consultation,
         "version": version,
-        "versions": version.consultation.versions.published(),
+        "versions": versions,
         "toc_html": mark_safe(text["toc"]),  # noqa: S308 - rendered by our own template
         "sections_html": mark_safe(sections),  # noqa: S308 - idem, counts via format_html
         "round": round_,
