@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from tests.comments.conftest import make_entry
 from tests.conftest import parsed
 from tests.drafts.conftest import REV1
 from wsis.comments.models import Entry
@@ -228,11 +229,11 @@ def test_a_proposed_new_paragraph_is_found_among_the_new_paragraphs(
     published_rev1, version, org_a, focal_a
 ):
     new_text = published_rev1.paragraphs.get(label="28").text
-    proposal = Entry.objects.create(
-        version=version,
-        paragraph=version.paragraphs.get(label="29"),
-        organisation=org_a,
-        author=focal_a.user,
+    proposal = make_entry(
+        version,
+        org_a,
+        focal_a.user,
+        "29",
         kind=Entry.Kind.NEW_PARAGRAPH,
         proposed_text=new_text.replace("design", "planning"),
         status=Entry.Status.SUBMITTED,

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.comments.conftest import make_entry
 from tests.drafts.conftest import REV1
 from wsis.audit.models import AuditEvent
 from wsis.celery import app
@@ -472,13 +473,8 @@ def test_entries_on_deleted_paragraphs_are_listed_on_the_new_version(
 def test_our_draft_on_a_deleted_paragraph_is_listed_to_us_only(
     published_rev1, version, zero_entries, delegate_a, delegate_b, org_a
 ):
-    draft = Entry.objects.create(
-        version=version,
-        paragraph=version.paragraphs.get(label="7"),
-        organisation=org_a,
-        author=delegate_a.user,
-        kind=Entry.Kind.COMMENT,
-        text="Our unsent thought on OP 7",
+    draft = make_entry(
+        version, org_a, delegate_a.user, "7", kind=Entry.Kind.COMMENT, text="Our unsent thought"
     )
     ours = delegate_a.get(url("orphaned", "Rev.1"))
     theirs = delegate_b.get(url("orphaned", "Rev.1"))

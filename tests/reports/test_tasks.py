@@ -72,24 +72,30 @@ def test_a_broken_job_fails_with_its_error_and_is_not_retried(version, facilitat
     assert run(job) == "failed already"
 
 
-def cut_this_connection():
-    """What a restarted or failed-over database does to a worker: the server closes its
-    connection, and the next query raises."""
+def backend_pid() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+        return cursor.fetchone()[0]
+
+
+def cut_this_connection() -> int:
+    """What a restarted or failed-over database does to a worker: the server closes its
+    connection, and the next query raises. Returns the connection's backend."""
+    pid = backend_pid()
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     with psycopg.connect(**params) as other:
         assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
+    return pid
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_lost_database_connection_is_retried(version, entries, facilitator):
     job = make_job(version, facilitator.user, kind="entries", format="csv")
-    cut_this_connection()
+    cut = cut_this_connection()
     # Run eagerly, the retry runs at once (in a worker it waits 5 s), on a new connection.
     assert run(job) == "done"
+    assert backend_pid() != cut  # the first try did meet the closed connection
     assert (job.state, job.error) == ("done", "")
     assert [p.name for p in job.path.parent.iterdir()] == [job.path.name]
 

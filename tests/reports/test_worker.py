@@ -94,19 +94,23 @@ def wait_for(job, states, timeout=180):
     raise AssertionError(f"job {job.pk} still {job.state} after {timeout}s")
 
 
+def ask(version, facilitator, kind="compilation", fmt="pdf"):
+    return ask_for_report(
+        user=facilitator.user,
+        version=version,
+        kind=kind,
+        fmt=fmt,
+        options=Options(),
+        language="en",
+    )
+
+
 def files_in(media):
     return sorted(p.name for p in (Path(media) / "reports").iterdir())
 
 
 def test_a_worker_renders_a_job_delivered_twice(version, entries, facilitator, media, start_worker):
-    asked = ask_for_report(
-        user=facilitator.user,
-        version=version,
-        kind="compilation",
-        fmt="pdf",
-        options=Options(),
-        language="en",
-    )
+    asked = ask(version, facilitator)
     assert asked.sent
     render_report.delay(asked.job.pk)  # the broker hands the same job out a second time
     start_worker(concurrency=2)
@@ -123,23 +127,11 @@ def test_a_worker_renders_a_job_delivered_twice(version, entries, facilitator, m
 
 
 def test_a_job_survives_its_worker_killed_mid_render(version, facilitator, media, start_worker):
-    # An amendment on every paragraph makes a render long enough to be killed in.
-    kenya = Organisation.objects.create(name="Kenya", acronym="KEN", group=group("member_state"))
-    for paragraph in version.paragraphs.all():
-        add_entry(version, paragraph.label, kenya, Entry.Kind.AMENDMENT, paragraph.text + " Add.")
-    asked = ask_for_report(
-        user=facilitator.user,
-        version=version,
-        kind="compilation",
-        fmt="pdf",
-        options=Options(),
-        language="en",
-    )
+    job = ask_for_long_compilation(version, facilitator)
     first = start_worker()
-    wait_for(asked.job, {"rendering"}, timeout=120)
+    wait_for(job, {"rendering"}, timeout=120)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(10)
-    job = asked.job
     job.refresh_from_db()
     assert job.state == "rendering"
     assert not (Path(media) / "reports" / Path(job.file_name).name).exists()
@@ -154,14 +146,7 @@ def test_a_job_survives_its_worker_killed_mid_render(version, facilitator, media
 def test_two_workers_share_a_compilation_split_in_parts(
     version, entries, facilitator, start_worker
 ):
-    asked = ask_for_report(
-        user=facilitator.user,
-        version=version,
-        kind="compilation",
-        fmt="pdf",
-        options=Options(),
-        language="en",
-    )
+    asked = ask(version, facilitator)
     for _ in range(2):
         start_worker(REPORT_SPLIT_MIN_ENTRIES="1", REPORT_PARTS="2")
     job = wait_for(asked.job, {"done", "failed"})
@@ -176,14 +161,7 @@ def ask_for_long_compilation(version, facilitator, fmt="pdf"):
     kenya = Organisation.objects.create(name="Kenya", acronym="KEN", group=group("member_state"))
     for paragraph in version.paragraphs.all():
         add_entry(version, paragraph.label, kenya, Entry.Kind.AMENDMENT, paragraph.text + " Add.")
-    return ask_for_report(
-        user=facilitator.user,
-        version=version,
-        kind="compilation",
-        fmt=fmt,
-        options=Options(),
-        language="en",
-    ).job
+    return ask(version, facilitator, fmt=fmt).job
 
 
 def backend_holding_the_lock(job) -> int | None:
@@ -225,14 +203,7 @@ def test_a_render_whose_database_connection_dies_is_retried_and_completes(
 
 
 def test_a_bad_job_fails_at_once_without_retrying(version, facilitator, media, start_worker):
-    asked = ask_for_report(
-        user=facilitator.user,
-        version=version,
-        kind="entries",
-        fmt="csv",
-        options=Options(),
-        language="en",
-    )
+    asked = ask(version, facilitator, kind="entries", fmt="csv")
     ReportJob.objects.filter(pk=asked.job.pk).update(format="odt")  # no such renderer
     worker = start_worker(loglevel="INFO")
     job = wait_for(asked.job, {"done", "failed"})
