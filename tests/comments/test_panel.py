@@ -264,3 +264,76 @@ def test_supports_written_in_bulk_show_once_the_generations_are_renewed(
     Support.objects.bulk_create([Support(entry=published_b, organisation=org_a, user=focal_a.user)])
     bump_counts()  # bulk writes send no signals
     assert "Supported by Kenya" in panel(anonymous, version, "76").content.decode()
+
+
+def test_a_facilitator_of_another_consultation_never_gets_the_facilitators_panel(
+    facilitator, version, submitted_a
+):
+    from tests.conftest import make_user, signed_in
+    from wsis.drafts.models import Consultation
+
+    other = Consultation.objects.create(slug="other", title="Another consultation")
+    elsewhere = make_user("otto", is_staff=True)
+    other.facilitators.add(elsewhere)
+    # Both facilitate something, so both read the facilitators' generation; only Faye's
+    # panel on this consultation may hold its submissions, whoever asks first.
+    assert "Kenya (" not in panel(signed_in(elsewhere), version, "44").content.decode()
+    assert "Kenya (" in panel(facilitator, version, "44").content.decode()
+    assert "Kenya (" not in panel(signed_in(elsewhere), version, "44").content.decode()
+
+
+def test_the_paragraph_is_read_once_and_follows_changes_to_the_draft(
+    anonymous, delegate_a, version, org_a
+):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from wsis.drafts.models import DeadlineExtension
+
+    closed = "The comment round is not open for your organisation"
+    url = reverse("comments:panel", args=[paragraph(version, "26").pk])
+    for client in (anonymous, delegate_a):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        read = " ".join(q["sql"] for q in queries)
+        assert '"drafts_paragraph"' not in read and '"drafts_deadlineextension"' not in read
+    assert closed not in html
+    # No on-commit callbacks run in a test's transaction: what the panel shows here was
+    # renewed at once, as it is for the rest of a transaction that changes the draft.
+    round_ = version.round
+    round_.closes_at = timezone.now() - timedelta(minutes=1)
+    round_.opens_at = round_.closes_at - timedelta(days=3)
+    round_.save()
+    assert closed in panel(delegate_a, version).content.decode()
+    DeadlineExtension.objects.create(
+        round=round_, organisation=org_a, closes_at=timezone.now() + timedelta(hours=2)
+    )
+    assert closed not in panel(delegate_a, version).content.decode()
+    version.consultation.title = "WSIS+20 review, renamed"
+    version.consultation.save()
+    assert "WSIS+20 review, renamed" in panel(anonymous, version).content.decode()
+    target = paragraph(version, "26")
+    target.text = "A corrected paragraph."
+    target.save()
+    assert "A corrected paragraph." in panel(anonymous, version).content.decode()
+    version.label = "Zero draft, corrected"
+    version.save()
+    assert "Zero draft, corrected" in panel(anonymous, version).content.decode()
+
+
+def test_a_change_to_the_draft_renews_panels_now_and_again_once_committed(
+    version, django_capture_on_commit_callbacks
+):
+    from wsis.comments.models import PARAGRAPHS, counts_generation
+
+    before = counts_generation(PARAGRAPHS)
+    with django_capture_on_commit_callbacks(execute=True):
+        version.round.save()
+        during = counts_generation(PARAGRAPHS)
+    # A panel opened between the change and its commit may have cached the committed state
+    # under ``during``: the commit renews it again.
+    assert len({before, during, counts_generation(PARAGRAPHS)}) == 3

@@ -4,6 +4,7 @@ Each helper fetches, checks and raises: Http404 for what the user may not even s
 PermissionDenied for what they see but may not change.
 """
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -14,6 +15,9 @@ from wsis.drafts.models import Paragraph
 from wsis.stakeholders.access import active_membership
 from wsis.stakeholders.models import Membership
 
+# Renewed by the PARAGRAPHS generation on any change; the limit only bounds what sits unused.
+PARAGRAPH_CACHE_SECONDS = 3600
+
 
 def get_paragraph_by_id(pk: int) -> Paragraph:
     """Drafts are public: any paragraph may be read."""
@@ -21,6 +25,29 @@ def get_paragraph_by_id(pk: int) -> Paragraph:
         Paragraph.objects.select_related("version__consultation", "version__round"),
         pk=pk,
     )
+
+
+def get_paragraph_for_panel(pk: int, generation: str | None) -> Paragraph:
+    """``get_paragraph_by_id`` with the round's extensions, cached until a consultation,
+    version, round, extension or paragraph changes: panels are opened far more often than any
+    of these change. For reading only: a write checks the round again in its own transaction
+    (``round_is_open``).
+
+    ``generation``: the global and ``PARAGRAPHS`` generations (``joined_generation``; None:
+    cache nothing), read by the panel with the others it depends on.
+    """
+    key = f"panel-paragraph:{pk}:{generation}"
+    paragraph = cache.get(key) if generation else None
+    if paragraph is None:
+        paragraph = get_object_or_404(
+            Paragraph.objects.select_related(
+                "version__consultation", "version__round"
+            ).prefetch_related("version__round__extensions"),
+            pk=pk,
+        )
+        if generation:
+            cache.set(key, paragraph, PARAGRAPH_CACHE_SECONDS)
+    return paragraph
 
 
 def require_membership(request: HttpRequest, *, focal_point: bool = False) -> Membership:

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from wsis.comments.diff import cached_diffs
+from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension, Paragraph, Version
 
 # Compilation order: Member States first, then by group and organisation.
 PANEL_ORDER = ("organisation__group__order", "organisation__name", "created", "pk")
@@ -235,7 +236,9 @@ class Support(models.Model):
 # - "facilitated": submitted and withdrawn entries, which facilitators see;
 # - "org:<id>": an organisation's own entries, which its members see;
 # - "supports": who supports which entry, whoever may see it (a publication does not change
-#   that, so the panel that renders its page anew still finds the supporters cached).
+#   that, so the panel that renders its page anew still finds the supporters cached);
+# - "paragraphs": not entries, but the paragraph a panel is opened on, with its version, round
+#   and extensions (``get_paragraph_for_panel``), renewed when any of these change.
 # A global generation, part of every key, renews them all: call bump_counts() after bulk
 # writes, which send no signals.
 #
@@ -247,6 +250,7 @@ COUNTS_GENERATION = "entries:generation"
 PUBLIC = "public"
 FACILITATED = "facilitated"
 SUPPORTS = "supports"
+PARAGRAPHS = "paragraphs"
 logger = logging.getLogger(__name__)
 
 
@@ -264,14 +268,14 @@ def _fresh_generation() -> int:
     return uuid.uuid4().int % 10**12
 
 
-def counts_generation(*scopes: str) -> str | None:
-    """The generations of the global scope and of ``scopes`` as one cache key fragment, or
-    None if they cannot be known (then cache nothing)."""
+def generations(*scopes: str) -> dict[str, int] | None:
+    """The generations of the global scope (under ``""``) and of ``scopes``, in one read of the
+    shared store, or None if they cannot be known (then cache nothing)."""
     shared = caches["shared"]
-    keys = [COUNTS_GENERATION] + [_generation_key(s) for s in scopes]
+    keys = {"": COUNTS_GENERATION} | {scope: _generation_key(scope) for scope in scopes}
     try:
-        found = shared.get_many(keys)
-        for key in keys:
+        found = shared.get_many(keys.values())
+        for key in keys.values():
             if key not in found:
                 fresh = _fresh_generation()
                 found[key] = fresh if shared.add(key, fresh, timeout=None) else shared.get(key)
@@ -280,7 +284,21 @@ def counts_generation(*scopes: str) -> str | None:
     except Exception:  # the store is down: its client raises its own errors
         logger.warning("entry generations unavailable: caching nothing", exc_info=True)
         return None
-    return ".".join(str(found[key]) for key in keys)
+    return {scope: found[key] for scope, key in keys.items()}
+
+
+def joined_generation(found: dict[str, int] | None, *scopes: str) -> str | None:
+    """Those of ``found`` (``generations``) that a cached piece depends on, the global one
+    first, as one cache key fragment; None if they are not known."""
+    if found is None:
+        return None
+    return ".".join(str(found[scope]) for scope in ("", *scopes))
+
+
+def counts_generation(*scopes: str) -> str | None:
+    """The generations of the global scope and of ``scopes`` as one cache key fragment, or
+    None if they cannot be known (then cache nothing)."""
+    return joined_generation(generations(*scopes), *scopes)
 
 
 def _bump(key: str) -> None:
@@ -341,3 +359,15 @@ def _support_changed(sender, instance, **kwargs):
         )
     scopes = (scopes_of(*found) if found else {PUBLIC, FACILITATED}) | {SUPPORTS}
     transaction.on_commit(lambda: bump_counts(*scopes))
+
+
+@receiver([post_save, post_delete], sender=Consultation)
+@receiver([post_save, post_delete], sender=Version)
+@receiver([post_save, post_delete], sender=CommentRound)
+@receiver([post_save, post_delete], sender=DeadlineExtension)
+@receiver([post_save, post_delete], sender=Paragraph)
+def _paragraph_changed(sender, instance, **kwargs):
+    # Now, so that the rest of this transaction reads the change; and again once it is
+    # committed, as a panel opened meanwhile may have cached what was committed before.
+    bump_counts(PARAGRAPHS)
+    transaction.on_commit(lambda: bump_counts(PARAGRAPHS))

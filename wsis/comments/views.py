@@ -2,6 +2,8 @@ import functools
 import hashlib
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +31,7 @@ from wsis.comments.access import (
     get_entry_for_support,
     get_entry_for_view,
     get_paragraph_by_id,
+    get_paragraph_for_panel,
     require_membership,
 )
 from wsis.comments.diff import diff_html
@@ -36,12 +39,14 @@ from wsis.comments.forms import MAX_LENGTH, EntryForm
 from wsis.comments.models import (
     FACILITATED,
     PANEL_ORDER,
+    PARAGRAPHS,
     PUBLIC,
     SUPPORTS,
     Entry,
     Support,
     attach_diffs,
-    counts_generation,
+    generations,
+    joined_generation,
     organisation_scope,
 )
 from wsis.drafts.access import get_version
@@ -94,20 +99,39 @@ def _blank_form(paragraph, kind) -> EntryForm:
     return EntryForm(initial=initial, paragraph=paragraph)
 
 
-def _panel_scopes(request, paragraph) -> list[str]:
-    """The audiences whose entries this reader sees on the panel (see ``visible_to``)."""
+def _panel_scopes(request) -> list[str]:
+    """The audiences whose entries this reader may see on a panel (see ``visible_to``): the
+    facilitators' if they facilitate any consultation, which ``_entries_html`` keeps only on
+    the panels of those. Known before the paragraph is, so that the panel reads all the
+    generations it depends on at once."""
     if not request.user.is_authenticated:
         return [PUBLIC]
     organisations = sorted({m.organisation_id for m in request_memberships(request)})
     scopes = [PUBLIC] + [organisation_scope(pk) for pk in organisations]
-    consultation_id = paragraph.version.consultation_id
-    if any(c.pk == consultation_id for c in facilitated_consultations(request)):
+    if facilitated_consultations(request):
         scopes.append(FACILITATED)
     return scopes
 
 
-# What names an entry's cached HTML in ``_rendered_entries``: a page of the panel reads only
-# these (and who supports each entry), and the whole entry only when its HTML is not cached.
+@dataclass(slots=True)
+class _Shown:
+    """What names an entry's cached HTML in ``_rendered_entries``: a page of the panel reads
+    only these columns (and who supports each entry), and the whole entry only when its HTML
+    is not cached. Plain values, not model instances, as the page is read on every renewal."""
+
+    pk: int
+    updated: datetime
+    revision: int
+    status: str
+    moderation: str
+    decision: str
+    organisation_id: int
+    supporter_ids: tuple[int, ...] = ()
+    is_ours: bool = False
+    we_support: bool = False
+
+
+# The columns of ``_Shown``, in its order.
 SHOWN_FIELDS = ("pk", "updated", "revision", "status", "moderation", "decision", "organisation")
 
 
@@ -129,14 +153,12 @@ def _supporters(paragraph, earlier, generation) -> dict[int, tuple[int, ...]]:
     return found
 
 
-def _entries_page(request, paragraph, membership, generation):
+def _entries_page(request, paragraph, membership, known):
     """A page of the entries this reader sees, their counts by kind and who supports each.
 
-    ``generation``: those of the global scope and of ``SUPPORTS``, as ``counts_generation``
-    gives them (None: cache nothing).
+    ``known``: the generations read (``generations``; None: cache nothing).
     """
-    global_generation = generation and generation.split(".")[0]
-    earlier = earlier_paragraphs(paragraph, global_generation)
+    earlier = earlier_paragraphs(paragraph, joined_generation(known))
     # Who the reader is was asked once for this request already (the scopes, the navigation).
     entries = Entry.objects.visible_to(
         request.user,
@@ -148,12 +170,13 @@ def _entries_page(request, paragraph, membership, generation):
     )
     total = sum(by_kind.values())
     show_all = request.GET.get("page") == "all"
-    light = entries.order_by(*PANEL_ORDER).only(*SHOWN_FIELDS)
+    light = entries.order_by(*PANEL_ORDER).values_list(*SHOWN_FIELDS)
     paginator = Paginator(light, max(total, 1) if show_all else PANEL_PAGE_SIZE)
     paginator.count = total  # counted above, by kind
     page = paginator.get_page(1 if show_all else request.GET.get("page"))
-    supporters = _supporters(paragraph, earlier, generation)
+    supporters = _supporters(paragraph, earlier, joined_generation(known, SUPPORTS))
     ours = membership.organisation_id if membership else None
+    page.object_list = [_Shown(*row) for row in page.object_list]
     for entry in page.object_list:
         entry.supporter_ids = supporters.get(entry.pk, ())
         entry.is_ours = entry.organisation_id == ours
@@ -196,28 +219,34 @@ def _rendered_entries(entries, paragraph, membership) -> list[str]:
     return [mark_safe(found[keys[entry.pk]]) for entry in entries]  # noqa: S308 - our template
 
 
-def _entries_html(request, paragraph, membership) -> str:
+def _entries_html(request, paragraph, membership, known=None) -> str:
     """The panel's list of entries for this reader, rendered once per audience and page.
 
     Cached until an entry its audience sees changes (the same generations as the reader's
     counts, see ``scopes_of``); the CSRF token of the focal point's buttons is filled in
-    per request.
+    per request. ``known``: the generations of ``SUPPORTS`` and ``_panel_scopes``, if the
+    caller has read them (``generations``).
     """
-    scopes = _panel_scopes(request, paragraph)
+    scopes = _panel_scopes(request)
+    if known is None:
+        known = generations(SUPPORTS, *scopes)
+    consultation_id = paragraph.version.consultation_id
+    if FACILITATED in scopes and all(
+        c.pk != consultation_id for c in facilitated_consultations(request)
+    ):
+        scopes.remove(FACILITATED)
     page_asked = request.GET.get("page", "")
     if not (page_asked == "all" or (page_asked.isdigit() and len(page_asked) < 7)):
         page_asked = ""
     audience = ",".join(scopes)
     if membership is not None:
         audience += f":ours={membership.organisation_id}:focal={membership.is_focal_point}"
-    # The supporters' generation in the same read (global, supports, then the scopes); a
-    # support renews the panel all the same, as it changes what the panel shows.
-    generation = counts_generation(SUPPORTS, *scopes)
+    # A support renews the panel too, as it changes what the panel shows.
+    generation = joined_generation(known, SUPPORTS, *scopes)
     key = f"panel:{paragraph.pk}:{generation}:{audience}:{page_asked}:{get_language()}"
     html = cache.get(key) if generation else None
     if html is None:
-        supports_generation = generation and ".".join(generation.split(".")[:2])
-        page, kinds, show_all = _entries_page(request, paragraph, membership, supports_generation)
+        page, kinds, show_all = _entries_page(request, paragraph, membership, known)
         context = {
             "paragraph": paragraph,
             "page": page,
@@ -272,24 +301,25 @@ def _add_forms_html(request, paragraph, bound: EntryForm | None) -> str:
     return mark_safe(html.replace(_csrf_slot(), get_token(request)))  # noqa: S308 - ours
 
 
-def _panel_context(request, paragraph, bound: EntryForm | None = None) -> dict:
+def _panel_context(request, paragraph, bound: EntryForm | None, known) -> dict:
     membership = active_membership(request)
     version = paragraph.version
     return {
         "paragraph": paragraph,
         "version": version,
         "consultation": version.consultation,
-        "entries_html": _entries_html(request, paragraph, membership),
+        "entries_html": _entries_html(request, paragraph, membership, known),
         "membership": membership,
         "add_forms_html": _add_forms_html(request, paragraph, bound) if membership else "",
     } | _round_context(version, membership)
 
 
-def _render_panel(request, paragraph, bound=None, status=200) -> HttpResponse:
+def _render_panel(request, paragraph, bound=None, status=200, known=None) -> HttpResponse:
     template = "comments/panel.html#panel" if request.htmx else "comments/panel.html"
     # htmx swaps only 2xx answers; the form with its message must still replace the panel.
     status = 200 if request.htmx else status
-    return render(request, template, _panel_context(request, paragraph, bound), status=status)
+    context = _panel_context(request, paragraph, bound, known)
+    return render(request, template, context, status=status)
 
 
 def _after_change(request, entry: Entry) -> HttpResponse:
@@ -314,7 +344,10 @@ def _late_message(request, entry: Entry) -> None:
 
 @require_GET
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_panel(request, get_paragraph_by_id(pk))
+    # Every generation the panel depends on, the paragraph's included, in one read.
+    known = generations(PARAGRAPHS, SUPPORTS, *_panel_scopes(request))
+    paragraph = get_paragraph_for_panel(pk, joined_generation(known, PARAGRAPHS))
+    return _render_panel(request, paragraph, known=known)
 
 
 @require_POST

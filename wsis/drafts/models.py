@@ -134,8 +134,9 @@ class CommentRound(models.Model):
     def closes_at_for(self, organisation) -> datetime:
         if organisation is None:
             return self.closes_at
-        extension = self.extensions.filter(organisation=organisation).first()
-        return max(self.closes_at, extension.closes_at) if extension else self.closes_at
+        # All of the round's extensions (a few), so that a prefetch of them answers this.
+        later = [e.closes_at for e in self.extensions.all() if e.organisation_id == organisation.pk]
+        return max([self.closes_at, *later])
 
     def is_open_for(self, organisation, at: datetime | None = None) -> bool:
         at = at or timezone.now()
