@@ -46,6 +46,11 @@ def test_parts_rendered_separately_merge_into_one_numbered_document(
     job.refresh_from_db()
     assert job.state == "done" and job.pages >= 20
     assert not any(part.path.exists() for part in parts)
+    # Most of its objects packed in compressed object streams (a third of the size for 927
+    # pages): those written on their own are the streams (pages' content, fonts).
+    with Pdf.open(job.path) as pdf:
+        objects = len(pdf.objects)
+    assert job.path.read_bytes().count(b" 0 obj") < objects / 2
 
     pages = pdf_text(job.path).split("\f")[: job.pages]
     for number, page in enumerate(pages, start=1):
@@ -65,6 +70,38 @@ def test_parts_rendered_separately_merge_into_one_numbered_document(
             if n > 2 and re.search(rf"^\s*{re.escape(heading)}\s*$", page, re.MULTILINE)
         )
         assert listed == starts, heading
+
+
+def test_workers_collect_the_layout_s_garbage_only_once_they_have_handed_on_their_work(
+    version, entries, facilitator, monkeypatch, django_capture_on_commit_callbacks
+):
+    import gc
+
+    from django.db import connection
+
+    from wsis.reports.models import ReportJob
+
+    job = make_job(version, facilitator.user)
+    render_report.apply(args=[job.pk]).get()
+    thresholds = gc.get_threshold()
+    seen = []
+    with django_capture_on_commit_callbacks():
+        pending = len(connection.run_on_commit)  # the fixtures' own
+
+        def collect(*args):
+            # What another worker could see when this one starts collecting (a second): the
+            # parts marked done, the merge asked for (on commit), the job's state.
+            done = sorted(job.parts.filter(done=True).values_list("index", flat=True))
+            asked = len(connection.run_on_commit) - pending
+            seen.append((done, asked, ReportJob.objects.get(pk=job.pk).state))
+
+        monkeypatch.setattr(gc, "collect", collect)
+        for part in job.parts.order_by("index"):
+            render_part.apply(args=[job.pk, part.index]).get()
+        assert seen == [([0], 0, "rendering"), ([0, 1], 1, "rendering")]
+        merge_report.apply(args=[job.pk]).get()
+    assert seen[2:] == [([0, 1], 1, "done")]
+    assert gc.get_threshold() == thresholds
 
 
 def merged(version, facilitator):

@@ -5,6 +5,7 @@ destination under a temporary name and moved into place, so nobody ever sees hal
 """
 
 import csv
+import functools
 import gc
 import logging
 import math
@@ -46,6 +47,13 @@ class StaticOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+@functools.cache
+def static_fetcher() -> StaticOnlyFetcher:
+    """One for the process: making one loads the system's certificates (40 ms), and a merge
+    lays out four documents."""
+    return StaticOnlyFetcher()
+
+
 def static_base_url() -> str:
     return STATIC_DIRS[0].as_uri() + "/"
 
@@ -83,25 +91,30 @@ PDF.page_references = property(_page_references)
 
 
 @contextmanager
-def fewer_collections():
+def fewer_collections(collect: bool = True):
     """WeasyPrint makes millions of small objects that live until the PDF is written: with
     Python's default thresholds the cyclic garbage collector walks them some 2,400 times for
     a part of 230 pages, 15 % of its time. While rendering, collect every 50,000 allocations
     instead of 700 (measured: 0.5 s of collecting instead of 2.6 to 3.7 s). The layout is
     cyclic garbage once written: collect it at the end, or the next part's would join it
-    (peak memory went from 737 to 924 MB without this)."""
+    (peak memory went from 737 to 924 MB without this).
+
+    ``collect=False``: the caller collects (``gc.collect()``) when it suits it. That takes
+    about a second after a part, so a worker first hands its part on to the merge.
+    """
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.collect()
+        if collect:
+            gc.collect()
 
 
 @fewer_collections()
 def write_pdf(html: str, target) -> None:
-    document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyFetcher())
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=static_fetcher())
     document.write_pdf(target, pdf_variant="pdf/ua-1")
 
 
@@ -124,9 +137,11 @@ def write_pdf_in_parts(compilation: Compilation, target: Path, progress: Progres
     try:
         for index, (first, last) in enumerate(ranges):
             path = target.with_name(f"{target.name}.{index}")
-            parts.append((path, parallel.render_part(compilation, first, last, path)))
+            with fewer_collections():
+                parts.append((path, parallel.render_part(compilation, first, last, path)))
             progress(20 + 70 * (index + 1) // len(ranges))
-        parallel.merge(compilation, parts, target)
+        with fewer_collections():
+            parallel.merge(compilation, parts, target)
     finally:
         for path, _result in parts:
             path.unlink(missing_ok=True)

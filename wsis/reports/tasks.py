@@ -8,6 +8,7 @@
   moved into place, so a reader never sees half a file and a rerun never makes a second one.
 """
 
+import gc
 import logging
 import time
 from contextlib import contextmanager
@@ -22,7 +23,13 @@ from django.utils.translation import gettext as _
 
 from wsis.reports.compilation import Options, collect, entries_for
 from wsis.reports.models import ReportJob, ReportPart
-from wsis.reports.rendering import parts_for, pdf_pages, render_job, write_atomically
+from wsis.reports.rendering import (
+    fewer_collections,
+    parts_for,
+    pdf_pages,
+    render_job,
+    write_atomically,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +172,7 @@ def render_part(self, job_pk: int, index: int) -> str:
             with translation.override(job.language):
                 options = Options.from_dict(job.options)
                 compilation = collect(job.version, options, orders=(part.first, part.last))
-                with write_atomically(part.path) as temporary:
+                with write_atomically(part.path) as temporary, fewer_collections(collect=False):
                     result = parallel.render_part(compilation, part.first, part.last, temporary)
             with transaction.atomic():
                 job = ReportJob.objects.select_for_update().get(pk=job_pk)
@@ -183,6 +190,10 @@ def render_part(self, job_pk: int, index: int) -> str:
                 part.pages,
                 time.process_time() - cpu,
             )
+            # The layout is garbage: collected once the part is marked done and the merge is
+            # on its way, as the collection takes about a second and the merge waits for the
+            # last part.
+            gc.collect()
             return "done"
     except SoftTimeLimitExceeded:
         ReportJob.objects.get(pk=job_pk).fail(_("The report took too long to render."))
@@ -213,12 +224,13 @@ def merge_report(self, job_pk: int) -> str:
             with translation.override(job.language):
                 compilation = collect(job.version, Options.from_dict(job.options), light=True)
                 results = [(p.path, {"pages": p.pages, "sections": p.sections}) for p in parts]
-                with write_atomically(job.path) as temporary:
+                with write_atomically(job.path) as temporary, fewer_collections(collect=False):
                     pages = parallel.merge(compilation, results, temporary)
             job.finish(job.path.stat().st_size, pages)
             for part in parts:
                 part.path.unlink(missing_ok=True)
             logger.info("Merged report job %s: %.1f s of CPU", job_pk, time.process_time() - cpu)
+            gc.collect()  # once the file is there for whoever asked
             return "done"
     except TRANSIENT as exc:
         return _retry_or_fail(self, job_pk, exc)
