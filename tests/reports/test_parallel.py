@@ -186,3 +186,42 @@ def test_a_single_compilation_is_tagged_too(version, entries, facilitator, setti
     job.refresh_from_db()
     structure = assert_tagged(job.path)
     assert '"OP31 bis' in structure
+
+
+def test_footers_written_from_a_few_laid_out_lines_are_those_laid_out_one_by_one(
+    version, entries, tmp_path, monkeypatch
+):
+    from contextlib import ExitStack
+
+    from wsis.reports import parallel
+
+    compilation = collect(version)
+    written = []
+    from_samples = parallel._numbered_from_samples
+    monkeypatch.setattr(
+        parallel,
+        "_numbered_from_samples",
+        lambda samples, total: written.append(from_samples(samples, total)) or written[-1],
+    )
+    with ExitStack() as opened:
+        fast = parallel._footers(compilation, 123, tmp_path, Pdf.new(), opened)
+        assert written[0] is not None  # Noto's digits: 13 lines laid out, not 123
+        # As where the digits are not plain glyphs: every line laid out.
+        monkeypatch.setattr(parallel, "_numbered_from_samples", lambda samples, total: None)
+        (tmp_path / "all").mkdir()
+        slow = parallel._footers(compilation, 123, tmp_path / "all", Pdf.new(), opened)
+    assert len(fast) == len(slow) == 123
+    assert [content for content, _resources in fast] == [content for content, _ in slow]
+
+
+def test_lines_with_kerning_between_digits_are_all_laid_out():
+    from wsis.reports.parallel import _numbered_from_samples
+
+    def line(number, adjust=b"0"):
+        glyphs = b"".join(b"<%04x>%s" % (0x13 + int(c), adjust) for c in str(number))
+        return ([(b"", b"10", 5.0, b"/F1 8 Tf\n[<0053>0" + glyphs + b"] TJ")], b"", None)
+
+    plain = {n: line(n) for n in [*range(10), 10]}
+    assert len(_numbered_from_samples(plain, 12)) == 12
+    kerned = plain | {10: line(10, adjust=b"-12")}
+    assert _numbered_from_samples(kerned, 12) is None

@@ -145,40 +145,94 @@ def _footers(compilation: Compilation, total: int, folder: Path, pdf: Pdf, opene
     Laying out a page costs WeasyPrint milliseconds even when empty, and a merged compilation
     has a thousand pages: so the footers are laid out as lines of a few tall pages (shaped and
     translated as the rest), and one real page shows where on a page the footer's line stands.
+    Where a line's digits are plain glyphs (``_numbered_from_samples``), only a line per digit
+    and per length of number is laid out, and the others are written from those.
     """
     reference_path, sheet_path = folder / "footer.pdf", folder / "footers.pdf"
     _document("reports/pdf/footer.html", _context(compilation)).write_pdf(reference_path)
-    pages = range(1, total + 1)
-    sheet = _document(
-        "reports/pdf/footers.html", _context(compilation, pages=pages, total_pages=total)
-    )
-    sheet.write_pdf(sheet_path)
     with Pdf.open(reference_path) as reference:
         _scale, runs = _text_runs(reference.pages[0].Contents.read_bytes())
         height = float(reference.pages[0].mediabox[3])
     baseline = runs[0][2]
+    samples = [*range(10), *(10**length for length in range(1, len(str(total))))]
+    for numbers in (samples, range(1, total + 1)):
+        sheet = _document(
+            "reports/pdf/footers.html", _context(compilation, pages=numbers, total_pages=total)
+        )
+        sheet.write_pdf(sheet_path)
+        # Open until ``pdf`` is saved: copied streams are read from it then.
+        lines = _sheet_lines(opened.enter_context(Pdf.open(sheet_path)), pdf)
+        if len(lines) != len(numbers):
+            raise ValueError(f"{len(lines)} footer lines for {len(numbers)} numbers")
+        if numbers is samples:
+            found = _numbered_from_samples(dict(zip(samples, lines, strict=True)), total)
+            if found is None:
+                sheet_path = folder / "footers-all.pdf"
+                continue
+            lines = found
+        break
     footers = []
-    # The sheet stays open until ``pdf`` is saved: copied streams are read from it then.
-    sheet = opened.enter_context(Pdf.open(sheet_path))
+    for runs, scale, resources in lines:
+        top = runs[0][2]
+        content = b"".join(
+            b"q\n%sBT\n1 0 0 -1 %s %.6f Tm\n%s\nET\nQ\n" % (state, x, y - top + baseline, text)
+            for state, x, y, text in runs
+        )
+        footers.append((b"1 0 0 -1 0 %.6f cm\nq\n%s\n%sQ\n" % (height, scale, content), resources))
+    return footers
+
+
+def _sheet_lines(sheet: Pdf, pdf: Pdf) -> list[tuple[list, bytes, Dictionary]]:
+    """The lines laid out on the sheet: each its text runs, the scale of its page and the
+    page's resources copied into ``pdf``."""
+    lines: list[tuple[list, bytes, Dictionary]] = []
     for page in sheet.pages:
         scale, runs = _text_runs(page.Contents.read_bytes())
         resources = pdf.copy_foreign(page.Resources)
-        lines: list[list] = []
         for state, x, y, text in runs:
-            if not lines or abs(y - lines[-1][0][2]) > 1:  # a new line (24pt apart)
-                lines.append([])
-            lines[-1].append((state, x, y, text))
-        for line in lines:
-            top = line[0][2]
-            content = b"".join(
-                b"q\n%sBT\n1 0 0 -1 %s %.6f Tm\n%s\nET\nQ\n" % (state, x, y - top + baseline, text)
-                for state, x, y, text in line
-            )
-            content = b"1 0 0 -1 0 %.6f cm\nq\n%s\n%sQ\n" % (height, scale, content)
-            footers.append((content, resources))
-    if len(footers) != total:
-        raise ValueError(f"{len(footers)} footer lines for {total} pages")
-    return footers
+            if not lines or lines[-1][1] is not scale or abs(y - lines[-1][0][0][2]) > 1:
+                lines.append(([], scale, resources))  # a new line (24pt apart), or page
+            lines[-1][0].append((state, x, y, text))
+    return lines
+
+
+SHOWN_GLYPHS = re.compile(rb"\A(/\S+ \S+ Tf\n)\[((?:<[0-9a-f]+>0)+)\] TJ\Z")
+
+
+def _numbered_from_samples(samples: dict[int, tuple], total: int) -> list[tuple] | None:
+    """Every page's line, from the lines of the numbers 0 to 9 and of 10, 100, ...: a number
+    of the same length only changes the glyphs of its digits, when each line is one run of
+    glyphs with no adjustment between them (no kerning, no ligature), as with Noto's tabular
+    digits. None when the samples do not show that: then every line is laid out."""
+    glyphs = {}
+    for number, (runs, _scale, _resources) in samples.items():
+        found = SHOWN_GLYPHS.match(runs[0][3]) if len(runs) == 1 else None
+        if found is None:
+            return None
+        glyphs[number] = (found[1], re.findall(rb"<[0-9a-f]+>", found[2]))
+    if any(len(glyphs[n][1]) != len(glyphs[0][1]) for n in range(10)):
+        return None
+    # Where the digits stand: the one place where the lines of 0 and 1 differ.
+    zero, one = glyphs[0][1], glyphs[1][1]
+    differ = [i for i, (a, b) in enumerate(zip(zero, one, strict=True)) if a != b]
+    if len(differ) != 1:
+        return None
+    at = differ[0]
+    digit = {str(n): glyphs[n][1][at] for n in range(10)}
+    if len(set(digit.values())) != 10:
+        return None
+    lines = []
+    for number in range(1, total + 1):
+        written = str(number)
+        sample = 10 ** (len(written) - 1)
+        font, shown = glyphs[sample]
+        if shown[at : at + len(written)] != [digit[c] for c in str(sample)]:
+            return None
+        shown = shown[:at] + [digit[c] for c in written] + shown[at + len(written) :]
+        ((state, x, y, _text),), scale, resources = samples[sample]
+        text = font + b"[" + b"0".join(shown) + b"0] TJ"
+        lines.append(([(state, x, y, text)], scale, resources))
+    return lines
 
 
 def _number_pages(pdf: Pdf, footers: list[tuple[bytes, Dictionary]]) -> None:
