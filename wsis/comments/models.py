@@ -27,7 +27,6 @@ class EntryQuerySet(models.QuerySet):
         ``organisation_ids`` (the user's organisations) and ``consultation_ids`` (those they
         facilitate): if the caller has them already, so that the query need not ask again.
         """
-        from wsis.drafts.models import Consultation
         from wsis.stakeholders.models import Membership
 
         published = PUBLISHED_ENTRIES

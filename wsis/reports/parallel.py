@@ -148,29 +148,30 @@ def _footers(compilation: Compilation, total: int, folder: Path, pdf: Pdf, opene
     Where a line's digits are plain glyphs (``_numbered_from_samples``), only a line per digit
     and per length of number is laid out, and the others are written from those.
     """
-    reference_path, sheet_path = folder / "footer.pdf", folder / "footers.pdf"
+    reference_path = folder / "footer.pdf"
     _document("reports/pdf/footer.html", _context(compilation)).write_pdf(reference_path)
     with Pdf.open(reference_path) as reference:
         _scale, runs = _text_runs(reference.pages[0].Contents.read_bytes())
         height = float(reference.pages[0].mediabox[3])
     baseline = runs[0][2]
-    samples = [*range(10), *(10**length for length in range(1, len(str(total))))]
-    for numbers in (samples, range(1, total + 1)):
-        sheet = _document(
+
+    def lay_out(numbers, name: str) -> list[tuple[list, bytes, Dictionary]]:
+        sheet_path = folder / name
+        _document(
             "reports/pdf/footers.html", _context(compilation, pages=numbers, total_pages=total)
-        )
-        sheet.write_pdf(sheet_path)
+        ).write_pdf(sheet_path)
         # Open until ``pdf`` is saved: copied streams are read from it then.
         lines = _sheet_lines(opened.enter_context(Pdf.open(sheet_path)), pdf)
         if len(lines) != len(numbers):
             raise ValueError(f"{len(lines)} footer lines for {len(numbers)} numbers")
-        if numbers is samples:
-            found = _numbered_from_samples(dict(zip(samples, lines, strict=True)), total)
-            if found is None:
-                sheet_path = folder / "footers-all.pdf"
-                continue
-            lines = found
-        break
+        return lines
+
+    samples = [*range(10), *(10**length for length in range(1, len(str(total))))]
+    lines = _numbered_from_samples(
+        dict(zip(samples, lay_out(samples, "footer-samples.pdf"), strict=True)), total
+    )
+    if lines is None:
+        lines = lay_out(range(1, total + 1), "footers.pdf")
     footers = []
     for runs, scale, resources in lines:
         top = runs[0][2]
@@ -189,9 +190,11 @@ def _sheet_lines(sheet: Pdf, pdf: Pdf) -> list[tuple[list, bytes, Dictionary]]:
     for page in sheet.pages:
         scale, runs = _text_runs(page.Contents.read_bytes())
         resources = pdf.copy_foreign(page.Resources)
+        top = None
         for state, x, y, text in runs:
-            if not lines or lines[-1][1] is not scale or abs(y - lines[-1][0][0][2]) > 1:
-                lines.append(([], scale, resources))  # a new line (24pt apart), or page
+            if top is None or abs(y - top) > 1:  # a new line (24pt apart)
+                lines.append(([], scale, resources))
+                top = y
             lines[-1][0].append((state, x, y, text))
     return lines
 
