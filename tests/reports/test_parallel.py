@@ -1,16 +1,20 @@
 """A compilation split into parts, each rendered by its own task, then merged."""
 
 import re
+import time
 
+import psycopg
 import pytest
+from django.db import connection
 from pikepdf import NameTree, Pdf
 
 from tests.reports.helpers import assert_tagged, pdf_text
 from tests.reports.test_views import make_job
 from wsis.celery import app
+from wsis.reports import parallel, tasks
 from wsis.reports.compilation import collect
 from wsis.reports.parallel import boundaries
-from wsis.reports.tasks import merge_report, render_part, render_report
+from wsis.reports.tasks import PART_LOCK_NAMESPACE, merge_report, render_part, render_report
 
 
 @pytest.fixture(autouse=True)
@@ -52,14 +56,25 @@ def test_parts_rendered_separately_merge_into_one_numbered_document(
         objects = len(pdf.objects)
     assert job.path.read_bytes().count(b" 0 obj") < objects / 2
 
-    pages = pdf_text(job.path).split("\f")[: job.pages]
+    assert_numbered_compilation(job.path, job.pages, version)
+
+
+def expected_labels(version) -> list[str]:
+    """The paragraphs' labels in document order, with the new paragraph proposed after OP31."""
+    labels = [p.anchor for p in version.paragraphs.order_by("order")]
+    labels.insert(labels.index("OP31") + 1, "OP31 bis")
+    return labels
+
+
+def assert_numbered_compilation(path, total, version):
+    """Every page numbered out of ``total``, every paragraph label in order, and the contents
+    giving the page each section starts on, across the parts."""
+    pages = pdf_text(path).split("\f")[:total]
     for number, page in enumerate(pages, start=1):
-        assert f"page {number} of {job.pages}" in " ".join(page.split())
+        assert f"page {number} of {total}" in " ".join(page.split())
     text = "\f".join(pages)
     found = re.findall(r"^\s*((?:OP|PP)\w+(?: bis)?)\s*$", text, flags=re.MULTILINE)
-    expected = [p.anchor for p in version.paragraphs.order_by("order")]
-    expected.insert(expected.index("OP31") + 1, "OP31 bis")
-    assert found == expected
+    assert found == expected_labels(version)
     # The contents give the page each section starts on, across the parts.
     contents = pages[1]
     for heading in ["Bridging digital divides", "Internet governance", "Follow-up and review"]:
@@ -173,9 +188,7 @@ def test_a_merged_compilation_is_tagged_as_one_document(version, entries, facili
     # contents, then every paragraph label in document order.
     structure = assert_tagged(job.path)
     found = re.findall(r'^\s*"((?:OP|PP)\w+(?: bis)?)\s*"$', structure, flags=re.M)
-    expected = [p.anchor for p in version.paragraphs.order_by("order")]
-    expected.insert(expected.index("OP31") + 1, "OP31 bis")
-    assert found == expected
+    assert found == expected_labels(version)
     assert structure.index("Compilation of comments and proposals") < structure.index('"PPA')
 
 
@@ -225,3 +238,141 @@ def test_lines_with_kerning_between_digits_are_all_laid_out():
     assert len(_numbered_from_samples(plain, 12)) == 12
     kerned = plain | {10: line(10, adjust=b"-12")}
     assert _numbered_from_samples(kerned, 12) is None
+
+
+def split(version, facilitator):
+    """A job cut into its two parts, none rendered yet."""
+    job = make_job(version, facilitator.user)
+    assert render_report.apply(args=[job.pk]).get() == "split"
+    return job, list(job.parts.order_by("index"))
+
+
+class OtherWorker:
+    """Another worker's hold on a part, through its own connection to the database."""
+
+    def __init__(self, part):
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        self.connection = psycopg.connect(**params, autocommit=True)
+        self.connection.execute("SELECT pg_advisory_lock(%s, %s)", [PART_LOCK_NAMESPACE, part.pk])
+
+    def let_go(self):
+        self.connection.close()
+
+
+def test_parts_added_in_any_order_make_the_same_document(version, entries, facilitator, tmp_path):
+    job, parts = split(version, facilitator)
+    for part in parts:
+        render_part.apply(args=[job.pk, part.index]).get()
+        part.refresh_from_db()
+    compilation = collect(version, light=True)
+    with parallel.Merger(compilation) as merger:
+        # A count of the contents' pages that the real numbers do not bear out is corrected.
+        merger.front_pages += 1
+        for part in reversed(parts):
+            merger.add(part.index, part.path, {"pages": part.pages, "sections": part.sections})
+        total = merger.finish(tmp_path / "merged.pdf")
+    assert total == 2 + sum(part.pages for part in parts)
+    assert_numbered_compilation(tmp_path / "merged.pdf", total, version)
+    structure = assert_tagged(tmp_path / "merged.pdf")
+    labels = re.findall(r'^\s*"((?:OP|PP)\w+(?: bis)?)\s*"$', structure, flags=re.M)
+    assert labels == expected_labels(version)
+
+
+def test_a_part_leaving_the_others_in_other_workers_hands_begins_the_merge(
+    version, entries, facilitator, django_capture_on_commit_callbacks
+):
+    job, (first, second) = split(version, facilitator)
+    other = OtherWorker(second)
+    try:
+        with django_capture_on_commit_callbacks() as merges:
+            render_part.apply(args=[job.pk, first.index]).get()
+    finally:
+        other.let_go()
+    assert len(merges) == 1
+    # Left in the queue, the part might wait for this very worker: no merge asked.
+    job, (first, second) = split(version, facilitator)
+    with django_capture_on_commit_callbacks() as merges:
+        render_part.apply(args=[job.pk, first.index]).get()
+    assert merges == []
+
+
+def test_a_merge_begun_early_takes_the_parts_done_then_waits_for_the_last(
+    version, entries, facilitator, monkeypatch
+):
+    job, (first, second) = split(version, facilitator)
+    render_part.apply(args=[job.pk, first.index]).get()
+    other = OtherWorker(second)
+    events = []
+    add = parallel.Merger.add
+    monkeypatch.setattr(
+        parallel.Merger, "add", lambda self, index, *a: events.append(index) or add(self, index, *a)
+    )
+
+    def other_worker_finishes(seconds):
+        # While the merge waits, the other worker lays out its part and lets go of it.
+        if len(events) == 1:
+            other.let_go()
+            render_part.apply(args=[job.pk, second.index]).get()
+            events.append("second done")
+
+    monkeypatch.setattr(time, "sleep", other_worker_finishes)
+    assert merge_report.apply(args=[job.pk]).get() == "done"
+    assert events == [0, "second done", 1]
+    job.refresh_from_db()
+    assert job.state == "done"
+    assert_numbered_compilation(job.path, job.pages, version)
+
+
+def test_a_merge_waiting_for_a_part_no_worker_holds_stops_and_leaves_the_job_as_it_is(
+    version, entries, facilitator, monkeypatch
+):
+    job, (first, second) = split(version, facilitator)
+    render_part.apply(args=[job.pk, first.index]).get()
+    other = OtherWorker(second)
+    asked = []
+    monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
+    # The other worker dies before its part is done: its lock goes with its connection.
+    monkeypatch.setattr(time, "sleep", lambda seconds: other.let_go())
+    assert merge_report.apply(args=[job.pk]).get() == "waiting for parts"
+    job.refresh_from_db()
+    assert job.state == "rendering" and not job.path.exists() and asked == []
+    # Its part laid out again (the message is delivered again), the merge goes through.
+    assert render_part.apply(args=[job.pk, second.index]).get() == "done"
+    assert merge_report.apply(args=[job.pk]).get() == "done"
+
+
+def test_a_merge_that_stops_just_as_the_last_part_is_done_asks_for_the_merge_again(
+    version, entries, facilitator, monkeypatch
+):
+    job, (first, second) = split(version, facilitator)
+    render_part.apply(args=[job.pk, first.index]).get()
+    asked = []
+    monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
+    add_parts = tasks._add_parts
+
+    def stopped_then_done(merger, parts):
+        stopped = add_parts(merger, parts)
+        # The last part is done before this merge lets go of the job: the merge that part
+        # asks for finds the job taken ("rendering elsewhere").
+        assert render_part.apply(args=[job.pk, second.index]).get() == "done"
+        return stopped
+
+    monkeypatch.setattr(tasks, "_add_parts", stopped_then_done)
+    assert merge_report.apply(args=[job.pk]).get() == "waiting for parts"
+    assert asked == [(job.pk,)]
+
+
+def test_a_part_whose_file_is_gone_is_laid_out_again(version, entries, facilitator, monkeypatch):
+    job, parts = split(version, facilitator)
+    for part in parts:
+        render_part.apply(args=[job.pk, part.index]).get()
+    parts[0].path.unlink()
+    asked = []
+    monkeypatch.setattr(render_part, "apply_async", lambda args: asked.append(args))
+    assert merge_report.apply(args=[job.pk]).get() == "parts missing"
+    assert asked == [(job.pk, 0)]
+    parts[0].refresh_from_db()
+    assert not parts[0].done
+    assert render_part.apply(args=[job.pk, 0]).get() == "done"
+    assert merge_report.apply(args=[job.pk]).get() == "done"

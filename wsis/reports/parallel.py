@@ -270,36 +270,47 @@ def _kids(element) -> list:
 
 
 class _Structure:
-    """One structure tree for the merged file: the front's, with each part's elements added
-    under its document element, and each part's keys into the parent tree moved past those
-    already taken (they number each page's marked content and each link from 0)."""
+    """One structure tree for the merged file. Each file numbers its pages' marked content and
+    its links from 0 in its parent tree: as they are added (the parts as they come, the front
+    last), their keys are moved past those already taken. The parts' elements then go under
+    the front's document element, in the order of the parts."""
 
-    def __init__(self, pdf: Pdf):
-        root = pdf.Root.StructTreeRoot
-        (self.document,) = _kids(root)
-        self.entries = list(_numbers(root.ParentTree))
-        self.root = root
+    def __init__(self):
+        # Keys only grow as files are added: the entries stay in the order of their keys.
+        self.entries: list[tuple[int, object]] = []
+        self.next_key = 0
+        self.elements: dict[int, list] = {}  # a part's index -> its top elements
 
-    def add(self, pdf: Pdf, part: Pdf, first_page: int) -> None:
-        # Copied after the part's pages, so its elements point to the pages copied already.
-        root = pdf.copy_foreign(part.Root.StructTreeRoot)
-        offset = max(key for key, _value in self.entries) + 1
-        for element in (kid for document in _kids(root) for kid in _kids(document)):
-            element.P = self.document
-            self.document.K.append(element)
-        self.entries += [(key + offset, value) for key, value in _numbers(root.ParentTree)]
-        for page in pdf.pages[first_page:]:
+    def _add(self, pdf: Pdf, source: Pdf, pages) -> Dictionary:
+        # Copied after the source's pages, so its elements point to the pages copied already.
+        root = pdf.copy_foreign(source.Root.StructTreeRoot)
+        offset = self.next_key
+        entries = [(key + offset, value) for key, value in _numbers(root.ParentTree)]
+        self.entries += entries
+        self.next_key = max([offset, *(key + 1 for key, _value in entries)])
+        for page in pages:
             page.StructParents = int(page.StructParents) + offset
             for annotation in page.get("/Annots", ()):
                 if "/StructParent" in annotation:
                     annotation.StructParent = int(annotation.StructParent) + offset
+        return root
 
-    def finish(self) -> None:
-        self.entries.sort(key=lambda entry: entry[0])
-        self.root.ParentTree = Dictionary(
+    def add_part(self, pdf: Pdf, index: int, part: Pdf, pages) -> None:
+        root = self._add(pdf, part, pages)
+        self.elements[index] = [kid for document in _kids(root) for kid in _kids(document)]
+
+    def finish(self, pdf: Pdf, front: Pdf, pages) -> None:
+        root = self._add(pdf, front, pages)
+        (document,) = _kids(root)
+        for index in sorted(self.elements):
+            for element in self.elements[index]:
+                element.P = document
+                document.K.append(element)
+        root.ParentTree = Dictionary(
             Nums=Array([item for key, value in self.entries for item in (key, value)])
         )
-        self.root.ParentTreeNextKey = self.entries[-1][0] + 1
+        root.ParentTreeNextKey = self.next_key
+        pdf.Root.StructTreeRoot = root
 
 
 def _add_outline(pdf: Pdf, compilation: Compilation, destinations: NameTree) -> None:
@@ -321,41 +332,98 @@ def _add_outline(pdf: Pdf, compilation: Compilation, destinations: NameTree) -> 
             outline.root.append(item)
 
 
-def merge(compilation: Compilation, parts: list[tuple[Path, dict]], out: Path) -> int:
-    """Cover and contents, then the parts, then the footers; returns the number of pages."""
-    # The contents' length does not depend on the numbers in it: lay it out once to count.
-    placeholder = [(s.order, 999) for s in compilation.sections]
-    front_pages = len(_front(compilation, placeholder).pages)
-    toc, offset = [], front_pages
-    for _path, result in parts:
-        for order, page in result["sections"].items():
-            toc.append((int(order), offset + page + 1))
-        offset += result["pages"]
-    total = offset
-    with tempfile.TemporaryDirectory(prefix="wsis-merge-") as temporary, ExitStack() as opened:
-        folder = Path(temporary)
-        front_path = folder / "front.pdf"
-        _front(compilation, toc).write_pdf(front_path, pdf_variant=TAGGED)
-        # The front's catalogue (language, title, PDF/UA claim, tagging) is the merged file's.
-        pdf = opened.enter_context(Pdf.open(front_path))
-        structure = _Structure(pdf)
+# What the merged file takes from the front's catalogue, besides its structure tree: the
+# language, the title shown, the PDF/UA claim (in the metadata) and the mark of a tagged file.
+CATALOGUE = ("/Lang", "/Metadata", "/MarkInfo", "/ViewerPreferences")
+
+
+class Merger:
+    """Joins the parts into one file as they come, in any order; then ``finish`` puts the
+    cover and contents before them and the page numbers over every page. A worker can so
+    begin a merge while others still lay out the last parts (``tasks.merge_report``).
+
+    Use it as a context manager: the parts stay open until the merged file is saved (copied
+    streams are read from them then), and its scratch files go with it."""
+
+    # Stands in for the page numbers when the contents are laid out to count their pages.
+    STAND_IN = 999
+
+    def __init__(self, compilation: Compilation):
+        self.compilation = compilation
+        self.pdf = Pdf.new()
+        self.structure = _Structure()
+        self.parts: dict[int, dict] = {}  # index -> its pages and where its sections start
+        self.destinations: dict[str, object] = {}
+        self._opened = ExitStack()
+        # The contents' length hardly depends on the numbers in it: counted now, before the
+        # parts are there, and checked in ``finish``.
+        placeholder = [(section.order, self.STAND_IN) for section in compilation.sections]
+        self.front_pages = len(_front(compilation, placeholder).pages)
+
+    def __enter__(self):
+        self._opened.enter_context(self.pdf)
+        self.folder = Path(self._opened.enter_context(tempfile.TemporaryDirectory()))
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._opened.__exit__(*exc_info)
+
+    def add(self, index: int, path: Path, result: dict) -> None:
+        """Put a part (``render_part``'s file and result) in its place among those added."""
+        part = self._opened.enter_context(Pdf.open(path))
+        at = sum(added["pages"] for number, added in self.parts.items() if number < index)
+        self.pdf.pages[at:at] = part.pages
+        pages = self.pdf.pages[at : at + len(part.pages)]
+        self.structure.add_part(self.pdf, index, part, pages)
+        for name, destination in NameTree(part.Root.Names.Dests).items():
+            self.destinations[name] = self.pdf.copy_foreign(part.make_indirect(destination))
+        self.parts[index] = result
+
+    def _contents(self, front_pages: int) -> tuple[list[tuple[int, int]], int]:
+        """Each section's page (from 1) after a front of ``front_pages``; and the total."""
+        toc, offset = [], front_pages
+        for index in sorted(self.parts):
+            for order, page in self.parts[index]["sections"].items():
+                toc.append((int(order), offset + page + 1))
+            offset += self.parts[index]["pages"]
+        return toc, offset
+
+    def finish(self, out: Path) -> int:
+        """The front, the outline and the page numbers; saves to ``out``; returns the pages."""
+        pdf = self.pdf
+        front_document = _front(self.compilation, self._contents(self.front_pages)[0])
+        if len(front_document.pages) != self.front_pages:
+            # Numbers wider than the stand-ins wrapped a line (or narrower ones saved one).
+            self.front_pages = len(front_document.pages)
+            front_document = _front(self.compilation, self._contents(self.front_pages)[0])
+            if len(front_document.pages) != self.front_pages:
+                raise ValueError("The contents do not settle on a number of pages")
+        total = self._contents(self.front_pages)[1]
+        front_path = self.folder / "front.pdf"
+        front_document.write_pdf(front_path, pdf_variant=TAGGED)
+        front = self._opened.enter_context(Pdf.open(front_path))
+        pdf.pages[0:0] = front.pages
+        self.structure.finish(pdf, front, pdf.pages[: len(front.pages)])
+        for key in CATALOGUE:
+            pdf.Root[key] = pdf.copy_foreign(front.make_indirect(front.Root[key]))
+        pdf.trailer.Info = pdf.copy_foreign(front.make_indirect(front.trailer.Info))
         # The front's destinations are stand-ins; the parts have the real ones.
         destinations = NameTree.new(pdf)
+        for name in sorted(self.destinations):
+            destinations[name] = self.destinations[name]
         pdf.Root.Names = Dictionary(Dests=destinations.obj)
-        for path, _result in parts:
-            # Open until ``pdf`` is saved: copied streams are read from the parts then.
-            part = opened.enter_context(Pdf.open(path))
-            first_page = len(pdf.pages)
-            pdf.pages.extend(part.pages)
-            structure.add(pdf, part, first_page)
-            for name, destination in NameTree(part.Root.Names.Dests).items():
-                destinations[name] = pdf.copy_foreign(part.make_indirect(destination))
-        structure.finish()
-        footers = _footers(compilation, total, folder, pdf, opened)
-        _number_pages(pdf, footers)
-        _add_outline(pdf, compilation, destinations)
+        _number_pages(pdf, _footers(self.compilation, total, self.folder, pdf, self._opened))
+        _add_outline(pdf, self.compilation, destinations)
         pdf.Root.PageMode = Name.UseOutlines
         # The objects in compressed object streams: 6 MB instead of 17 for 927 pages, and no
         # slower (qpdf's default keeps only the front's object streams).
-        pdf.save(out, object_stream_mode=ObjectStreamMode.generate)
-    return total
+        pdf.save(out, object_stream_mode=ObjectStreamMode.generate, min_version=front.pdf_version)
+        return total
+
+
+def merge(compilation: Compilation, parts: list[tuple[Path, dict]], out: Path) -> int:
+    """Cover and contents, then the parts, then the footers; returns the number of pages."""
+    with Merger(compilation) as merger:
+        for index, (path, result) in enumerate(parts):
+            merger.add(index, path, result)
+        return merger.finish(out)

@@ -180,7 +180,10 @@ def render_part(self, job_pk: int, index: int) -> str:
                 part.save(update_fields=["pages", "sections", "done"])
                 done, total = job.parts.filter(done=True).count(), job.parts.count()
                 job.set_progress(10 + 80 * done // total)
-                if done == total:
+                left = list(job.parts.filter(done=False).values_list("pk", flat=True))
+                # The last part asks for the merge; so does one that leaves the others all in
+                # other workers' hands: this worker then begins the merge while they finish.
+                if len(_parts_in_hand(left)) == len(left):
                     transaction.on_commit(lambda: merge_report.apply_async((job_pk,)))
             # CPU against wall time shows what a shared machine's other processes took.
             logger.info(
@@ -206,38 +209,102 @@ def render_part(self, job_pk: int, index: int) -> str:
         return "failed"
 
 
+def _parts_in_hand(part_pks) -> set[int]:
+    """The parts (primary keys) that workers are laying out now: those whose lock is held."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT objid::bigint FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND classid::bigint = %s AND objsubid = 2
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND objid::bigint = ANY(%s)""",
+            [PART_LOCK_NAMESPACE, list(part_pks)],
+        )
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+# A merge begun early waits this long at most for the parts in other workers' hands, looking
+# every MERGE_POLL seconds.
+MERGE_WAIT = 10 * 60
+MERGE_POLL = 0.1
+
+
+def _add_parts(merger, parts: list[ReportPart]) -> str | None:
+    """Add the parts to the merge as they are done, waiting for those that other workers are
+    laying out; None once all are in. Otherwise why the merge stops: a part is neither done
+    nor in a worker's hands (queued, maybe for this very worker, or failed), the wait is too
+    long, or a part's file is gone (then it is laid out again)."""
+    waiting = {part.pk: part for part in parts}
+    deadline = time.monotonic() + MERGE_WAIT
+    while True:
+        for part in [part for part in waiting.values() if part.done]:
+            if not part.path.exists():
+                ReportPart.objects.filter(pk=part.pk).update(done=False)
+                render_part.apply_async((part.job_id, part.index))
+                return "parts missing"
+            merger.add(part.index, part.path, {"pages": part.pages, "sections": part.sections})
+            del waiting[part.pk]
+        if not waiting:
+            return None
+        if time.monotonic() > deadline:
+            return "waiting for parts"
+        time.sleep(MERGE_POLL)
+        # In this order: a part in no worker's hands, and then still not done, is not coming.
+        in_hand = _parts_in_hand(waiting)
+        fresh = ReportPart.objects.in_bulk(list(waiting))
+        if len(fresh) < len(waiting) or any(
+            not part.done and pk not in in_hand for pk, part in fresh.items()
+        ):
+            return "waiting for parts"
+        waiting = fresh
+
+
 @shared_task(**LIMITS)
 def merge_report(self, job_pk: int) -> str:
-    from wsis.reports import parallel
-
     try:
         with job_lock(job_pk) as locked:
             if not locked:
                 return "rendering elsewhere"
-            job = ReportJob.objects.select_related("version__consultation").get(pk=job_pk)
-            if job.state == ReportJob.State.DONE and job.path.exists():
-                return "done already"
-            parts = list(job.parts.order_by("index"))
-            if not parts or not all(part.done and part.path.exists() for part in parts):
-                return "parts missing"
-            cpu = time.process_time()
-            with translation.override(job.language):
-                compilation = collect(job.version, Options.from_dict(job.options), light=True)
-                results = [(p.path, {"pages": p.pages, "sections": p.sections}) for p in parts]
-                with write_atomically(job.path) as temporary, fewer_collections(collect=False):
-                    pages = parallel.merge(compilation, results, temporary)
-            job.finish(job.path.stat().st_size, pages)
-            for part in parts:
-                part.path.unlink(missing_ok=True)
-            logger.info("Merged report job %s: %.1f s of CPU", job_pk, time.process_time() - cpu)
-            gc.collect()  # once the file is there for whoever asked
-            return "done"
+            outcome = _merge(job_pk)
+        left = ReportPart.objects.filter(job_id=job_pk, done=False)
+        if outcome == "waiting for parts" and not left.exists():
+            # The last part was done while this merge held the lock and gave up: the merge
+            # that part asked for found the lock held, so ask again.
+            merge_report.apply_async((job_pk,))
+        return outcome
     except TRANSIENT as exc:
         return _retry_or_fail(self, job_pk, exc)
     except Exception as exc:
         logger.exception("Merging report job %s failed", job_pk)
         ReportJob.objects.get(pk=job_pk).fail(f"{type(exc).__name__}: {exc}")
         return "failed"
+
+
+def _merge(job_pk: int) -> str:
+    """Merge the job's parts, beginning with those done. Call while holding its lock."""
+    from wsis.reports import parallel
+
+    job = ReportJob.objects.select_related("version__consultation").get(pk=job_pk)
+    if job.state == ReportJob.State.DONE and job.path.exists():
+        return "done already"
+    parts = list(job.parts.order_by("index"))
+    if not parts:
+        return "parts missing"
+    cpu = time.process_time()
+    with translation.override(job.language), fewer_collections(collect=False):
+        compilation = collect(job.version, Options.from_dict(job.options), light=True)
+        # The merger's scratch files and open parts are let go once the file is delivered.
+        with parallel.Merger(compilation) as merger:
+            stopped = _add_parts(merger, parts)
+            if stopped:
+                return stopped
+            with write_atomically(job.path) as temporary:
+                pages = merger.finish(temporary)
+            job.finish(job.path.stat().st_size, pages)
+    for part in parts:
+        part.path.unlink(missing_ok=True)
+    logger.info("Merged report job %s: %.1f s of CPU", job_pk, time.process_time() - cpu)
+    gc.collect()  # once the file is there for whoever asked
+    return "done"
 
 
 def enqueue(job: ReportJob) -> bool:
