@@ -214,17 +214,22 @@ def workers(version, env, count: int) -> tuple[float, int]:
         if job.state == "failed":
             raise RuntimeError(job.error)
     finally:
+        # A warm shutdown: a task still running (the merge letting go of its scratch files,
+        # logging its time) ends first.
         for worker in workers:
-            os.killpg(worker.pid, signal.SIGTERM)
+            worker.send_signal(signal.SIGTERM)
         for worker in workers:
-            worker.wait(60)
+            try:
+                worker.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
         app.control.purge()
     for i in range(count):
         print_tasks(media / f"worker{i}.log", f"worker {i}")
     return elapsed, job.pages
 
 
-CPU_USED = re.compile(r"INFO/\S+\] (?P<what>(Part|Merged) .*s of CPU)$")
+CPU_USED = re.compile(r"INFO/\S+\] (?P<what>(Part|Merged) .*s of CPU.*)$")
 TASK_DONE = re.compile(
     r"^\[(?P<at>[\d\- :,]+): INFO/\S+\] Task wsis\.reports\.tasks\.(?P<task>\w+)\[[-\w]+\] "
     r"succeeded in (?P<seconds>[\d.]+)s"
