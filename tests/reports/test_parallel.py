@@ -247,6 +247,13 @@ def split(version, facilitator):
     return job, list(job.parts.order_by("index"))
 
 
+def half_done(version, facilitator):
+    """A job cut into two parts, the first one rendered; and the second part."""
+    job, (first, second) = split(version, facilitator)
+    render_part.apply(args=[job.pk, first.index]).get()
+    return job, second
+
+
 class OtherWorker:
     """Another worker's hold on a part, through its own connection to the database."""
 
@@ -300,8 +307,7 @@ def test_a_part_leaving_the_others_in_other_workers_hands_begins_the_merge(
 def test_a_merge_begun_early_takes_the_parts_done_then_waits_for_the_last(
     version, entries, facilitator, monkeypatch
 ):
-    job, (first, second) = split(version, facilitator)
-    render_part.apply(args=[job.pk, first.index]).get()
+    job, second = half_done(version, facilitator)
     other = OtherWorker(second)
     events = []
     add = parallel.Merger.add
@@ -327,8 +333,7 @@ def test_a_merge_begun_early_takes_the_parts_done_then_waits_for_the_last(
 def test_a_merge_waiting_for_a_part_no_worker_holds_stops_and_leaves_the_job_as_it_is(
     version, entries, facilitator, monkeypatch
 ):
-    job, (first, second) = split(version, facilitator)
-    render_part.apply(args=[job.pk, first.index]).get()
+    job, second = half_done(version, facilitator)
     other = OtherWorker(second)
     asked = []
     monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
@@ -345,8 +350,7 @@ def test_a_merge_waiting_for_a_part_no_worker_holds_stops_and_leaves_the_job_as_
 def test_a_merge_that_stops_just_as_the_last_part_is_done_asks_for_the_merge_again(
     version, entries, facilitator, monkeypatch
 ):
-    job, (first, second) = split(version, facilitator)
-    render_part.apply(args=[job.pk, first.index]).get()
+    job, second = half_done(version, facilitator)
     asked = []
     monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
     add_parts = tasks._add_parts
