@@ -347,6 +347,22 @@ def test_a_merge_waiting_for_a_part_no_worker_holds_stops_and_leaves_the_job_as_
     assert merge_report.apply(args=[job.pk]).get() == "done"
 
 
+def test_a_merge_of_a_job_deleted_before_or_while_it_waits_stops(
+    version, entries, facilitator, monkeypatch
+):
+    assert merge_report.apply(args=[987654]).get() == "gone"
+    job, second = half_done(version, facilitator)
+    other = OtherWorker(second)
+    asked = []
+    monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
+    monkeypatch.setattr(time, "sleep", lambda seconds: job.delete())
+    try:
+        assert merge_report.apply(args=[job.pk]).get() == "waiting for parts"
+    finally:
+        other.let_go()
+    assert asked == []
+
+
 def test_a_merge_that_stops_just_as_the_last_part_is_done_asks_for_the_merge_again(
     version, entries, facilitator, monkeypatch
 ):

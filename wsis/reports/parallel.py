@@ -362,7 +362,8 @@ class Merger:
 
     def __enter__(self):
         self._opened.enter_context(self.pdf)
-        self.folder = Path(self._opened.enter_context(tempfile.TemporaryDirectory()))
+        folder = tempfile.TemporaryDirectory(prefix="wsis-merge-")
+        self.folder = Path(self._opened.enter_context(folder))
         return self
 
     def __exit__(self, *exc_info):
@@ -409,8 +410,8 @@ class Merger:
         pdf.trailer.Info = pdf.copy_foreign(front.make_indirect(front.trailer.Info))
         # The front's destinations are stand-ins; the parts have the real ones.
         destinations = NameTree.new(pdf)
-        for name in sorted(self.destinations):
-            destinations[name] = self.destinations[name]
+        for name, destination in self.destinations.items():
+            destinations[name] = destination
         pdf.Root.Names = Dictionary(Dests=destinations.obj)
         _number_pages(pdf, _footers(self.compilation, total, self.folder, pdf, self._opened))
         _add_outline(pdf, self.compilation, destinations)

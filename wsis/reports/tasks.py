@@ -265,8 +265,9 @@ def merge_report(self, job_pk: int) -> str:
             if not locked:
                 return "rendering elsewhere"
             outcome = _merge(job_pk)
-        left = ReportPart.objects.filter(job_id=job_pk, done=False)
-        if outcome == "waiting for parts" and not left.exists():
+        parts = ReportPart.objects.filter(job_id=job_pk)
+        all_done = parts.exists() and not parts.filter(done=False).exists()
+        if outcome == "waiting for parts" and all_done:
             # The last part was done while this merge held the lock and gave up: the merge
             # that part asked for found the lock held, so ask again.
             merge_report.apply_async((job_pk,))
@@ -283,7 +284,9 @@ def _merge(job_pk: int) -> str:
     """Merge the job's parts, beginning with those done. Call while holding its lock."""
     from wsis.reports import parallel
 
-    job = ReportJob.objects.select_related("version__consultation").get(pk=job_pk)
+    job = ReportJob.objects.select_related("version__consultation").filter(pk=job_pk).first()
+    if job is None:
+        return "gone"
     if job.state == ReportJob.State.DONE and job.path.exists():
         return "done already"
     parts = list(job.parts.order_by("index"))
