@@ -25,7 +25,7 @@ from wsis.embedded import database_url
 from wsis.reports.compilation import Options
 from wsis.reports.models import ReportJob
 from wsis.reports.services import ask_for_report
-from wsis.reports.tasks import LOCK_NAMESPACE, render_report
+from wsis.reports.tasks import LOCK_NAMESPACE, PART_LOCK_NAMESPACE, render_report
 from wsis.stakeholders.models import Organisation
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -175,6 +175,56 @@ def backend_holding_the_lock(job) -> int | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def locks_held(namespace: int, keys) -> set[int]:
+    """Which of these advisory locks (``namespace``, key) some session holds now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND classid::bigint = %s AND objid::bigint = ANY(%s) AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())",
+            [namespace, list(keys)],
+        )
+        return {key for (key,) in cursor.fetchall()}
+
+
+def wait_until(condition, timeout=120, every=0.05):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(every)
+
+
+def test_a_merge_begun_early_survives_the_worker_it_waits_for_dying(
+    version, facilitator, media, start_worker
+):
+    split = {"REPORT_SPLIT_MIN_ENTRIES": "1", "REPORT_PARTS": "2", "CELERY_VISIBILITY_TIMEOUT": "3"}
+    workers = [start_worker(loglevel="INFO", **split) for _ in range(2)]
+    wait_until(lambda: len(app.control.ping(timeout=0.5)) == 2, timeout=60, every=0.5)
+    job = ask_for_long_compilation(version, facilitator)
+    wait_until(lambda: job.parts.count() == 2)
+    parts = [part.pk for part in job.parts.all()]
+    # Both parts in hand: freeze one worker mid-render. It keeps its part's lock, so the
+    # other, its own part done, begins the merge and waits for it.
+    wait_until(lambda: locks_held(PART_LOCK_NAMESPACE, parts) == set(parts))
+    frozen = workers[1]
+    os.killpg(frozen.pid, signal.SIGSTOP)
+    wait_until(lambda: job.parts.filter(done=True).count() == 1)
+    wait_until(lambda: locks_held(LOCK_NAMESPACE, [job.pk]))
+    # The frozen worker dies: its lock goes with its connection, its part's message comes back.
+    os.killpg(frozen.pid, signal.SIGKILL)
+    frozen.wait(10)
+    start_worker(**split)  # takes the unacknowledged part once its visibility time is over
+    job = wait_for(job, {"done", "failed"}, timeout=240)
+    assert (job.state, job.error) == ("done", "")
+    log = workers[0].log_path.read_text()
+    # The merge begun early stopped when no worker held the part any more; the part's next
+    # worker asked for it again.
+    assert re.search(r"merge_report\[[-\w]+\] succeeded in [\d.]+s: 'waiting for parts'", log), log
+    text = " ".join(pdf_text(job.path).split())
+    assert f"page 1 of {job.pages}" in text and f"page {job.pages} of {job.pages}" in text
+    assert job.parts.filter(done=True).count() == 2
 
 
 def test_a_render_whose_database_connection_dies_is_retried_and_completes(
