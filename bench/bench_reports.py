@@ -119,7 +119,7 @@ def run() -> dict:
     # Each figure is the mean of its two runs.
     runs = {1: [], 2: []}
     for count in (1, 2, 2, 1):
-        seconds, _pages = workers(version, env, count)
+        seconds = workers(version, env, count)
         runs[count].append(seconds)
         print(f"   ({count} worker(s): {seconds:.1f} s)", flush=True)
     one, two = statistics.mean(runs[1]), statistics.mean(runs[2])
@@ -171,9 +171,9 @@ def one_process(env, out: Path) -> tuple[float, float]:
     return total, peak_mb
 
 
-def workers(version, env, count: int) -> tuple[float, int]:
+def workers(version, env, count: int) -> float:
     """Seconds from asking for the compilation to its merged file, rendered by ``count``
-    Celery worker processes (one task at a time each); and its pages."""
+    Celery worker processes (one task at a time each)."""
     from django.contrib.auth import get_user_model
 
     from wsis.celery import app
@@ -226,7 +226,7 @@ def workers(version, env, count: int) -> tuple[float, int]:
         app.control.purge()
     for i in range(count):
         print_tasks(media / f"worker{i}.log", f"worker {i}")
-    return elapsed, job.pages
+    return elapsed
 
 
 CPU_USED = re.compile(r"INFO/\S+\] (?P<what>(Part|Merged) .*s of CPU.*)$")

@@ -337,8 +337,15 @@ def test_a_merge_waiting_for_a_part_no_worker_holds_stops_and_leaves_the_job_as_
     other = OtherWorker(second)
     asked = []
     monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
-    # The other worker dies before its part is done: its lock goes with its connection.
-    monkeypatch.setattr(time, "sleep", lambda seconds: other.let_go())
+    looks = []
+
+    def other_worker_dies(seconds):
+        # Before its part is done: its lock goes with its connection. One look must do.
+        looks.append(seconds)
+        assert len(looks) == 1, "still waiting for a part no worker holds"
+        other.let_go()
+
+    monkeypatch.setattr(time, "sleep", other_worker_dies)
     assert merge_report.apply(args=[job.pk]).get() == "waiting for parts"
     job.refresh_from_db()
     assert job.state == "rendering" and not job.path.exists() and asked == []

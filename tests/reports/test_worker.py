@@ -25,7 +25,7 @@ from wsis.embedded import database_url
 from wsis.reports.compilation import Options
 from wsis.reports.models import ReportJob
 from wsis.reports.services import ask_for_report
-from wsis.reports.tasks import LOCK_NAMESPACE, PART_LOCK_NAMESPACE, render_report
+from wsis.reports.tasks import LOCK_NAMESPACE, PART_LOCK_NAMESPACE, locks_held, render_report
 from wsis.stakeholders.models import Organisation
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -175,18 +175,6 @@ def backend_holding_the_lock(job) -> int | None:
         )
         row = cursor.fetchone()
     return row[0] if row else None
-
-
-def locks_held(namespace: int, keys) -> set[int]:
-    """Which of these advisory locks (``namespace``, key) some session holds now."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            " AND classid::bigint = %s AND objid::bigint = ANY(%s) AND database = "
-            "(SELECT oid FROM pg_database WHERE datname = current_database())",
-            [namespace, list(keys)],
-        )
-        return {key for (key,) in cursor.fetchall()}
 
 
 def wait_until(condition, timeout=120, every=0.05):

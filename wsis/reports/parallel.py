@@ -392,14 +392,15 @@ class Merger:
     def finish(self, out: Path) -> int:
         """The front, the outline and the page numbers; saves to ``out``; returns the pages."""
         pdf = self.pdf
-        front_document = _front(self.compilation, self._contents(self.front_pages)[0])
-        if len(front_document.pages) != self.front_pages:
+        for _attempt in range(2):
+            toc, total = self._contents(self.front_pages)
+            front_document = _front(self.compilation, toc)
+            if len(front_document.pages) == self.front_pages:
+                break
             # Numbers wider than the stand-ins wrapped a line (or narrower ones saved one).
             self.front_pages = len(front_document.pages)
-            front_document = _front(self.compilation, self._contents(self.front_pages)[0])
-            if len(front_document.pages) != self.front_pages:
-                raise ValueError("The contents do not settle on a number of pages")
-        total = self._contents(self.front_pages)[1]
+        else:
+            raise ValueError("The contents do not settle on a number of pages")
         front_path = self.folder / "front.pdf"
         front_document.write_pdf(front_path, pdf_variant=TAGGED)
         front = self._opened.enter_context(Pdf.open(front_path))

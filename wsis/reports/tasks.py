@@ -178,12 +178,12 @@ def render_part(self, job_pk: int, index: int) -> str:
                 job = ReportJob.objects.select_for_update().get(pk=job_pk)
                 part.pages, part.sections, part.done = result["pages"], result["sections"], True
                 part.save(update_fields=["pages", "sections", "done"])
-                done, total = job.parts.filter(done=True).count(), job.parts.count()
-                job.set_progress(10 + 80 * done // total)
                 left = list(job.parts.filter(done=False).values_list("pk", flat=True))
+                total = job.parts.count()
+                job.set_progress(10 + 80 * (total - len(left)) // total)
                 # The last part asks for the merge; so does one that leaves the others all in
                 # other workers' hands: this worker then begins the merge while they finish.
-                if len(_parts_in_hand(left)) == len(left):
+                if len(locks_held(PART_LOCK_NAMESPACE, left)) == len(left):
                     transaction.on_commit(lambda: merge_report.apply_async((job_pk,)))
             # CPU against wall time shows what a shared machine's other processes took.
             logger.info(
@@ -209,17 +209,18 @@ def render_part(self, job_pk: int, index: int) -> str:
         return "failed"
 
 
-def _parts_in_hand(part_pks) -> set[int]:
-    """The parts (primary keys) that workers are laying out now: those whose lock is held."""
+def locks_held(namespace: int, keys) -> set[int]:
+    """Which of these :func:`job_lock` locks some session (any worker's) holds now: for the
+    parts, which ones workers are laying out."""
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT objid::bigint FROM pg_locks
             WHERE locktype = 'advisory' AND granted AND classid::bigint = %s AND objsubid = 2
             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
             AND objid::bigint = ANY(%s)""",
-            [PART_LOCK_NAMESPACE, list(part_pks)],
+            [namespace, list(keys)],
         )
-        return {pk for (pk,) in cursor.fetchall()}
+        return {key for (key,) in cursor.fetchall()}
 
 
 # A merge begun early waits this long at most for the parts in other workers' hands, looking
@@ -249,7 +250,7 @@ def _add_parts(merger, parts: list[ReportPart]) -> str | None:
             return "waiting for parts"
         time.sleep(MERGE_POLL)
         # In this order: a part in no worker's hands, and then still not done, is not coming.
-        in_hand = _parts_in_hand(waiting)
+        in_hand = locks_held(PART_LOCK_NAMESPACE, waiting)
         fresh = ReportPart.objects.in_bulk(list(waiting))
         if len(fresh) < len(waiting) or any(
             not part.done and pk not in in_hand for pk, part in fresh.items()
