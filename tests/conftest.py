@@ -39,6 +39,30 @@ def empty_cache():
     from django.core.cache import cache as django_cache
 
     django_cache.clear()
+    forget_throttles()
+
+
+def forget_throttles():
+    """Drop the rate-limit counters (wsis/throttle.py), which live in the shared cache: in Redis
+    they outlive the test and the run, and the broker's queues share that Redis, so it is not
+    flushed."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    shared = caches["shared"]
+    if not isinstance(shared, RedisCache):
+        shared.clear()
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.CACHES["shared"]["LOCATION"])
+    try:
+        keys = list(client.scan_iter(match=shared.make_key("throttle:*")))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @cache

@@ -141,10 +141,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Sign-in throttling: a few failures lock the username from that address for a while.
+# The proxies in front of the app (a load balancer, nginx), each appending to X-Forwarded-For:
+# only then is that header, or X-Forwarded-Proto, believed (wsis/client.py).
+TRUSTED_PROXY_COUNT = _read(env.int, "TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "Environment variable TRUSTED_PROXY_COUNT is malformed: expected 0 or more proxies."
+    )
+
+# Sign-in throttling: a few failures lock the username from that address for a while, and
+# more failures from one address over every username (password spraying) lock the address.
 AXES_FAILURE_LIMIT = _read(env.int, "AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "wsis.client.client_ip"
+AXES_HANDLER = "wsis.throttle.AddressAwareHandler"
+SIGN_IN_FAILURES_PER_ADDRESS = _read(env.int, "SIGN_IN_FAILURES_PER_ADDRESS", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = _read(env.bool, "AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -222,12 +234,15 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = _read(env.bool, "SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = _read(env.int, "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Anyone can send X-Forwarded-Proto: believed only from a proxy of ours, which sets it itself.
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Celery: tasks receive primary keys; job state lives in Postgres, not in a result backend.
 CELERY_BROKER_URL = _read(env.str, "CELERY_BROKER_URL", "") or _read(env.str, "REDIS_URL", "")

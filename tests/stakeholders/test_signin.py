@@ -47,3 +47,25 @@ def test_the_sign_in_page_links_to_password_reset(anonymous, db):
     html = anonymous.get(LOGIN).content.decode()
     assert reverse("password_reset") in html
     assert 'id="id_username"' in html and 'id="id_password"' in html
+
+
+def test_behind_a_proxy_the_audit_records_the_client(anonymous, delegate_a, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    anonymous.post(
+        LOGIN,
+        {"username": "alice", "password": "correct horse battery"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
+    )
+    event = AuditEvent.objects.filter(action="user.signed_in").latest("pk")
+    assert event.ip_address == "203.0.113.7"
+
+
+def test_with_no_proxy_a_forwarded_address_is_not_recorded(anonymous, delegate_a):
+    anonymous.post(
+        LOGIN,
+        {"username": "alice", "password": "correct horse battery"},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    event = AuditEvent.objects.filter(action="user.signed_in").latest("pk")
+    assert event.ip_address == "127.0.0.1"

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wsis.client import client_ip
+
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -67,7 +69,7 @@ def record(action: str, obj, *, actor=None, organisation=None, request=None, **d
     """Append one event. Call inside the transaction of the change it records."""
     ip = None
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR")
+        ip = client_ip(request)
         if actor is None and request.user.is_authenticated:
             actor = request.user
     return AuditEvent.objects.create(

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wsis.audit.models import record
+from wsis.client import client_ip
 from wsis.drafts.models import Consultation
 from wsis.stakeholders import services
 from wsis.stakeholders.access import (
@@ -38,6 +38,7 @@ from wsis.stakeholders.forms import (
     SetPasswordForInvitationForm,
 )
 from wsis.stakeholders.models import AccreditationRequest, Invitation
+from wsis.throttle import spend
 
 
 def base_url(request: HttpRequest) -> str:
@@ -49,14 +50,12 @@ def base_url(request: HttpRequest) -> str:
 
 def over_rate_limit(request: HttpRequest) -> bool:
     """Counts this submission against the address's hourly allowance; True once it is spent."""
-    key = f"accreditation-requests:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > settings.ACCREDITATION_REQUESTS_PER_HOUR
+    return not spend(
+        "accreditation-requests",
+        client_ip(request) or "unknown",
+        limit=settings.ACCREDITATION_REQUESTS_PER_HOUR,
+        window=3600,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,7 +79,7 @@ def request_accreditation(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "stakeholders/accreditation_form.html", context, status=400)
     with transaction.atomic():
         accreditation = form.save(commit=False)
-        accreditation.ip_address = request.META.get("REMOTE_ADDR")
+        accreditation.ip_address = client_ip(request)
         accreditation.save()
         record(
             "accreditation.requested", accreditation, request=request,
