@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from environs import Env, EnvError
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -291,6 +292,18 @@ REPORT_SPLIT_MIN_ENTRIES = _read(env.int, "REPORT_SPLIT_MIN_ENTRIES", 1000)
 # WeasyPrint keeps a whole layout in memory: no part holds more entries than this.
 REPORT_PART_MAX_ENTRIES = _read(env.int, "REPORT_PART_MAX_ENTRIES", 1500)
 CELERY_ACCEPT_CONTENT = ["json"]
+# Compilations take minutes of CPU: on a queue of their own, so that mail and moderation tasks
+# never wait behind them on a dedicated worker (`celery -A wsis worker -Q reports`). Declared
+# with the default queue, so that a worker started without -Q (make run, compose, the tests)
+# consumes both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("reports")]
+CELERY_TASK_ROUTES = {"wsis.reports.tasks.*": {"queue": "reports"}}
+# Report jobs not yet done that one person, or one organisation, may have at once; older ones
+# no longer count (a job the worker lost must not block its asker for good).
+REPORT_JOBS_PER_PERSON = _read(env.int, "REPORT_JOBS_PER_PERSON", 5)
+REPORT_JOBS_PER_ORGANISATION = _read(env.int, "REPORT_JOBS_PER_ORGANISATION", 10)
+REPORT_JOBS_COUNTED_HOURS = 2
 
 # Facilitators confirm their sign-in with a one-time code (TOTP) when this is on.
 FACILITATOR_REQUIRE_2FA = _read(env.bool, "FACILITATOR_REQUIRE_2FA", False)
@@ -344,5 +357,11 @@ LOGGING = {
 # requests per address per hour (counted in the cache).
 INVITATION_MAX_AGE_DAYS = _read(env.int, "INVITATION_MAX_AGE_DAYS", 7)
 ACCREDITATION_REQUESTS_PER_HOUR = _read(env.int, "ACCREDITATION_REQUESTS_PER_HOUR", 5)
+# What one person may send or create, counted in the database: invitations sent one by one
+# (bulk registration and approvals are not counted), and drafts created.
+INVITATIONS_PER_HOUR = _read(env.int, "INVITATIONS_PER_HOUR", 20)
+INVITATIONS_PER_DAY = _read(env.int, "INVITATIONS_PER_DAY", 60)
+DRAFTS_PER_HOUR = _read(env.int, "DRAFTS_PER_HOUR", 100)
+DRAFTS_PER_DAY = _read(env.int, "DRAFTS_PER_DAY", 400)
 # Links in mails sent outside a request (load_demo) start with this.
 SITE_URL = _read(env.str, "SITE_URL", "http://127.0.0.1:8000")

@@ -1,4 +1,5 @@
-"""Rate limits shared by every process: counters in the shared cache, sign-ins in axes' table.
+"""Rate limits shared by every process: counters in the shared cache, sign-ins in axes' table,
+and what one person may create, counted in the database.
 
 A limit kept in one process's memory multiplies with the number of gunicorn workers (three
 workers accepted 15 accreditation requests an hour instead of 5), so counters live in
@@ -7,13 +8,16 @@ across processes and machines.
 """
 
 import logging
+from datetime import timedelta
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,29 @@ def spend(scope: str, ident: str, *, limit: int, window: int) -> bool:
         logger.warning("throttle %s unavailable: allowing", scope, exc_info=True)
         return True
     return count <= limit
+
+
+class LimitReached(Exception):
+    """An action refused because its allowance is spent; the message says so, for the person."""
+
+
+def lock_person(user) -> None:
+    """Serialise one person's counted actions: two requests at once must not both see room
+    for one more. Call inside the transaction of the write."""
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+
+
+def hold_allowance(user, rows, *, per_hour: int, per_day: int, message: str) -> None:
+    """Refuse (LimitReached with ``message``) if ``rows``, this person's earlier creations
+    (with a ``created`` time), already hold ``per_hour`` in the last hour or ``per_day`` in the
+    last day. Call inside the transaction that creates the next one, which it makes exact."""
+    lock_person(user)
+    now = timezone.now()
+    found = rows.filter(created__gte=now - timedelta(days=1)).aggregate(
+        hour=Count("pk", filter=Q(created__gte=now - timedelta(hours=1))), day=Count("pk")
+    )
+    if found["hour"] >= per_hour or found["day"] >= per_day:
+        raise LimitReached(message)
 
 
 class AddressAwareHandler(AxesDatabaseHandler):

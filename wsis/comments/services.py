@@ -7,12 +7,15 @@ leaves an ``entry.refused_late`` event for the facilitators' dashboard.
 
 import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.comments.models import Entry, Support
 from wsis.drafts.models import CommentRound
+from wsis.throttle import hold_allowance
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, LATE, DONE, ALREADY = (
     "created", "updated", "unchanged", "duplicate", "late", "done", "already",
@@ -51,8 +54,25 @@ def _refused_late(entry, membership, request, attempted: str) -> str:
 
 @transaction.atomic
 def create_draft(*, paragraph, membership, data: dict, request=None) -> tuple[Entry, str]:
-    """A new draft; the form's token makes a resent form return the first entry."""
+    """A new draft; the form's token makes a resent form return the first entry.
+
+    Raises LimitReached, and creates nothing, once the author's allowance of new drafts is
+    spent (``DRAFTS_PER_HOUR``, ``DRAFTS_PER_DAY``): a resent form is not a new draft.
+    """
     token = data.get("form_token") or uuid.uuid4()
+    if not Entry.objects.filter(form_token=token).exists():
+        hold_allowance(
+            membership.user,
+            Entry.objects.filter(author=membership.user),
+            per_hour=settings.DRAFTS_PER_HOUR,
+            per_day=settings.DRAFTS_PER_DAY,
+            message=_(
+                "You have created as many drafts as one person may in an hour "
+                "(%(hour)d) or a day (%(day)d): nothing was saved. Edit an existing draft, "
+                "or try again later."
+            )
+            % {"hour": settings.DRAFTS_PER_HOUR, "day": settings.DRAFTS_PER_DAY},
+        )
     entry = Entry(
         version_id=paragraph.version_id,
         paragraph=paragraph,

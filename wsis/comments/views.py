@@ -57,6 +57,7 @@ from wsis.stakeholders.access import (
     facilitated_consultations,
     request_memberships,
 )
+from wsis.throttle import LimitReached
 
 # Enough to read in one go on a slow link; the rest is a click away.
 PANEL_PAGE_SIZE = 20
@@ -365,6 +366,10 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.NotAllowed as exc:
         raise PermissionDenied from exc
+    except LimitReached as exc:
+        # What was typed stays in the form.
+        messages.error(request, str(exc))
+        return _render_panel(request, paragraph, bound=form, status=429)
     if outcome == services.LATE:
         _late_message(request, entry)
     elif outcome == services.DUPLICATE:

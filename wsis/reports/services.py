@@ -1,12 +1,18 @@
 """Asking for a report: reuse an identical one, or record a job and hand it to the broker."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.reports.compilation import Options, input_hash
 from wsis.reports.models import ReportJob
+from wsis.stakeholders.models import Organisation
+from wsis.throttle import LimitReached, lock_person
 
 
 @dataclass
@@ -16,15 +22,52 @@ class Asked:
     sent: bool  # handed to the broker (False: it will run once the broker is back)
 
 
+def _hold_queue_room(user, organisation) -> None:
+    """Refuse (LimitReached) a job beyond the person's or the organisation's share of the queue.
+
+    Call inside the transaction that creates the job: the person's row, then the
+    organisation's, are locked so that requests racing each other are counted one by one.
+    """
+    lock_person(user)
+    since = timezone.now() - timedelta(hours=settings.REPORT_JOBS_COUNTED_HOURS)
+    waiting = ReportJob.objects.filter(
+        state__in=[ReportJob.State.QUEUED, ReportJob.State.RENDERING], created__gte=since
+    )
+    limit = settings.REPORT_JOBS_PER_PERSON
+    if waiting.filter(requested_by=user).count() >= limit:
+        raise LimitReached(
+            _(
+                "You already have %(count)d reports on their way: ask for another one once "
+                "one of them is done."
+            )
+            % {"count": limit}
+        )
+    if organisation is None:
+        return
+    Organisation.objects.select_for_update().only("pk").get(pk=organisation.pk)
+    limit = settings.REPORT_JOBS_PER_ORGANISATION
+    if waiting.filter(organisation=organisation).count() >= limit:
+        raise LimitReached(
+            _(
+                "%(organisation)s already has %(count)d reports on their way: ask for another "
+                "one once one of them is done."
+            )
+            % {"organisation": organisation.name, "count": limit}
+        )
+
+
 def ask_for_report(
     *, user, version, kind, fmt, organisation=None, options: Options, language, request=None
 ) -> Asked:
+    """Reuse an identical report, or record a new job and send it; LimitReached if the
+    asker's share of the queue is spent (nothing is recorded then)."""
     fingerprint = input_hash(kind, fmt, version, options, organisation, language)
     with transaction.atomic():
         existing = ReportJob.objects.reusable(fingerprint).order_by("-created").first()
         done = existing is not None and existing.state == ReportJob.State.DONE
         if existing is not None and (not done or existing.path.exists()):
             return Asked(existing, reused=True, sent=existing.enqueued is not None)
+        _hold_queue_room(user, organisation)
         job = ReportJob.objects.create(
             requested_by=user,
             version=version,

@@ -14,6 +14,7 @@ from wsis.reports.forms import ReportForm
 from wsis.reports.models import ReportJob
 from wsis.reports.services import ask_for_report
 from wsis.reports.tasks import enqueue
+from wsis.throttle import LimitReached
 
 BROKER_DOWN = gettext_lazy(
     "The report queue cannot be reached right now. Your request is saved and will be "
@@ -48,16 +49,20 @@ def ask(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     form = ReportForm(request.POST, version=version, scope=scope)
     if not form.is_valid():
         return _index(request, version, scope, form, status=400)
-    asked = ask_for_report(
-        user=request.user,
-        version=version,
-        kind=form.cleaned_data["kind"],
-        fmt=form.cleaned_data["format"],
-        organisation=form.cleaned_data["organisation"],
-        options=form.options(),
-        language=get_language(),
-        request=request,
-    )
+    try:
+        asked = ask_for_report(
+            user=request.user,
+            version=version,
+            kind=form.cleaned_data["kind"],
+            fmt=form.cleaned_data["format"],
+            organisation=form.cleaned_data["organisation"],
+            options=form.options(),
+            language=get_language(),
+            request=request,
+        )
+    except LimitReached as exc:
+        form.add_error(None, str(exc))
+        return _index(request, version, scope, form, status=429)
     if asked.reused:
         messages.info(request, _("An identical report was already asked for: here it is."))
     elif not asked.sent:

@@ -38,7 +38,7 @@ from wsis.stakeholders.forms import (
     SetPasswordForInvitationForm,
 )
 from wsis.stakeholders.models import AccreditationRequest, Invitation
-from wsis.throttle import spend
+from wsis.throttle import LimitReached, hold_allowance, spend
 
 
 def base_url(request: HttpRequest) -> str:
@@ -197,6 +197,21 @@ def bulk_register(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "stakeholders/bulk_register.html", context, status=status)
 
 
+def _hold_invitations(user, role) -> None:
+    """Refuse (LimitReached) an invitation beyond what one person may send one by one."""
+    hold_allowance(
+        user,
+        Invitation.objects.filter(invited_by=user, role=role),
+        per_hour=settings.INVITATIONS_PER_HOUR,
+        per_day=settings.INVITATIONS_PER_DAY,
+        message=_(
+            "You have sent as many invitations as one person may in an hour (%(hour)d) or a "
+            "day (%(day)d): this one was not sent. Try again later."
+        )
+        % {"hour": settings.INVITATIONS_PER_HOUR, "day": settings.INVITATIONS_PER_DAY},
+    )
+
+
 @require_GET
 @login_required
 def facilitators(request: HttpRequest, slug: str) -> HttpResponse:
@@ -221,14 +236,20 @@ def facilitators_invite(request: HttpRequest, slug: str) -> HttpResponse:
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _facilitators(request, consultation, form, status=400)
-    services.invite(
-        email=form.cleaned_data["email"],
-        role=Invitation.Role.FACILITATOR,
-        invited_by=request.user,
-        base_url=base_url(request),
-        consultation=consultation,
-        request=request,
-    )
+    try:
+        with transaction.atomic():
+            _hold_invitations(request.user, Invitation.Role.FACILITATOR)
+            services.invite(
+                email=form.cleaned_data["email"],
+                role=Invitation.Role.FACILITATOR,
+                invited_by=request.user,
+                base_url=base_url(request),
+                consultation=consultation,
+                request=request,
+            )
+    except LimitReached as exc:
+        form.add_error(None, str(exc))
+        return _facilitators(request, consultation, form, status=429)
     messages.success(
         request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
     )
@@ -264,14 +285,20 @@ def people_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _people(request, focal, form, status=400)
-    services.invite(
-        email=form.cleaned_data["email"],
-        role=Invitation.Role.DELEGATE,
-        invited_by=request.user,
-        base_url=base_url(request),
-        organisation=focal.organisation,
-        request=request,
-    )
+    try:
+        with transaction.atomic():
+            _hold_invitations(request.user, Invitation.Role.DELEGATE)
+            services.invite(
+                email=form.cleaned_data["email"],
+                role=Invitation.Role.DELEGATE,
+                invited_by=request.user,
+                base_url=base_url(request),
+                organisation=focal.organisation,
+                request=request,
+            )
+    except LimitReached as exc:
+        form.add_error(None, str(exc))
+        return _people(request, focal, form, status=429)
     messages.success(
         request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
     )
