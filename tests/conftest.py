@@ -56,11 +56,13 @@ def forget_throttles():
         return
     import redis
 
-    client = redis.Redis.from_url(settings.CACHES["shared"]["LOCATION"])
+    client = redis.Redis.from_url(settings.CACHES["shared"]["LOCATION"], socket_timeout=2)
     try:
         keys = list(client.scan_iter(match=shared.make_key("throttle:*")))
         if keys:
             client.delete(*keys)
+    except (redis.ConnectionError, redis.TimeoutError):
+        pass  # a fault test left Redis down: no counter can be read either
     finally:
         client.close()
 
