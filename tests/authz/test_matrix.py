@@ -62,7 +62,10 @@ def world(version, org_a, org_b, request):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
-def test_the_answer_for_each_persona(request, world, row, persona):
+def test_the_answer_for_each_persona(request, settings, world, row, persona):
+    # The facilitator persona has confirmed a second factor: it passes the gate even when it
+    # is required.
+    settings.FACILITATOR_REQUIRE_2FA = True
     # Persona fixtures are created first so the world's objects exist for every persona.
     client = request.getfixturevalue(persona)
     url = reverse(row.name, args=row.args(world))
