@@ -43,6 +43,7 @@ from wsis.moderation.forms import (
     TokenForm,
 )
 from wsis.moderation.queue import PARAMS, Queue
+from wsis.stakeholders.access import require_facilitator
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
 PAGE_SIZE = 50
@@ -52,10 +53,10 @@ HEAT_BUCKETS = (0, 1, 3, 6, 11, 21)  # 0, 1-2, 3-5, 6-10, 11-20, 21+ proposals
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    consultations = list(request.user.facilitated_consultations.all())
-    if not consultations:
+    consultation = request.user.facilitated_consultations.first()
+    if consultation is None:
         raise PermissionDenied
-    return redirect("moderation:dashboard", consultations[0].slug)
+    return redirect("moderation:dashboard", require_facilitator(request, consultation).slug)
 
 
 def _next_url(request, default: str) -> str:
