@@ -57,7 +57,8 @@ except (ZoneInfoNotFoundError, ValueError) as exc:
 USE_TZ = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin behind the second factor when facilitators need one (wsis/admin_site.py).
+    "wsis.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -282,6 +283,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Facilitators confirm their sign-in with a one-time code (TOTP) when this is on.
 FACILITATOR_REQUIRE_2FA = _read(env.bool, "FACILITATOR_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "WSIS+20"
+# The admin never shows a device's key or QR code: devices are enrolled by link only.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The facilitators' daily digest of new submissions (needs `celery -A wsis beat` running).
 CELERY_BEAT_SCHEDULE = {
