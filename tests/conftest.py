@@ -3,7 +3,10 @@
 - ``anonymous``: a visitor who is not signed in;
 - ``delegate_a`` and ``focal_a``: a delegate and the focal point of organisation A (Kenya);
 - ``delegate_b``: a delegate of organisation B (the UPU), who should not see A's drafts;
-- ``facilitator``: a facilitator of the consultation.
+- ``facilitator``: a facilitator of the consultation, who has confirmed a second factor in
+  this session (so passes the facilitator gate whether or not it is required);
+- ``unverified_facilitator``: a facilitator of the consultation with no second factor, with
+  ``FACILITATOR_REQUIRE_2FA`` on: every facilitator-only page refuses them.
 Each persona fixture is a signed-in test client whose ``.user`` is the user.
 """
 
@@ -14,6 +17,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wsis.drafts.demo import UPU_COPY, ZERO_DRAFT
 from wsis.drafts.importer import decode, import_draft, parse
@@ -178,8 +183,25 @@ def delegate_b(org_b):
     return signed_in(user)
 
 
+def verified(client):
+    """The client's session confirmed with a second factor, as ``django_otp.login`` does."""
+    device = TOTPDevice.objects.create(user=client.user, name="phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def facilitator(consultation):
     user = make_user("faye", is_staff=True)
+    consultation.facilitators.add(user)
+    return verified(signed_in(user))
+
+
+@pytest.fixture
+def unverified_facilitator(consultation, settings):
+    settings.FACILITATOR_REQUIRE_2FA = True
+    user = make_user("uma", is_staff=True)
     consultation.facilitators.add(user)
     return signed_in(user)

@@ -58,7 +58,8 @@ except (ZoneInfoNotFoundError, ValueError) as exc:
 USE_TZ = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin behind the second factor when facilitators need one (wsis/admin_site.py).
+    "wsis.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Turns the facilitator gate's refusal for want of a second factor into the way to it.
+    "wsis.stakeholders.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -308,6 +311,8 @@ REPORT_JOBS_COUNTED_HOURS = 2
 # Facilitators confirm their sign-in with a one-time code (TOTP) when this is on.
 FACILITATOR_REQUIRE_2FA = _read(env.bool, "FACILITATOR_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "WSIS+20"
+# The admin never shows a device's key or QR code: devices are enrolled by link only.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The facilitators' daily digest of new submissions (needs `celery -A wsis beat` running).
 CELERY_BEAT_SCHEDULE = {

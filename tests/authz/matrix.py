@@ -9,7 +9,12 @@ must get. ``test_matrix.py`` fails for any URL pattern without a row.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-PERSONAS = ("anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator")
+PERSONAS = (
+    "anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator", "unverified_facilitator",
+)  # fmt: skip
+# A facilitator without the second factor ``FACILITATOR_REQUIRE_2FA`` asks for is refused every
+# facilitator-only URL the same way: a redirect to the second-factor page (302), never the page.
+SECOND_FACTOR_FIRST = 302
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,10 @@ def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
 
 
 def facilitators_only(status: int = 200, others: int = 403) -> dict[str, int]:
-    return signed_in(others) | {"facilitator": status}
+    return signed_in(others) | {
+        "facilitator": status,
+        "unverified_facilitator": SECOND_FACTOR_FIRST,
+    }
 
 
 @dataclass

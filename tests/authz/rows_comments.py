@@ -28,58 +28,64 @@ def _pk(name):
     return lambda w: [w.extra[name].pk]
 
 
-def expect(anonymous, delegate_a, focal_a, delegate_b, facilitator):
+def expect(anonymous, delegate_a, focal_a, delegate_b, facilitator, unverified_facilitator):
     return {
         "anonymous": anonymous, "delegate_a": delegate_a, "focal_a": focal_a,
         "delegate_b": delegate_b, "facilitator": facilitator,
+        "unverified_facilitator": unverified_facilitator,
     }  # fmt: skip
 
 
 COMMENT = {"kind": "comment", "text": "A comment."}
+# Facilitators belong to no organisation: they write nothing of their own.
+NO_ORGANISATION = {"facilitator": 403, "unverified_facilitator": 403}
 ROWS = [
     Row("comments:panel", everyone(200), args=lambda w: [w.paragraph.pk]),
     Row(
-        "comments:create", signed_in(302) | {"facilitator": 403},
+        "comments:create", signed_in(302) | NO_ORGANISATION,
         args=lambda w: [w.paragraph.pk], method="POST", data=lambda w: COMMENT,
     ),
     Row(
         "comments:preview", signed_in(200), args=lambda w: [w.paragraph.pk], method="POST",
         data=lambda w: {"kind": "amendment", "proposed_text": "New words."},
     ),
-    Row("comments:entry", expect(404, 404, 404, 200, 404), args=_pk("draft_b"), note="draft"),
+    Row("comments:entry", expect(404, 404, 404, 200, 404, 404), args=_pk("draft_b"), note="draft"),
     Row(
-        "comments:entry", expect(404, 404, 404, 200, 200), args=_pk("submitted_b"),
+        "comments:entry", expect(404, 404, 404, 200, 200, 404), args=_pk("submitted_b"),
         note="submitted",
     ),
     Row("comments:entry", everyone(200), args=_pk("published_b"), note="published"),
     Row(
-        "comments:save", expect(302, 404, 404, 302, 404), args=_pk("draft_b"), method="POST",
+        "comments:save", expect(302, 404, 404, 302, 404, 404), args=_pk("draft_b"), method="POST",
         data=lambda w: COMMENT | {"revision": "1"},
     ),
-    Row("comments:submit", expect(302, 404, 404, 403, 404), args=_pk("draft_b"), method="POST"),
     Row(
-        "comments:withdraw", expect(302, 404, 404, 403, 403), args=_pk("submitted_b"),
+        "comments:submit", expect(302, 404, 404, 403, 404, 404), args=_pk("draft_b"),
         method="POST",
     ),
     Row(
-        "comments:support", expect(302, 403, 302, 403, 403), args=_pk("published_b"),
+        "comments:withdraw", expect(302, 404, 404, 403, 403, 404), args=_pk("submitted_b"),
+        method="POST",
+    ),
+    Row(
+        "comments:support", expect(302, 403, 302, 403, 403, 403), args=_pk("published_b"),
         method="POST",
     ),
     # Nothing to withdraw yet for org A: the action answers (302) and changes nothing.
     Row(
-        "comments:withdraw_support", expect(302, 403, 302, 403, 403), args=_pk("published_b"),
+        "comments:withdraw_support", expect(302, 403, 302, 403, 403, 403), args=_pk("published_b"),
         method="POST",
     ),
     Row(
-        "comments:submit_all", expect(302, 403, 200, 403, 403),
+        "comments:submit_all", expect(302, 403, 200, 403, 403, 403),
         args=lambda w: [w.consultation.slug],
     ),
     Row(
-        "comments:submit_all", expect(302, 403, 302, 403, 403),
+        "comments:submit_all", expect(302, 403, 302, 403, 403, 403),
         args=lambda w: [w.consultation.slug], method="POST", refuses_get=False,
     ),
-    Row("comments:our_entries", signed_in(200) | {"facilitator": 403},
+    Row("comments:our_entries", signed_in(200) | NO_ORGANISATION,
         args=lambda w: [w.consultation.slug]),
-    Row("comments:our_submission", signed_in(200) | {"facilitator": 403},
+    Row("comments:our_submission", signed_in(200) | NO_ORGANISATION,
         args=lambda w: [w.consultation.slug]),
 ]  # fmt: skip

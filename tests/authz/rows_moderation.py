@@ -2,8 +2,9 @@
 
 from django.utils import timezone
 
-from tests.authz.matrix import Row, facilitators_only
+from tests.authz.matrix import Row, everyone, facilitators_only
 from wsis.comments.models import Entry
+from wsis.moderation.second_factor import issue_link
 
 FACILITATED = facilitators_only(200)
 ACTION = facilitators_only(302)
@@ -33,6 +34,9 @@ def build(world, request):
     )
     world.extra["submitted"] = entry
     world.extra["other_submitted"] = other
+    unverified = request.getfixturevalue("unverified_facilitator").user
+    world.extra["unverified"] = unverified
+    world.extra["enrolment_token"] = issue_link(unverified)
 
 
 def slug(world):
@@ -53,7 +57,8 @@ def after_the_round(world):
 ROWS = [
     # Not a facilitator anywhere: 403; the facilitator is sent to their consultation's queue.
     Row("moderation:home", facilitators_only(302)),
-    Row("moderation:two_factor", FACILITATED),
+    # The way through the gate: open to a facilitator who has not confirmed a code yet.
+    Row("moderation:two_factor", FACILITATED | {"unverified_facilitator": 200}),
     Row("moderation:dashboard", FACILITATED, args=slug),
     Row(
         "moderation:bulk",
@@ -104,6 +109,27 @@ ROWS = [
         args=on_entry,
         method="POST",
         data=lambda w: {"decision": "incorporated", "rationale": "Taken in Rev.1."},
+    ),
+    # An enrolment link works only for the account it was issued to (here the facilitator
+    # without a second factor); it says nothing to anyone else.
+    Row(
+        "moderation:enrol",
+        everyone(404) | {"anonymous": 302, "unverified_facilitator": 200},
+        args=lambda w: [w.extra["enrolment_token"]],
+    ),
+    Row(
+        "moderation:enrol",
+        everyone(404) | {"anonymous": 302, "unverified_facilitator": 400},
+        args=lambda w: [w.extra["enrolment_token"]],
+        method="POST",
+        data=lambda w: {"token": "000000"},
+        refuses_get=False,
+    ),
+    Row(
+        "moderation:enrolment_link",
+        FACILITATED,
+        args=lambda w: [w.consultation.slug, w.extra["unverified"].pk],
+        method="POST",
     ),
     Row(
         "moderation:duplicate",

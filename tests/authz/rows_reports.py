@@ -1,11 +1,15 @@
 """Reports: facilitators ask for and download any report; a focal point only their own
 organisation's submission; delegates nothing."""
 
-from tests.authz.matrix import PERSONAS, Row
+from tests.authz.matrix import PERSONAS, SECOND_FACTOR_FIRST, Row
 from wsis.reports.models import ReportJob
 
-# focal_a may compile Kenya's submission; B's report jobs are not theirs.
-OWN_SCOPE = dict.fromkeys(PERSONAS, 403) | {"anonymous": 302, "focal_a": 200, "facilitator": 200}
+# focal_a may compile Kenya's submission; B's report jobs are not theirs. A facilitator
+# without the second factor is sent to confirm one.
+OWN_SCOPE = dict.fromkeys(PERSONAS, 403) | {
+    "anonymous": 302, "focal_a": 200, "facilitator": 200,
+    "unverified_facilitator": SECOND_FACTOR_FIRST,
+}  # fmt: skip
 
 
 def build(world, request):

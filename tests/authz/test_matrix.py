@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.authz.matrix import PERSONAS, World
+from tests.authz.matrix import PERSONAS, SECOND_FACTOR_FIRST, World
 
 ROWS = [
     row
@@ -62,7 +62,10 @@ def world(version, org_a, org_b, request):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
-def test_the_answer_for_each_persona(request, world, row, persona):
+def test_the_answer_for_each_persona(request, settings, world, row, persona):
+    # The facilitator persona has confirmed a second factor: it passes the gate even when it
+    # is required.
+    settings.FACILITATOR_REQUIRE_2FA = True
     # Persona fixtures are created first so the world's objects exist for every persona.
     client = request.getfixturevalue(persona)
     url = reverse(row.name, args=row.args(world))
@@ -70,6 +73,12 @@ def test_the_answer_for_each_persona(request, world, row, persona):
     assert response.status_code == row.expect[persona], (
         f"{row.method} {url} as {persona}: {response.status_code}, expected {row.expect[persona]}"
     )
+    # An action done answers 302 too: a refused facilitator must be on the way to the code.
+    if persona == "unverified_facilitator" and row.expect[persona] == SECOND_FACTOR_FIRST:
+        if row.expect["delegate_a"] != SECOND_FACTOR_FIRST:
+            assert response["Location"].startswith(reverse("moderation:two_factor")), (
+                f"{row.method} {url} as {persona}: sent to {response['Location']}"
+            )
 
 
 @pytest.mark.parametrize(

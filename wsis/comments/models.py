@@ -22,11 +22,14 @@ class EntryQuerySet(models.QuerySet):
 
         Published submissions to everyone; an organisation's own entries to its members
         (except what a facilitator hid); submitted and withdrawn entries to the
-        facilitators of their consultation.
+        facilitators of their consultation, through the facilitator gate (without the second
+        factor it requires, a facilitator sees what a participant sees).
 
         ``organisation_ids`` (the user's organisations) and ``consultation_ids`` (those they
-        facilitate): if the caller has them already, so that the query need not ask again.
+        act as facilitator of, ``facilitated_consultations``): if the caller has them
+        already, so that the query need not ask again.
         """
+        from wsis.stakeholders.access import facilitator_consultation_ids
         from wsis.stakeholders.models import Membership
 
         published = PUBLISHED_ENTRIES
@@ -35,9 +38,7 @@ class EntryQuerySet(models.QuerySet):
         if organisation_ids is None:
             organisation_ids = Membership.objects.filter(user=user).values("organisation_id")
         if consultation_ids is None:
-            consultation_ids = Consultation.facilitators.through.objects.filter(
-                user_id=user.pk
-            ).values("consultation_id")
+            consultation_ids = facilitator_consultation_ids(user)
         ours = Q(organisation_id__in=organisation_ids) & ~Q(moderation=Entry.Moderation.HIDDEN)
         facilitated = Q(
             version__consultation_id__in=consultation_ids,

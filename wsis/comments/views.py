@@ -54,6 +54,7 @@ from wsis.drafts.alignment import earlier_paragraphs
 from wsis.drafts.models import CommentRound
 from wsis.stakeholders.access import (
     active_membership,
+    acts_as_facilitator,
     facilitated_consultations,
     request_memberships,
 )
@@ -439,7 +440,7 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
             and not supported
         ),
         "can_withdraw_support": supported and not ours and entry.status == Entry.Status.SUBMITTED,
-        "is_facilitator": entry.version.consultation.is_facilitator(request.user),
+        "is_facilitator": acts_as_facilitator(request.user, entry.version.consultation),
     } | _round_context(entry.version, membership)
 
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -147,10 +146,6 @@ ITU_NEW_PARAGRAPH = (
     "the ITU Digital Skills Toolkit and the work of the Partner2Connect Digital Coalition."
 )
 UPU_SUPPORTERS = {"44": ["KEN", "BRA"], "26": ["ITU"]}
-FACILITATOR_MODELS = [
-    "consultation", "version", "section", "paragraph", "commentround", "deadlineextension",
-    "organisation", "membership", "entry", "support", "reportjob",
-]  # fmt: skip
 
 
 def _user(username, first, last):
@@ -186,12 +181,12 @@ def load_demo() -> list[tuple[str, str]]:
 
     sign_ins = []
     facilitator = _user(*FACILITATOR)
-    if not facilitator.is_staff:
-        facilitator.is_staff = True
+    # Facilitators work through the site's pages, which keep the workflow and the audit log;
+    # the admin is for operators. Demos loaded before this made the facilitator staff.
+    if facilitator.is_staff:
+        facilitator.is_staff = False
         facilitator.save(update_fields=["is_staff"])
-        facilitator.user_permissions.set(
-            Permission.objects.filter(content_type__model__in=FACILITATOR_MODELS)
-        )
+        facilitator.user_permissions.clear()
     consultation.facilitators.add(facilitator)
     sign_ins.append((facilitator.username, "facilitator (co-facilitators' secretariat)"))
 

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,6 +32,7 @@ from wsis.drafts.services import (
 )
 from wsis.moderation.forms import RATIONALE_LIMIT
 from wsis.moderation.services import decide
+from wsis.stakeholders.access import acts_as_facilitator, require_facilitator
 
 # Uploads larger than this are not drafts (the zero draft is about 60 kB).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -45,16 +45,12 @@ def _has_control_characters(text: str) -> bool:
 
 
 def _get_consultation_to_revise(request: HttpRequest, slug: str) -> Consultation:
-    consultation = get_consultation(slug)
-    if not consultation.is_facilitator(request.user):
-        raise PermissionDenied
-    return consultation
+    return require_facilitator(request, get_consultation(slug))
 
 
 def _get_version_to_revise(request: HttpRequest, slug: str, label: str) -> Version:
     version = get_version(slug, label, preparing=True)
-    if not version.consultation.is_facilitator(request.user):
-        raise PermissionDenied
+    require_facilitator(request, version.consultation)
     return version
 
 
@@ -364,7 +360,7 @@ def compare_print(request: HttpRequest, slug: str) -> HttpResponse:
 def _compare(request, slug, template):
     consultation = get_consultation(slug)
     versions = list(consultation.versions.order_by("order"))
-    if not consultation.is_facilitator(request.user):
+    if not acts_as_facilitator(request.user, consultation):
         versions = [v for v in versions if not v.is_preparing]
     by_label = {v.label: v for v in versions}
     if any(request.GET.get(key, versions[0].label) not in by_label for key in ("old", "new")):

@@ -7,6 +7,7 @@ app_name = "moderation"
 urlpatterns = [
     path("", views.home, name="home"),
     path("second-factor/", views.two_factor, name="two_factor"),
+    path("second-factor/enrol/<str:token>/", views.enrol, name="enrol"),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/bulk/", views.bulk, name="bulk"),
     path("<slug:slug>/overview/", views.overview, name="overview"),
@@ -19,4 +20,9 @@ urlpatterns = [
     path("<slug:slug>/entries/<int:pk>/moderate/", views.moderate, name="moderate"),
     path("<slug:slug>/entries/<int:pk>/decide/", views.decide, name="decide"),
     path("<slug:slug>/entries/<int:pk>/duplicate/", views.duplicate, name="duplicate"),
+    path(
+        "<slug:slug>/facilitators/<int:user_pk>/enrolment-link/",
+        views.enrolment_link,
+        name="enrolment_link",
+    ),
 ]

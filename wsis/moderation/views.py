@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import CharField, Count, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +25,7 @@ from wsis.comments.diff import diff_html
 from wsis.comments.models import Entry, Support
 from wsis.drafts.access import get_paragraph
 from wsis.drafts.models import CommentRound, DeadlineExtension
-from wsis.moderation import services
+from wsis.moderation import second_factor, services
 from wsis.moderation.access import (
     current_version,
     facilitator_view,
@@ -43,6 +43,7 @@ from wsis.moderation.forms import (
     TokenForm,
 )
 from wsis.moderation.queue import PARAMS, Queue
+from wsis.stakeholders.access import require_facilitator
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
 PAGE_SIZE = 50
@@ -52,10 +53,10 @@ HEAT_BUCKETS = (0, 1, 3, 6, 11, 21)  # 0, 1-2, 3-5, 6-10, 11-20, 21+ proposals
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    consultations = list(request.user.facilitated_consultations.all())
-    if not consultations:
+    consultation = request.user.facilitated_consultations.first()
+    if consultation is None:
         raise PermissionDenied
-    return redirect("moderation:dashboard", consultations[0].slug)
+    return redirect("moderation:dashboard", require_facilitator(request, consultation).slug)
 
 
 def _next_url(request, default: str) -> str:
@@ -536,43 +537,81 @@ def settings_update(request: HttpRequest, consultation) -> HttpResponse:
 # Second factor ------------------------------------------------------------------------------
 
 
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return default
+    return target
+
+
+def _code_of(form) -> str:
+    return form.cleaned_data["token"].strip().replace(" ", "")
+
+
+def _wrong_code(form, device) -> None:
+    allowed, _why = device.verify_is_allowed()
+    if not allowed:
+        form.add_error("token", _("Too many wrong codes: wait a few seconds, then try again."))
+    else:
+        form.add_error("token", _("That code is wrong or has expired. Try the current one."))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Confirm a one-time code; on the first visit, set up the authenticator app."""
+    """Confirm a one-time code from the enrolled authenticator app. Without one, the page says
+    how to get an enrolment link: a password alone enrols nothing (``second_factor``)."""
     if not request.user.facilitated_consultations.exists():
         raise PermissionDenied
-    target = request.POST.get("next") or request.GET.get("next") or reverse("moderation:home")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = reverse("moderation:home")
+    target = _safe_next(request, reverse("moderation:home"))
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
-    setting_up = device is None
-    if setting_up:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(
-                user=request.user, name=_("Authenticator app"), confirmed=False
-            )
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip().replace(" ", "")):
-            if setting_up:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+    if device is not None and request.method == "POST" and form.is_valid():
+        if device.verify_token(_code_of(form)):
             otp_login(request, device)
             record("user.second_factor_verified", request.user, request=request)
             return HttpResponseRedirect(target)
-        allowed, _why = device.verify_is_allowed()
-        if not allowed:
-            form.add_error("token", _("Too many wrong codes: wait a few seconds, then try again."))
-        else:
-            form.add_error("token", _("That code is wrong or has expired. Try the current one."))
+        _wrong_code(form, device)
+    context = {"form": form, "enrolled": device is not None, "next": target}
+    if device is None:
+        status = 400 if request.method == "POST" else 200
+    else:
+        status = 400 if form.errors else 200
+    return render(request, "moderation/two_factor.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """Enrol an authenticator app through a link issued to the signed-in account."""
+    link = second_factor.link_for(request, token)
+    if not link.is_open:
+        return render(request, "moderation/enrolment_spent.html", status=410)
+    device = second_factor.device_of(link)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor.enrol(request, link, _code_of(form)):
+            messages.success(request, _("Your authenticator app is set up."))
+            return redirect("moderation:home")
+        link.refresh_from_db()
+        if not link.is_open:
+            return render(request, "moderation/enrolment_spent.html", status=410)
+        _wrong_code(form, device)
     context = {
         "form": form,
-        "setting_up": setting_up,
-        "secret": b32encode(device.bin_key).decode() if setting_up else "",
-        "config_url": device.config_url if setting_up else "",
-        "next": target,
+        "secret": b32encode(device.bin_key).decode(),
+        "config_url": device.config_url,
     }
-    status = 400 if form.errors else 200
-    return render(request, "moderation/two_factor.html", context, status=status)
+    return render(request, "moderation/enrol.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@facilitator_view
+def enrolment_link(request: HttpRequest, consultation, user_pk: int) -> HttpResponse:
+    """Issue a co-facilitator an enrolment link, shown once here to hand over in person or on
+    another channel than their mail (which may be what was stolen with the password)."""
+    person = get_object_or_404(consultation.facilitators, pk=user_pk)
+    token = second_factor.issue_link(person, by=request.user, request=request)
+    url = request.build_absolute_uri(reverse("moderation:enrol", args=[token]))
+    context = {"consultation": consultation, "person": person, "url": url}
+    return render(request, "moderation/enrolment_link.html", context)

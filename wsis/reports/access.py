@@ -1,20 +1,23 @@
 """Who may ask for and download which report.
 
-A facilitator of the consultation: any report. A focal point: their own organisation's
-submission, nothing else. Everyone else: nothing. Downloads go through the same check.
+A facilitator of the consultation: any report, once through the facilitator gate (a
+facilitator who has not confirmed a second factor is sent to do so). A focal point: their
+own organisation's submission, nothing else. Everyone else: nothing. Downloads go through
+the same check.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from wsis.reports.models import ReportJob
-from wsis.stakeholders.access import active_membership
+from wsis.stakeholders.access import active_membership, require_facilitator
 from wsis.stakeholders.models import Organisation
 
 
 def report_scope(request: HttpRequest, version) -> Organisation | None:
     """None for a facilitator (everything); the organisation a focal point may compile."""
     if version.consultation.is_facilitator(request.user):
+        require_facilitator(request, version.consultation)
         return None
     membership = active_membership(request)
     if membership is not None and membership.is_focal_point:

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from wsis.admin_site import ViewOnly
 from wsis.reports.models import ReportJob
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(admin.ModelAdmin):
+class ReportJobAdmin(ViewOnly, admin.ModelAdmin):
     list_display = [
         "pk",
         "kind",
@@ -16,5 +17,3 @@ class ReportJobAdmin(admin.ModelAdmin):
         "created",
     ]
     list_filter = ["state", "kind", "format"]
-    readonly_fields = ["input_hash", "created", "started", "finished", "error"]
-    raw_id_fields = ["requested_by"]

@@ -1,10 +1,17 @@
-"""Which organisation a signed-in person acts for.
+"""Which organisation a signed-in person acts for, and the facilitator gate.
 
 A person may belong to several organisations (a consultant advising two
 delegations); the one they act for is kept in the session and defaults to their
 first membership. Every entry records the organisation it was made for.
+
+Facilitator powers are reached through the gate below and nowhere else: a facilitator of a
+consultation acts as one only once they have confirmed a one-time code in this session, when
+``FACILITATOR_REQUIRE_2FA`` is on. Until then they see what a plain participant sees, and a
+facilitator-only page sends them to confirm a code (``SecondFactorRequired``, turned into a
+redirect by ``SecondFactorMiddleware``).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
@@ -33,14 +40,69 @@ def request_memberships(request: HttpRequest) -> list[Membership]:
     return request._memberships
 
 
+# The facilitator gate ----------------------------------------------------------------------
+
+
+class SecondFactorRequired(PermissionDenied):
+    """A facilitator-only path reached by a facilitator who has not confirmed a one-time code
+    in this session. A PermissionDenied, so that wherever it is not turned into the redirect
+    to the second-factor page it still refuses."""
+
+
+def second_factor_missing(user) -> bool:
+    """Whether ``user`` may not use facilitator powers yet for want of a second factor.
+
+    A user that did not come through ``OTPMiddleware`` (no ``is_verified``) is not verified.
+    """
+    if not settings.FACILITATOR_REQUIRE_2FA:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (is_verified is not None and is_verified())
+
+
+def facilitator_consultation_ids(user):
+    """The ids of the consultations ``user`` acts as facilitator of now (a queryset)."""
+    through = Consultation.facilitators.through.objects
+    if not user.is_authenticated or second_factor_missing(user):
+        return through.none().values("consultation_id")
+    return through.filter(user_id=user.pk).values("consultation_id")
+
+
+def acts_as_facilitator(user, consultation: Consultation) -> bool:
+    """Whether ``user`` may use facilitator powers on ``consultation`` now, for views that
+    show facilitators more than others; a facilitator-only view calls ``require_facilitator``."""
+    return consultation.is_facilitator(user) and not second_factor_missing(user)
+
+
+def require_facilitator(request: HttpRequest, consultation: Consultation) -> Consultation:
+    """The gate of every facilitator-only path: 403 for anyone but a facilitator of
+    ``consultation``, the second-factor page for a facilitator who has not confirmed a code."""
+    if not consultation.is_facilitator(request.user):
+        raise PermissionDenied
+    if second_factor_missing(request.user):
+        raise SecondFactorRequired
+    return consultation
+
+
+def awaits_second_factor(request: HttpRequest) -> bool:
+    """Whether the user facilitates a consultation but must confirm a code first (for the
+    navigation, which then shows the way to do it)."""
+    user = request.user
+    return (
+        user.is_authenticated
+        and second_factor_missing(user)
+        and user.facilitated_consultations.exists()
+    )
+
+
 def facilitated_consultations(request: HttpRequest) -> list[Consultation]:
-    """The consultations the signed-in user facilitates, with their pending accreditation
-    requests counted (for the navigation); asked once per request."""
+    """The consultations the signed-in user acts as facilitator of now, with their pending
+    accreditation requests counted (for the navigation); asked once per request."""
     if not hasattr(request, "_facilitated"):
         user = request.user
         request._facilitated = (
             list(
-                Consultation.objects.filter(facilitators=user).annotate(
+                Consultation.objects.filter(pk__in=facilitator_consultation_ids(user)).annotate(
                     pending_requests=Count(
                         "accreditation_requests",
                         filter=Q(accreditation_requests__status="pending"),
@@ -76,11 +138,8 @@ def act_for(request: HttpRequest, organisation_id: int) -> Membership | None:
 
 
 def facilitated_consultation(request: HttpRequest, slug: str) -> Consultation:
-    """The consultation, if the signed-in user facilitates it."""
-    consultation = get_object_or_404(Consultation, slug=slug)
-    if not consultation.is_facilitator(request.user):
-        raise PermissionDenied
-    return consultation
+    """The consultation, if the signed-in user facilitates it (``require_facilitator``)."""
+    return require_facilitator(request, get_object_or_404(Consultation, slug=slug))
 
 
 def get_accreditation_request(request: HttpRequest, slug: str, pk: int) -> AccreditationRequest:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from wsis.admin_site import ViewOnly
+from wsis.audit.models import record
 from wsis.stakeholders.models import (
     AccreditationRequest,
     Invitation,
@@ -9,18 +11,21 @@ from wsis.stakeholders.models import (
 )
 
 
+# The groups come from a data migration; the compilations rely on their codes and order.
 @admin.register(StakeholderGroup)
-class StakeholderGroupAdmin(admin.ModelAdmin):
+class StakeholderGroupAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["name", "code", "order"]
     ordering = ["order"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ViewOnly, admin.TabularInline):
     model = Membership
-    autocomplete_fields = ["user"]
     extra = 0
 
 
+# Organisations join by accreditation or bulk registration; the admin corrects their details,
+# audited, and never deletes one (its entries would go with it). Who belongs to it changes
+# only by invitation and on the focal point's People page, audited there.
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "group", "country"]
@@ -29,28 +34,33 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "country"]
     inlines = [MembershipInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record(
+            "organisation.changed" if change else "organisation.created",
+            obj,
+            request=request,
+            organisation=obj,
+            via="admin",
+            fields=form.changed_data,
+        )
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created"]
     list_filter = ["role", "organisation__group"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name", "organisation__acronym"]
-    autocomplete_fields = ["user", "organisation"]
 
 
 # Decisions and invitations go through the site's pages, which mail and audit them; the admin
 # only shows them.
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AccreditationRequest)
-class AccreditationRequestAdmin(ReadOnlyAdmin):
+class AccreditationRequestAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["name", "acronym", "group", "status", "created", "decided_by"]
     list_filter = ["status", "group", "consultation"]
     list_select_related = ["group", "decided_by"]
@@ -58,7 +68,7 @@ class AccreditationRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdmin):
+class InvitationAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["email", "role", "organisation", "consultation", "created", "expires_at",
                     "accepted_at", "revoked_at"]  # fmt: skip
     list_filter = ["role"]
