@@ -196,3 +196,25 @@ def test_the_collector_thresholds_come_back_after_a_render_even_a_failed_one():
         assert gc.get_threshold()[0] > before[0]
         raise ValueError
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "csv"])
+def test_text_stored_with_control_characters_still_renders(version, entries, org_b, fmt, tmp_path):
+    """Typed before forms refused them (self-accreditation took any name): XML 1.0 cannot hold
+    most control characters, and python-docx failed on every compilation that named the
+    organisation."""
+    org_b.name = "Universal\x01 Postal\x0b Union\x7f\x9b\ufffe"
+    org_b.save()
+    entries["upu_26"].text = "Post\x08 offices\x1f connect\x0c the unconnected."
+    entries["upu_26"].save()
+    kind = "entries" if fmt == "csv" else "compilation"
+    out = tmp_path / f"compilation.{fmt}"
+    render(out, kind=kind, fmt=fmt, version=version)
+    if fmt == "docx":
+        text = "\n".join(paragraph.text for paragraph in Document(out).paragraphs)
+        assert "Universal Postal Union (UN system" in text
+        assert "Post offices connect the unconnected." in text
+    elif fmt == "pdf":
+        assert "unconnected" in pdf_text(out)
+    else:
+        assert "Universal\x01 Postal" in out.read_text(encoding="utf-8-sig")

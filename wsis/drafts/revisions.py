@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,6 +33,7 @@ from wsis.drafts.services import (
 )
 from wsis.moderation.forms import RATIONALE_LIMIT
 from wsis.moderation.services import decide
+from wsis.text import clean_typed
 
 # Uploads larger than this are not drafts (the zero draft is about 60 kB).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -307,6 +308,11 @@ def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpRespons
             continue  # not on the form the facilitator saw
         rationale = request.POST.get(f"rationale-{entry.pk}", "").strip()
         posted[entry.pk] = (decision, rationale)
+        try:
+            clean_typed(rationale, multiline=True)
+        except ValidationError as error:
+            errors[entry.pk] = error.messages[0]
+            continue
         if decision not in valid:
             errors[entry.pk] = _("Choose one of the listed outcomes.")
         elif decision != Entry.Decision.OPEN and not rationale:
