@@ -146,6 +146,36 @@ def test_it_fetches_static_files_only():
     assert fetcher.fetch(static_base_url() + "css/report-print.css") is not None
 
 
+UP = "../" * 12
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        UP.replace("..", "%2e%2e"),
+        UP.replace("../", "%2E%2E%2F"),
+        UP.replace("../", "..%2f"),
+        UP.replace("..", "%252e%252e"),
+        UP.replace("../", "%25252E%25252E%25252F"),
+        UP.replace("..", ".%2e"),
+    ],
+)
+def test_percent_encoded_dots_do_not_leave_the_static_files(escape):
+    """urllib decodes the URL when it opens the file: the check saw ``static/%2e%2e/...``
+    inside the static files, and the PDF got /etc/passwd."""
+    with pytest.raises(ValueError, match="only the project's static files"):
+        StaticOnlyFetcher().fetch(static_base_url() + escape + "etc/passwd")
+
+
+def test_it_fetches_a_static_file_named_with_escapes_or_on_localhost():
+    url = static_base_url() + "css/%72eport-print.css?v=1"
+    assert b"@page" in StaticOnlyFetcher().fetch(url).read()
+    local = static_base_url().replace("file://", "file://localhost")
+    assert StaticOnlyFetcher().fetch(local + "css/report-print.css") is not None
+    with pytest.raises(ValueError, match="only the project's static files"):
+        StaticOnlyFetcher().fetch(static_base_url().replace("file://", "file://evil.example"))
+
+
 def test_a_failed_render_leaves_the_previous_file_and_no_partial_one(version, tmp_path):
     out = tmp_path / "report.csv"
     out.write_text("previous")
