@@ -373,7 +373,7 @@ def _compare(request, slug, template):
     if not consultation.is_facilitator(request.user):
         versions = [v for v in versions if not v.is_preparing]
     by_label = {v.label: v for v in versions}
-    if any(request.GET.get(key, versions[0].label) not in by_label for key in ("old", "new")):
+    if any(key in request.GET and request.GET[key] not in by_label for key in ("old", "new")):
         raise Http404("No such version.")
     if len(versions) < 2:
         context = {"consultation": consultation, "versions": versions, "single": True}
