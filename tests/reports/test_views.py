@@ -260,3 +260,10 @@ def test_the_nav_link_skips_a_newer_consultation_with_no_draft(facilitator, vers
     Consultation.objects.create(slug="wsis30", title="WSIS+30 review")
     response = facilitator.get(reverse("reports:home"))
     assert response["Location"] == index_url(version)
+
+
+def test_a_download_is_private_and_not_stored(version, facilitator):
+    job = finished(make_job(version, facilitator.user))
+    response = facilitator.get(reverse("reports:download", args=[job.pk]))
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}
