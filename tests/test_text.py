@@ -24,7 +24,6 @@ FORM_MODULES = ["comments", "moderation", "reports", "stakeholders"]
 # Text fields a person types that are never stored as text: checked, then thrown away.
 NOT_STORED = {
     ("SignInForm", "username"),
-    ("SignInForm", "password"),
     ("TokenForm", "token"),
     ("AccreditationRequestForm", "fax"),  # the honeypot
 }
