@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wsis.middleware.PrivateNoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Turns the facilitator gate's refusal for want of a second factor into the way to it.
     "wsis.stakeholders.middleware.SecondFactorMiddleware",
@@ -238,6 +239,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = _read(env.bool, "SECURE_SSL_REDIRECT", True)
+    # The container's health probe asks over plain HTTP from inside (wsis/healthcheck.py).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = _read(env.int, "SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.drafts.conftest import REV1
 from wsis.drafts.comparison import comparison_context, context_for_job
 from wsis.drafts.importer import parse
+from wsis.drafts.models import Consultation
 from wsis.drafts.services import import_revision, publish_version
 from wsis.reports.models import ReportJob
 
@@ -74,3 +76,12 @@ def test_versions_two_apart_are_compared_through_the_one_between(published_rev1,
 def test_the_api_does_not_list_a_version_in_preparation(anonymous, rev1):
     data = anonymous.get("/api/v1/consultations/wsis20/").json()
     assert [v["label"] for v in data["versions"]] == ["Zero draft"]
+
+
+@pytest.mark.parametrize("name", ["drafts:compare", "drafts:compare_print"])
+def test_a_consultation_with_no_version_says_there_is_nothing_to_compare(anonymous, db, name):
+    Consultation.objects.create(slug="wsis30", title="WSIS+30 review")
+    response = anonymous.get(reverse(name, args=["wsis30"]))
+    assert response.status_code == 200
+    assert "No version of this draft has been published yet" in response.content.decode()
+    assert anonymous.get(reverse(name, args=["wsis30"]), {"old": "Zero"}).status_code == 404

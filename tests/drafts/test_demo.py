@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from wsis.audit.models import AuditEvent
 from wsis.comments.models import Entry
@@ -13,6 +13,12 @@ def snapshot():
         model.__name__: list(model.objects.order_by("pk").values())
         for model in (Consultation, Paragraph, Organisation, Membership, Entry, AuditEvent)
     } | {"users": list(get_user_model().objects.order_by("pk").values("username", "password"))}
+
+
+@pytest.fixture(autouse=True)
+def development(settings):
+    # pytest-django turns DEBUG off, and load_demo refuses to run then (tested below).
+    settings.DEBUG = True
 
 
 @pytest.mark.django_db
@@ -63,3 +69,19 @@ def test_load_demo_creates_the_upu_proposals_and_others_entries(capsys):
     assert set(others.values_list("kind", flat=True)) == {
         "comment", "amendment", "new_paragraph", "deletion",
     }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_to_run_with_debug_off_and_loads_nothing(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--allow-production") as refused:
+        call_command("load_demo")
+    assert "Nothing was loaded" in str(refused.value)
+    assert not Consultation.objects.exists() and not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_runs_with_debug_off_when_allowed(settings, capsys):
+    settings.DEBUG = False
+    call_command("load_demo", "--allow-production")
+    assert Consultation.objects.filter(slug="wsis20").exists()

@@ -382,7 +382,7 @@ def test_an_unknown_outcome_changes_nothing(facilitator, published_rev1, zero_en
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("rationale", ["", "   ", "x" * 4001])
+@pytest.mark.parametrize("rationale", ["", "   ", "x" * 4001, "Out\x1b[2J of scope"])
 def test_a_bad_rationale_saves_no_row_and_keeps_what_was_typed(
     facilitator, published_rev1, zero_entries, rationale
 ):

@@ -146,6 +146,36 @@ def test_it_fetches_static_files_only():
     assert fetcher.fetch(static_base_url() + "css/report-print.css") is not None
 
 
+UP = "../" * 12
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        UP.replace("..", "%2e%2e"),
+        UP.replace("../", "%2E%2E%2F"),
+        UP.replace("../", "..%2f"),
+        UP.replace("..", "%252e%252e"),
+        UP.replace("../", "%25252E%25252E%25252F"),
+        UP.replace("..", ".%2e"),
+    ],
+)
+def test_percent_encoded_dots_do_not_leave_the_static_files(escape):
+    """urllib decodes the URL when it opens the file: the check saw ``static/%2e%2e/...``
+    inside the static files, and the PDF got /etc/passwd."""
+    with pytest.raises(ValueError, match="only the project's static files"):
+        StaticOnlyFetcher().fetch(static_base_url() + escape + "etc/passwd")
+
+
+def test_it_fetches_a_static_file_named_with_escapes_or_on_localhost():
+    url = static_base_url() + "css/%72eport-print.css?v=1"
+    assert b"@page" in StaticOnlyFetcher().fetch(url).read()
+    local = static_base_url().replace("file://", "file://localhost")
+    assert StaticOnlyFetcher().fetch(local + "css/report-print.css") is not None
+    with pytest.raises(ValueError, match="only the project's static files"):
+        StaticOnlyFetcher().fetch(static_base_url().replace("file://", "file://evil.example"))
+
+
 def test_a_failed_render_leaves_the_previous_file_and_no_partial_one(version, tmp_path):
     out = tmp_path / "report.csv"
     out.write_text("previous")
@@ -196,3 +226,25 @@ def test_the_collector_thresholds_come_back_after_a_render_even_a_failed_one():
         assert gc.get_threshold()[0] > before[0]
         raise ValueError
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "csv"])
+def test_text_stored_with_control_characters_still_renders(version, entries, org_b, fmt, tmp_path):
+    """Typed before forms refused them (self-accreditation took any name): XML 1.0 cannot hold
+    most control characters, and python-docx failed on every compilation that named the
+    organisation."""
+    org_b.name = "Universal\x01 Postal\x0b Union\x7f\x9b\ufffe"
+    org_b.save()
+    entries["upu_26"].text = "Post\x08 offices\x1f connect\x0c the unconnected."
+    entries["upu_26"].save()
+    kind = "entries" if fmt == "csv" else "compilation"
+    out = tmp_path / f"compilation.{fmt}"
+    render(out, kind=kind, fmt=fmt, version=version)
+    if fmt == "docx":
+        text = "\n".join(paragraph.text for paragraph in Document(out).paragraphs)
+        assert "Universal Postal Union (UN system" in text
+        assert "Post offices connect the unconnected." in text
+    elif fmt == "pdf":
+        assert "unconnected" in pdf_text(out)
+    else:
+        assert "Universal\x01 Postal" in out.read_text(encoding="utf-8-sig")

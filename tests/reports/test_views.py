@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from wsis.audit.models import AuditEvent
+from wsis.drafts.models import Consultation
 from wsis.reports.models import ReportJob
 
 PERSONAS = ["anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator"]
@@ -246,3 +247,23 @@ def test_the_nav_link_leads_to_the_current_version(request, version, persona, st
     assert response.status_code == status
     if persona == "facilitator":
         assert response["Location"] == index_url(version)
+
+
+@pytest.mark.parametrize("persona", ["facilitator", "focal_a"])
+def test_the_nav_link_says_so_when_there_is_no_draft(request, consultation, persona):
+    response = request.getfixturevalue(persona).get(reverse("reports:home"))
+    assert response.status_code == 200
+    assert "There is no draft to compile yet" in response.content.decode()
+
+
+def test_the_nav_link_skips_a_newer_consultation_with_no_draft(facilitator, version):
+    Consultation.objects.create(slug="wsis30", title="WSIS+30 review")
+    response = facilitator.get(reverse("reports:home"))
+    assert response["Location"] == index_url(version)
+
+
+def test_a_download_is_private_and_not_stored(version, facilitator):
+    job = finished(make_job(version, facilitator.user))
+    response = facilitator.get(reverse("reports:download", args=[job.pk]))
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}

@@ -59,6 +59,20 @@ def test_it_reports_created_existing_and_refused_rows(
     assert AuditEvent.objects.filter(action="organisation.registered").count() == 2
 
 
+def test_a_row_with_a_control_character_is_refused_and_the_others_go_on(facilitator, consultation):
+    response = upload(
+        facilitator,
+        "name,acronym,group,focal_point_email\n"
+        "Gha\x01na,GHA,member_state,a@gh.example\n"
+        "Chile,CHL\x7f,member_state,a@cl.example\n"
+        "Peru,PER,member_state,a@pe.example\n",
+    )
+    report = response.context["report"]
+    assert [r.acronym for r in report.created] == ["PER"]
+    assert all("control characters" in r.reason for r in report.refused)
+    assert list(Organisation.objects.values_list("acronym", flat=True)) == ["PER"]
+
+
 def test_it_reads_semicolons_and_a_byte_order_mark(facilitator, consultation):
     text = "\ufeffName;Acronym;Group;Focal_point_email\nGhana;GHA;member_state;f@gh.example\n"
     response = upload(facilitator, text)

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from wsis.stakeholders.models import AccreditationRequest, Invitation
 
 
-def test_load_demo_adds_a_request_and_an_open_invitation(db, client):
+def test_load_demo_adds_a_request_and_an_open_invitation(db, client, settings):
+    settings.DEBUG = True  # load_demo refuses to run with DEBUG off (tests/drafts/test_demo.py)
     out = StringIO()
     call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=out)

@@ -1,39 +1,29 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wsis.comments.models import Entry
+from wsis.text import TypedTextField
 
 MAX_LENGTH = 10_000
-# Tabs and line breaks are fine; other control characters come from bad pastes and break
-# the PDF and Word renderings downstream.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _same_words(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def _clean_text(value: str) -> str:
-    if CONTROL.search(value):
-        raise forms.ValidationError(
-            _("The text contains invisible control characters; please retype or paste it again.")
-        )
-    return value
-
-
 class EntryForm(forms.Form):
     """One form for all four kinds, so a delegate can switch kind without retyping."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Entry.Kind.choices)
-    proposed_text = forms.CharField(
+    proposed_text = TypedTextField(
+        multiline=True,
         label=_("Proposed wording"),
         required=False,
         max_length=MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    text = forms.CharField(
+    text = TypedTextField(
+        multiline=True,
         label=_("Comment or justification"),
         required=False,
         max_length=MAX_LENGTH,
@@ -45,12 +35,6 @@ class EntryForm(forms.Form):
     def __init__(self, *args, paragraph, **kwargs):
         self.paragraph = paragraph
         super().__init__(*args, **kwargs)
-
-    def clean_text(self):
-        return _clean_text(self.cleaned_data["text"])
-
-    def clean_proposed_text(self):
-        return _clean_text(self.cleaned_data["proposed_text"])
 
     def clean(self):
         data = super().clean()

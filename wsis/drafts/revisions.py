@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,6 +34,7 @@ from wsis.drafts.services import (
 from wsis.moderation.forms import RATIONALE_LIMIT
 from wsis.moderation.services import decide
 from wsis.stakeholders.access import acts_as_facilitator, require_facilitator
+from wsis.text import clean_typed
 
 # Uploads larger than this are not drafts (the zero draft is about 60 kB).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -303,6 +305,11 @@ def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpRespons
             continue  # not on the form the facilitator saw
         rationale = request.POST.get(f"rationale-{entry.pk}", "").strip()
         posted[entry.pk] = (decision, rationale)
+        try:
+            clean_typed(rationale, multiline=True)
+        except ValidationError as error:
+            errors[entry.pk] = error.messages[0]
+            continue
         if decision not in valid:
             errors[entry.pk] = _("Choose one of the listed outcomes.")
         elif decision != Entry.Decision.OPEN and not rationale:
@@ -363,7 +370,7 @@ def _compare(request, slug, template):
     if not acts_as_facilitator(request.user, consultation):
         versions = [v for v in versions if not v.is_preparing]
     by_label = {v.label: v for v in versions}
-    if any(request.GET.get(key, versions[0].label) not in by_label for key in ("old", "new")):
+    if any(key in request.GET and request.GET[key] not in by_label for key in ("old", "new")):
         raise Http404("No such version.")
     if len(versions) < 2:
         context = {"consultation": consultation, "versions": versions, "single": True}

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wsis.comments.models import Entry
 from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension
 from wsis.stakeholders.models import Organisation
+from wsis.text import TypedTextField
 
 MODERATION_CHOICES = [
     ("publish", _("Publish")),
@@ -19,7 +20,8 @@ RATIONALE_LIMIT = 4000
 
 class ModerateForm(forms.Form):
     action = forms.ChoiceField(label=_("Moderation"), choices=MODERATION_CHOICES)
-    reason = forms.CharField(
+    reason = TypedTextField(
+        multiline=True,
         label=_("Reason (the organisation reads it)"),
         required=False,
         max_length=2000,
@@ -35,7 +37,8 @@ class ModerateForm(forms.Form):
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Entry.Decision)
-    rationale = forms.CharField(
+    rationale = TypedTextField(
+        multiline=True,
         label=_("Rationale"),
         required=False,
         max_length=RATIONALE_LIMIT,
@@ -90,9 +93,9 @@ class BulkForm(forms.Form):
         error_messages={"required": _("Tick at least one entry.")},
     )
     action = forms.ChoiceField(label=_("Action"), choices=BULK_CHOICES)
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+    reason = TypedTextField(label=_("Reason"), required=False, max_length=2000)
     decision = forms.ChoiceField(label=_("Decision"), choices=Entry.Decision, required=False)
-    rationale = forms.CharField(label=_("Rationale"), required=False, max_length=RATIONALE_LIMIT)
+    rationale = TypedTextField(label=_("Rationale"), required=False, max_length=RATIONALE_LIMIT)
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -35,16 +36,42 @@ TEMPLATES = {
 Progress = Callable[[int], None]
 
 
+# More rounds of percent-encoding than this are no static file's name.
+DECODING_ROUNDS = 3
+
+
+def static_path(url: str) -> Path | None:
+    """The static file that ``url`` names, or None if it names anything else.
+
+    urllib decodes percent escapes when it opens a ``file:`` URL, so ``static/%2e%2e/`` passed
+    a check made on the URL as written and opened the parent folder. Decode first (escapes
+    encoded several times too), then resolve: what is checked is a plain path.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = parts.path
+    for _round in range(DECODING_ROUNDS + 1):
+        path, encoded = unquote(path), path
+        if path == encoded:
+            break
+    else:
+        return None
+    if "\x00" in path:
+        return None
+    resolved = Path(path).resolve()
+    return resolved if any(resolved.is_relative_to(root) for root in STATIC_DIRS) else None
+
+
 class StaticOnlyFetcher(URLFetcher):
     """Lets WeasyPrint read the project's static files and nothing else: no network at all."""
 
     def fetch(self, url, headers=None):
-        if not url.startswith("file://"):
+        path = static_path(url)
+        if path is None:
             raise ValueError(f"Reports fetch only the project's static files, not {url[:80]}")
-        path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-        if not any(path.is_relative_to(root) for root in STATIC_DIRS):
-            raise ValueError(f"Reports fetch only the project's static files, not {path}")
-        return super().fetch(url, headers)
+        # The path that was checked, encoded afresh: nothing left for urllib to decode.
+        return super().fetch(path.as_uri(), headers)
 
 
 @functools.cache

@@ -95,9 +95,10 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The nav link: the reports of the current version of the newest consultation."""
-    consultation = Consultation.objects.order_by("-created").first()
-    version = consultation.current_version() if consultation else None
-    if version is None:
-        raise Http404(_("There is no draft to compile yet."))
-    return redirect("reports:index", consultation.slug, version.label)
+    """The nav link: the reports of the current version of the newest consultation that has
+    one; a page that says so when no consultation has a draft yet."""
+    for consultation in Consultation.objects.order_by("-created"):
+        version = consultation.current_version()
+        if version is not None:
+            return redirect("reports:index", consultation.slug, version.label)
+    return render(request, "reports/no_draft.html")

@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from wsis.reports.compilation import Compilation, Item
+from wsis.text import xml_safe
 
 
 def _styles(document):
@@ -68,7 +69,7 @@ def _table_of_contents(document):
 def _diff(paragraph, item: Item):
     for change in item.changes:
         style = {"insert": "Insertion", "delete": "Deletion"}.get(change.op)
-        paragraph.add_run(change.text, style=style)
+        paragraph.add_run(xml_safe(change.text), style=style)
 
 
 def _item(document, item: Item, with_decisions: bool):
@@ -76,19 +77,20 @@ def _item(document, item: Item, with_decisions: bool):
     heading = f"{item.attribution} · {entry.get_kind_display()}"
     if with_decisions and entry.decision != entry.Decision.OPEN:
         heading += " · " + _("Decision:") + " " + entry.get_decision_display()
-    document.add_paragraph(heading, style="Attribution")
+    document.add_paragraph(xml_safe(heading), style="Attribution")
     if entry.is_proposal:
         _diff(document.add_paragraph(style="Proposal"), item)
     if entry.text:
         caption = _("Justification:") + " " if entry.is_proposal else ""
-        document.add_paragraph(caption + entry.text, style="Justification")
+        document.add_paragraph(caption + xml_safe(entry.text), style="Justification")
     if item.supporters:
         document.add_paragraph(
-            _("Supported by:") + " " + "; ".join(item.supporters), style="Justification"
+            _("Supported by:") + " " + xml_safe("; ".join(item.supporters)),
+            style="Justification",
         )
     if with_decisions and entry.decision_rationale:
         document.add_paragraph(
-            _("Rationale:") + " " + entry.decision_rationale, style="Justification"
+            _("Rationale:") + " " + xml_safe(entry.decision_rationale), style="Justification"
         )
 
 
@@ -98,17 +100,17 @@ def build(compilation: Compilation, kind: str):
     version = compilation.version
     consultation = version.consultation
     options = compilation.options
-    document.core_properties.title = f"{consultation.title} · {version.label}"
-    document.add_paragraph(consultation.title, style="Subtitle")
+    document.core_properties.title = xml_safe(f"{consultation.title} · {version.label}")
+    document.add_paragraph(xml_safe(consultation.title), style="Subtitle")
     if kind == "submission":
-        document.add_paragraph(version.title or version.label, style="Title")
+        document.add_paragraph(xml_safe(version.title or version.label), style="Title")
         document.add_paragraph(
             _("With the comments and proposals of %(name)s")
-            % {"name": compilation.organisation.attribution}
+            % {"name": xml_safe(compilation.organisation.attribution)}
         )
     else:
         document.add_paragraph(_("Compilation of comments and proposals"), style="Title")
-        document.add_paragraph(f"{version.title or version.label} ({version.label})")
+        document.add_paragraph(xml_safe(f"{version.title or version.label} ({version.label})"))
     generated = timezone.localtime(timezone.now(), consultation.tz)
     document.add_paragraph(
         _("Compiled on %(date)s") % {"date": generated.strftime("%d %B %Y, %H:%M %Z")}
@@ -123,36 +125,41 @@ def build(compilation: Compilation, kind: str):
             cell.text = text
         for group, organisations, entries in compilation.counts:
             row = table.add_row().cells
-            row[0].text, row[1].text, row[2].text = group.name, str(organisations), str(entries)
+            row[0].text, row[1].text, row[2].text = (
+                xml_safe(group.name),
+                str(organisations),
+                str(entries),
+            )
     document.add_page_break()
     document.add_paragraph(_("Contents"), style="TOC Heading")
     _table_of_contents(document)
     document.add_page_break()
 
     for section in compilation.sections:
-        document.add_heading(section.heading, level=1)
+        document.add_heading(xml_safe(section.heading), level=1)
         for block in section.blocks:
-            document.add_paragraph(block.label, style="Paragraph Label")
+            document.add_paragraph(xml_safe(block.label), style="Paragraph Label")
             if kind == "submission":
                 for item in block.proposals:
                     _diff(document.add_paragraph(), item)
                     if item.entry.text:
-                        document.add_paragraph(item.entry.text, style="Justification")
+                        document.add_paragraph(xml_safe(item.entry.text), style="Justification")
                 if not block.proposals:
-                    document.add_paragraph(block.paragraph.text)
+                    document.add_paragraph(xml_safe(block.paragraph.text))
                 for item in block.comments:
                     document.add_paragraph(
-                        _("Comment:") + " " + item.entry.text, style="Justification"
+                        _("Comment:") + " " + xml_safe(item.entry.text), style="Justification"
                     )
                 continue
             if block.is_new:
                 document.add_paragraph(
-                    _("Proposed new paragraph after %(label)s.") % {"label": block.paragraph.anchor}
+                    _("Proposed new paragraph after %(label)s.")
+                    % {"label": xml_safe(block.paragraph.anchor)}
                 )
             else:
-                document.add_paragraph(block.paragraph.text)
+                document.add_paragraph(xml_safe(block.paragraph.text))
             for group_block in block.groups:
-                document.add_paragraph(group_block.group.name, style="Stakeholder Group")
+                document.add_paragraph(xml_safe(group_block.group.name), style="Stakeholder Group")
                 for item in group_block.items:
                     _item(document, item, options.with_decisions)
     return document

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wsis.stakeholders.models import AccreditationRequest, StakeholderGroup, duplicate_of
+from wsis.text import TypedTextField, typed_text_formfield
 
 # Member States, observers and UN entities are registered by the secretariat (bulk CSV).
 SELF_ACCREDITED_GROUPS = ("private_sector", "civil_society", "technical", "academic")
@@ -32,6 +33,7 @@ class AccreditationRequestForm(forms.ModelForm):
 
     class Meta:
         model = AccreditationRequest
+        formfield_callback = typed_text_formfield
         fields = [
             "name", "acronym", "group", "country", "website", "contact_name", "contact_email",
             "justification",
@@ -90,7 +92,8 @@ class AccreditationRequestForm(forms.ModelForm):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
+    reason = TypedTextField(
+        multiline=True,
         label=_("Reason, sent to the requester"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -118,8 +121,8 @@ class BulkRegistrationForm(forms.Form):
 
 
 class SetPasswordForInvitationForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = TypedTextField(label=_("First name"), max_length=150)
+    last_name = TypedTextField(label=_("Last name"), max_length=150)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

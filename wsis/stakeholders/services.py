@@ -26,6 +26,7 @@ from wsis.stakeholders.models import (
     StakeholderGroup,
     duplicate_of,
 )
+from wsis.text import clean_typed
 
 
 class OnboardingError(Exception):
@@ -311,6 +312,11 @@ def register_in_bulk(data: bytes, *, by, base_url, request=None) -> BulkReport:
         report.rows.append(result)
         group = _group(row.get("group", ""), groups)
         email = row.get("focal_point_email", "")
+        try:
+            name, acronym = (clean_typed(value, multiline=False) for value in (name, acronym))
+        except ValidationError as error:
+            result.reason = error.messages[0]
+            continue
         if not name or not acronym:
             result.reason = _("Name and acronym are both required.")
             continue
