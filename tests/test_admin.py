@@ -206,7 +206,7 @@ def test_without_the_setting_the_admin_wants_no_code(superuser, version):
     assert superuser.get(reverse("admin:drafts_paragraph_changelist")).status_code == 200
 
 
-def test_demo_facilitators_are_not_staff(db):
+def test_demo_facilitators_are_not_staff(db, settings):
     from io import StringIO
 
     from django.contrib.auth import get_user_model
@@ -214,6 +214,8 @@ def test_demo_facilitators_are_not_staff(db):
 
     User = get_user_model()
     User.objects.create_user("facilitator", is_staff=True)
+    # pytest-django turns DEBUG off, and load_demo refuses to run then.
+    settings.DEBUG = True
     call_command("load_demo", stdout=StringIO())
     facilitator = User.objects.get(username="facilitator")
     assert not facilitator.is_staff
