@@ -6,7 +6,7 @@ who manages people, and organisation B's delegates and invitations are outside t
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -14,7 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from tests.authz.matrix import Row, everyone, facilitators_only, signed_in
 from tests.conftest import accreditation_request, group, make_user
 from wsis.stakeholders.models import Invitation, Membership
-from wsis.stakeholders.views import EMAIL_CHANGE_SALT
+from wsis.stakeholders.views import EMAIL_CHANGE_SALT, reset_counter_keys
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a much longer passphrase 42"
@@ -28,6 +28,8 @@ def focal_only(status: int) -> dict[str, int]:
 def build(world, request):
     # The rate limit of accreditation requests counts per address in the cache, across tests.
     cache.delete("accreditation-requests:127.0.0.1")
+    # Password resets count per address and per client in the cache all processes share.
+    caches["shared"].delete_many(reset_counter_keys("bob@example.org", "127.0.0.1"))
     bob = request.getfixturevalue("delegate_b").user
     dora = make_user("dora")
     bert = make_user("bert")

@@ -1,10 +1,12 @@
+import hashlib
+
 from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +40,7 @@ from wsis.stakeholders.forms import (
     SetPasswordForInvitationForm,
 )
 from wsis.stakeholders.models import AccreditationRequest, Invitation
+from wsis.stakeholders.tasks import send_password_reset
 
 
 def base_url(request: HttpRequest) -> str:
@@ -472,6 +475,56 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             response = super().form_valid(form)
             record("user.password_changed", form.user, request=self.request)
         return response
+
+
+RESETS_PER_ADDRESS = 3
+RESETS_PER_CLIENT = 10
+RESET_WINDOW = 3600
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address a request comes from, as far as this server can tell."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def reset_counter_keys(email: str, client: str) -> tuple[str, str]:
+    # The address hashed: the cache need not hold who asked for a reset.
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return f"password-reset:address:{digest}", f"password-reset:client:{client}"
+
+
+def over_limit(key: str, limit: int) -> bool:
+    """Counts one more in the cache every process shares; True once ``limit`` is passed."""
+    shared = caches["shared"]
+    shared.add(key, 0, timeout=RESET_WINDOW)
+    try:
+        count = shared.incr(key)
+    except ValueError:  # expired between add and incr
+        shared.set(key, 1, timeout=RESET_WINDOW)
+        count = 1
+    return count > limit
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with the mail left to a worker and resets throttled.
+
+    The request does the same work whatever the address: it counts the attempt and queues
+    the task, which alone looks the address up. Both counters move on every attempt, so an
+    answer of "too many" says nothing about whether the address has an account.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        address_key, client_key = reset_counter_keys(email, client_address(self.request))
+        address_spent = over_limit(address_key, RESETS_PER_ADDRESS)
+        if over_limit(client_key, RESETS_PER_CLIENT) or address_spent:
+            form.add_error(None, _("Too many password resets asked for: try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        domain, use_https = self.request.get_host(), self.request.is_secure()
+        transaction.on_commit(
+            lambda: send_password_reset.delay(email, domain, use_https), robust=True
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
