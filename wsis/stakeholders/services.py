@@ -5,12 +5,13 @@ Each records what it did in the audit log inside its transaction; mails go out a
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,8 @@ from wsis.stakeholders.models import (
     StakeholderGroup,
     duplicate_of,
 )
+
+log = logging.getLogger(__name__)
 
 
 class OnboardingError(Exception):
@@ -219,6 +222,7 @@ def remove_member(membership: Membership, *, by, request=None) -> None:
 
 BULK_GROUPS = ("member_state", "observer_state", "un_system")
 MAX_ROWS = 500  # about 17 ms a row: the request stays well under proxy time-outs
+EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
 
 
 @dataclass
@@ -226,7 +230,7 @@ class RowResult:
     line: int
     name: str
     acronym: str
-    outcome: str  # created, existing, refused
+    outcome: str  # created; existing or refused (skipped, with the reason); failed
     reason: str = ""
     organisation: Organisation | None = None
 
@@ -250,6 +254,10 @@ class BulkReport:
     @property
     def refused(self):
         return self.of("refused")
+
+    @property
+    def failed(self):
+        return self.of("failed")
 
 
 def read_csv(data: bytes) -> tuple[list[dict], str]:
@@ -328,6 +336,11 @@ def register_in_bulk(data: bytes, *, by, base_url, request=None) -> BulkReport:
         except ValidationError:
             result.reason = _("“%(email)s” is not an email address.") % {"email": email}
             continue
+        if len(email) > EMAIL_MAX_LENGTH:
+            result.reason = _("The email address is longer than %(max)d characters.") % {
+                "max": EMAIL_MAX_LENGTH
+            }
+            continue
         if name.lower() in seen_names or acronym.lower() in seen_acronyms:
             result.reason = _("The same organisation appears earlier in this file.")
             continue
@@ -343,17 +356,30 @@ def register_in_bulk(data: bytes, *, by, base_url, request=None) -> BulkReport:
                 "group": existing.group.name,
             }
             continue
-        with transaction.atomic():
-            organisation = Organisation.objects.create(name=name, acronym=acronym, group=group)
-            record("organisation.registered", organisation, actor=by, request=request, via="csv")
-            invite(
-                email=email,
-                role=Invitation.Role.FOCAL_POINT,
-                invited_by=by,
-                base_url=base_url,
-                organisation=organisation,
-                request=request,
+        try:
+            with transaction.atomic():
+                organisation = Organisation.objects.create(name=name, acronym=acronym, group=group)
+                record(
+                    "organisation.registered", organisation, actor=by, request=request, via="csv"
+                )
+                invite(
+                    email=email,
+                    role=Invitation.Role.FOCAL_POINT,
+                    invited_by=by,
+                    base_url=base_url,
+                    organisation=organisation,
+                    request=request,
+                )
+        except DatabaseError:
+            # Registered at the same moment by someone else, say: the row's savepoint is rolled
+            # back, the rows before and after it stand.
+            log.exception("Bulk registration: line %d could not be saved", line)
+            result.outcome = "failed"
+            result.reason = _(
+                "The database refused this row, perhaps registered at the same moment by someone "
+                "else; nothing of it was kept. Send it again to see why."
             )
+            continue
         result.outcome = "created"
         result.organisation = organisation
     return report
