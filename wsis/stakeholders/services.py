@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -193,9 +193,16 @@ def accept(invitation: Invitation, user, *, request=None) -> None:
 
 
 def create_account(invitation: Invitation, *, first_name, last_name, password, request=None):
-    """A new account named by the invited address, joined to the invitation's target."""
+    """A new account named by the invited address, joined to the invitation's target.
+
+    Locks the invitation before creating the account: of two submissions of the form (a
+    double click), the second waits for the first and finds the invitation spent.
+    """
     User = get_user_model()
     with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_open:
+            raise OnboardingError(_("This invitation can no longer be used."))
         user = User(
             username=invitation.email,
             email=invitation.email,
@@ -203,7 +210,12 @@ def create_account(invitation: Invitation, *, first_name, last_name, password, r
             last_name=last_name,
         )
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # The address got an account another way meanwhile (another invitation to it).
+            raise OnboardingError(_("An account with this address already exists.")) from None
         record("user.created", user, actor=user, request=request, via="invitation")
         accept(invitation, user, request=request)
     return user

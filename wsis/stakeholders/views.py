@@ -321,7 +321,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token)
     context = {"invitation": invitation}
     if not invitation.is_open:
-        return render(request, "stakeholders/invitation_spent.html", context, status=410)
+        return _spent(request, invitation)
     if request.user.is_authenticated:
         if request.method == "POST":
             return _join(request, invitation, request.user)
@@ -342,7 +342,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 request=request,
             )
         except services.OnboardingError:
-            return render(request, "stakeholders/invitation_spent.html", context, status=410)
+            return _spent(request, invitation)
         messages.success(
             request,
             _("Your account is ready. Sign in with your username %(username)s and your password.")
@@ -352,6 +352,27 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     context["form"] = form
     status = 400 if request.method == "POST" else 200
     return render(request, "stakeholders/invitation_accept.html", context, status=status)
+
+
+def _spent(request, invitation):
+    """The answer on an invitation that can no longer be used.
+
+    A form sent twice (a double click) finds the account its first submission created: the
+    person is sent to sign in, not told that their link is dead.
+    """
+    if (
+        request.method == "POST"
+        and not request.user.is_authenticated
+        and services.account_for(invitation.email) is not None
+    ):
+        messages.info(
+            request,
+            _("Your account already exists: sign in with your username %(username)s.")
+            % {"username": invitation.email},
+        )
+        return redirect(f"{reverse('login')}?next={reverse('home')}")
+    context = {"invitation": invitation}
+    return render(request, "stakeholders/invitation_spent.html", context, status=410)
 
 
 def _already_in(invitation, user) -> bool:
