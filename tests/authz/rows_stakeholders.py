@@ -156,6 +156,14 @@ ROWS = [
         data=csv_upload,
         refuses_get=False,
     ),
+    Row("stakeholders:organisations", facilitators_only(), args=slug),
+    Row(
+        "stakeholders:organisation_reinvite",
+        facilitators_only(302),
+        args=lambda w: [w.consultation.slug, w.org_a.pk],
+        method="POST",
+        data=lambda w: {"email": "new.focal@ken.example"},
+    ),
     Row("stakeholders:facilitators", facilitators_only(), args=slug),
     Row(
         "stakeholders:facilitators_invite",

@@ -82,6 +82,35 @@ def invite(
     return invitation
 
 
+def reinvite_focal_point(organisation: Organisation, *, email, by, base_url, request=None):
+    """A facilitator's new focal-point invitation, replacing the organisation's open ones.
+
+    For an organisation whose focal point never got or lost their link: the old links stop
+    working (whatever address they went to), and both steps are audited.
+    """
+    with transaction.atomic():
+        replaced = (
+            Invitation.objects.open()
+            .select_for_update()
+            .filter(organisation=organisation, role=Invitation.Role.FOCAL_POINT)
+        )
+        for old in replaced:
+            old.revoked_at = timezone.now()
+            old.save(update_fields=["revoked_at"])
+            record(
+                "invitation.withdrawn", old, actor=by, organisation=organisation,
+                request=request, email=old.email, replaced=True,
+            )  # fmt: skip
+        return invite(
+            email=email,
+            role=Invitation.Role.FOCAL_POINT,
+            invited_by=by,
+            base_url=base_url,
+            organisation=organisation,
+            request=request,
+        )
+
+
 def approve(accreditation: AccreditationRequest, *, by, base_url, request=None) -> Organisation:
     """Register the organisation and invite its contact person as focal point."""
     with transaction.atomic():

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache, caches
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from wsis.stakeholders.access import (
     get_accreditation_request,
     get_delegate,
     get_invitation_of_organisation,
+    get_organisation_for_facilitator,
     invitation_by_token,
     memberships_of,
 )
@@ -39,7 +41,7 @@ from wsis.stakeholders.forms import (
     InviteForm,
     SetPasswordForInvitationForm,
 )
-from wsis.stakeholders.models import AccreditationRequest, Invitation
+from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership, Organisation
 from wsis.stakeholders.tasks import send_password_reset
 
 
@@ -199,6 +201,64 @@ def bulk_register(request: HttpRequest, slug: str) -> HttpResponse:
         form = BulkRegistrationForm()
     context = {"consultation": consultation, "form": form, "report": report}
     return render(request, "stakeholders/bulk_register.html", context, status=status)
+
+
+@require_GET
+@login_required
+def organisations(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = facilitated_consultation(request, slug)
+    return _organisations(request, consultation)
+
+
+def _organisations(request, consultation, failed=None, status=200):
+    """Every organisation with its focal points and open focal-point invitations; ``failed``
+    is the (organisation pk, form) of a re-invitation refused, shown beside its organisation."""
+    listed = Organisation.objects.select_related("group").prefetch_related(
+        Prefetch(
+            "memberships",
+            Membership.objects.filter(role=Membership.Role.FOCAL_POINT).select_related("user"),
+            to_attr="focal_points",
+        ),
+        Prefetch(
+            "invitations",
+            Invitation.objects.open().filter(role=Invitation.Role.FOCAL_POINT),
+            to_attr="open_invitations",
+        ),
+    )
+    rows = []
+    for organisation in listed:
+        if failed and failed[0] == organisation.pk:
+            form = failed[1]
+        else:
+            last = organisation.open_invitations[0] if organisation.open_invitations else None
+            form = InviteForm(initial={"email": last.email if last else ""})
+            form.auto_id = f"id_{organisation.pk}_%s"
+        rows.append((organisation, form))
+    context = {"consultation": consultation, "rows": rows}
+    return render(request, "stakeholders/organisations.html", context, status=status)
+
+
+@require_POST
+@login_required
+def organisation_reinvite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = get_organisation_for_facilitator(request, slug, pk)
+    form = InviteForm(request.POST, auto_id=f"id_{organisation.pk}_%s")
+    if not form.is_valid():
+        consultation = facilitated_consultation(request, slug)
+        return _organisations(request, consultation, failed=(pk, form), status=400)
+    services.reinvite_focal_point(
+        organisation,
+        email=form.cleaned_data["email"],
+        by=request.user,
+        base_url=base_url(request),
+        request=request,
+    )
+    messages.success(
+        request,
+        _("%(email)s is invited as focal point of %(name)s; earlier links no longer work.")
+        % {"email": form.cleaned_data["email"], "name": organisation.name},
+    )
+    return redirect("stakeholders:organisations", slug=slug)
 
 
 @require_GET
