@@ -15,6 +15,8 @@ from functools import cache
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -70,6 +72,45 @@ def forget_throttles():
         pass  # a fault test left Redis down: no counter can be read either
     finally:
         client.close()
+
+
+def run_in_process(monkeypatch, task):
+    """Queuing ``task`` runs it at once in this process, as a worker runs it (retries
+    included, without their delays); other tasks still go to the broker."""
+    monkeypatch.setattr(
+        task, "apply_async", lambda args=None, kwargs=None, **options: task.apply(args, kwargs)
+    )
+
+
+@pytest.fixture(autouse=True)
+def mail_in_process(monkeypatch):
+    """Queued mail is sent in this process, so that ``mailoutbox`` holds it."""
+    from wsis.mail import send
+
+    run_in_process(monkeypatch, send)
+
+
+class FlakyMailServer(BaseEmailBackend):
+    """Refuses the connection the first ``FAILURES`` times, then delivers to the test outbox."""
+
+    FAILURES = 2
+    attempts = 0
+
+    def send_messages(self, messages):
+        FlakyMailServer.attempts += 1
+        if FlakyMailServer.attempts <= self.FAILURES:
+            raise ConnectionRefusedError("the mail server is down")
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+@pytest.fixture
+def flaky_mail_server(settings):
+    """The configured mail server, down for the first two attempts (``FAILURES``)."""
+    FlakyMailServer.attempts = 0
+    FlakyMailServer.FAILURES = 2
+    settings.MAILERS = {"default": {"BACKEND": "tests.conftest.FlakyMailServer"}}
+    return FlakyMailServer
 
 
 @cache

@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wsis.settings")
 app = Celery("wsis")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The mail task lives outside the apps' ``tasks`` modules, which autodiscovery looks in.
+app.autodiscover_tasks(["wsis"], related_name="mail")

@@ -11,7 +11,11 @@ urlpatterns = [
     path("healthz", draft_views.health, name="health"),
     path("signin/", auth_views.LoginView.as_view(form_class=SignInForm), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/",
+        stakeholder_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -6,7 +6,6 @@ who manages people, and organisation B's delegates and invitations are outside t
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -26,8 +25,6 @@ def focal_only(status: int) -> dict[str, int]:
 
 
 def build(world, request):
-    # The rate limit of accreditation requests counts per address in the cache, across tests.
-    cache.delete("accreditation-requests:127.0.0.1")
     bob = request.getfixturevalue("delegate_b").user
     dora = make_user("dora")
     bert = make_user("bert")
@@ -153,6 +150,14 @@ ROWS = [
         method="POST",
         data=csv_upload,
         refuses_get=False,
+    ),
+    Row("stakeholders:organisations", facilitators_only(), args=slug),
+    Row(
+        "stakeholders:organisation_reinvite",
+        facilitators_only(302),
+        args=lambda w: [w.consultation.slug, w.org_a.pk],
+        method="POST",
+        data=lambda w: {"email": "new.focal@ken.example"},
     ),
     Row("stakeholders:facilitators", facilitators_only(), args=slug),
     Row(

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import accreditation_request
+from tests.conftest import accreditation_request, run_in_process
 from wsis.stakeholders.models import Invitation
 
 PERSONAS = ["anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator"]
@@ -60,3 +60,23 @@ def links_in(mail) -> list[str]:
 def _fast_hasher(settings):
     # Every persona gets a password; the production hasher takes half a second each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_shared_cache(settings, request):
+    # Throttles count in the cache every process shares (Redis when configured), which outlives
+    # a test and is shared with other checkouts: each test counts in its own.
+    settings.CACHES = settings.CACHES | {
+        "shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"shared-{request.node.nodeid}",
+        }
+    }
+
+
+@pytest.fixture
+def reset_worker(monkeypatch):
+    """The reset task runs in this process when queued, as a worker would run it."""
+    from wsis.stakeholders.tasks import send_password_reset
+
+    run_in_process(monkeypatch, send_password_reset)

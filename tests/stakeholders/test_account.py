@@ -99,11 +99,22 @@ def test_password_change_uses_the_validators(delegate_a):
     assert delegate_a.user.check_password("Plenary-hall-2026")
 
 
-def test_password_reset_answers_the_same_either_way(anonymous, delegate_a, mailoutbox):
+@pytest.fixture
+def ask_reset(reset_worker, django_capture_on_commit_callbacks):
+    """``ask_reset(client, email)``: the reset page's answer, the worker's mail sent."""
+
+    def ask(client, email, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("password_reset"), {"email": email}, **extra)
+
+    return ask
+
+
+def test_password_reset_answers_the_same_either_way(anonymous, delegate_a, mailoutbox, ask_reset):
     url = reverse("password_reset")
     assert anonymous.get(url).status_code == 200
-    known = anonymous.post(url, {"email": "alice@example.org"})
-    unknown = anonymous.post(url, {"email": "nobody@example.org"})
+    known = ask_reset(anonymous, "alice@example.org")
+    unknown = ask_reset(anonymous, "nobody@example.org")
     assert known.status_code == unknown.status_code == 302
     assert known.url == unknown.url == reverse("password_reset_done")
     done = anonymous.get(known.url).content.decode()
@@ -111,8 +122,8 @@ def test_password_reset_answers_the_same_either_way(anonymous, delegate_a, mailo
     assert [m.to for m in mailoutbox] == [["alice@example.org"]]
 
 
-def test_a_reset_link_sets_a_new_password(anonymous, delegate_a, mailoutbox):
-    anonymous.post(reverse("password_reset"), {"email": "alice@example.org"})
+def test_a_reset_link_sets_a_new_password(anonymous, delegate_a, mailoutbox, ask_reset):
+    ask_reset(anonymous, "alice@example.org")
     link = links_in(mailoutbox[0])[0].replace("http://testserver", "")
     response = anonymous.get(link, follow=True)
     assert b"Choose a new password" in response.content
@@ -164,7 +175,9 @@ def test_a_password_change_is_audited(delegate_a):
     assert AuditEvent.objects.filter(action="user.password_changed").count() == 1
 
 
-def test_a_password_reset_is_audited_and_lifts_a_lock_out(anonymous, delegate_a, mailoutbox):
+def test_a_password_reset_is_audited_and_lifts_a_lock_out(
+    anonymous, delegate_a, mailoutbox, ask_reset
+):
     from django.conf import settings
 
     for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -172,7 +185,7 @@ def test_a_password_reset_is_audited_and_lifts_a_lock_out(anonymous, delegate_a,
     assert (
         anonymous.post(reverse("login"), {"username": "alice", "password": "x"}).status_code == 429
     )
-    anonymous.post(reverse("password_reset"), {"email": "alice@example.org"})
+    ask_reset(anonymous, "alice@example.org")
     link = links_in(mailoutbox[0])[0].replace("http://testserver", "")
     form_url = anonymous.get(link, follow=True).redirect_chain[-1][0]
     new = "Plenary-hall-2026"
@@ -188,3 +201,47 @@ def test_each_person_changes_only_their_own_email(persona, org_a, name, mailoutb
     assert response.status_code == 302
     if name == "anonymous":
         assert response.url.startswith(reverse("login"))
+
+
+def test_the_reset_request_does_the_same_work_for_any_address(
+    anonymous, delegate_a, mailoutbox, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # The account is looked up and the mail rendered by the worker, not in the request: both
+    # answers cost the same queries and queue the same task.
+    for email in ("alice@example.org", "nobody@example.org"):
+        with django_capture_on_commit_callbacks() as queued, django_assert_num_queries(0):
+            response = anonymous.post(reverse("password_reset"), {"email": email})
+        assert response.status_code == 302
+        assert [c.__qualname__ for c in queued] == [
+            "PasswordResetView.form_valid.<locals>.<lambda>"
+        ]
+    assert mailoutbox == []
+
+
+def test_resets_of_one_address_are_throttled(anonymous, delegate_a, mailoutbox, ask_reset):
+    from wsis.stakeholders.views import RESETS_PER_ADDRESS
+
+    for number in range(RESETS_PER_ADDRESS):
+        # From several networks: the limit is the address's, whoever asks.
+        response = ask_reset(anonymous, "Alice@example.org", REMOTE_ADDR=f"10.0.0.{number}")
+        assert response.status_code == 302
+    response = ask_reset(anonymous, "alice@example.org", REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429
+    assert "Too many password resets" in response.content.decode()
+    assert len(mailoutbox) == RESETS_PER_ADDRESS
+    # An unknown address is counted the same way, so "too many" tells nothing about accounts.
+    for _ in range(RESETS_PER_ADDRESS):
+        ask_reset(anonymous, "nobody@example.org", REMOTE_ADDR="10.1.1.1")
+    assert ask_reset(anonymous, "nobody@example.org", REMOTE_ADDR="10.1.1.2").status_code == 429
+
+
+def test_resets_from_one_client_are_throttled(anonymous, delegate_a, mailoutbox, ask_reset):
+    from wsis.stakeholders.views import RESETS_PER_CLIENT
+
+    for number in range(RESETS_PER_CLIENT):
+        assert ask_reset(anonymous, f"someone{number}@example.org").status_code == 302
+    assert ask_reset(anonymous, "alice@example.org").status_code == 429
+    assert mailoutbox == []
+    # Another network is not held back by this one.
+    assert ask_reset(anonymous, "alice@example.org", REMOTE_ADDR="10.2.2.2").status_code == 302
+    assert len(mailoutbox) == 1

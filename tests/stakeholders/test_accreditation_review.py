@@ -132,3 +132,46 @@ def test_the_list_shows_decided_requests_apart(facilitator, accreditation):
     )  # fmt: skip
     html = facilitator.get(url("accreditation_list")).content.decode()
     assert "1 request waiting" in html and "Decided" in html and "Old (OLD)" in html
+
+
+def test_approval_answers_normally_while_the_mail_server_is_down(
+    facilitator, accreditation, mailoutbox, flaky_mail_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = facilitator.post(url("accreditation_approve", accreditation))
+    assert response.status_code == 302
+    assert Organisation.objects.filter(acronym="DRC").exists()
+    # The mail task retried the refused connections and the link arrived on the third attempt.
+    assert flaky_mail_server.attempts == 3
+    (mail,) = mailoutbox
+    assert mail.to == ["wanjiru@drc.example"]
+
+
+def test_a_mail_server_that_stays_down_loses_no_approval(
+    facilitator, accreditation, mailoutbox, flaky_mail_server, django_capture_on_commit_callbacks
+):
+    from wsis.mail import send
+
+    flaky_mail_server.FAILURES = 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        response = facilitator.post(url("accreditation_approve", accreditation))
+    assert response.status_code == 302
+    accreditation.refresh_from_db()
+    assert accreditation.status == "approved"
+    assert flaky_mail_server.attempts == send.max_retries + 1
+    assert mailoutbox == []
+
+
+def test_mail_subjects_and_bodies_are_not_html_escaped(
+    facilitator, consultation, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.conftest import accreditation_request
+
+    ivory_coast = accreditation_request(
+        consultation, name="Côte d'Ivoire <Mission>", acronym="CIV", group=group("member_state")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator.post(url("accreditation_approve", ivory_coast))
+    (mail,) = mailoutbox
+    assert mail.subject == "Join Côte d'Ivoire <Mission> on the WSIS+20 consultation"
+    assert "on behalf of Côte d'Ivoire <Mission> has been approved" in mail.body

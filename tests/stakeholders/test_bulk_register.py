@@ -52,7 +52,7 @@ def test_it_reports_created_existing_and_refused_rows(
     assert "required" in refused[7]
     assert "earlier in this file" in refused[8]
     html = response.content.decode()
-    assert "2 created, 1 already registered, 4 refused" in html
+    assert "2 created, 1 already registered, 4 refused, 0 failed" in html
     assert Organisation.objects.get(acronym="WHO").group.code == "un_system"
     assert sorted(m.to[0] for m in mailoutbox) == ["focal@ghana.example", "focal@who.example"]
     assert Invitation.objects.filter(role="focal_point").count() == 2
@@ -115,3 +115,55 @@ def test_it_refuses_a_file_it_cannot_read_as_csv(facilitator, consultation, data
     assert response.status_code == 400
     assert b'class="errorlist' in response.content
     assert not Organisation.objects.filter(acronym="GHA").exists()
+
+
+def test_a_row_the_database_refuses_fails_alone(
+    facilitator, org_a, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    from wsis.stakeholders import services
+
+    # Kenya registered by someone else between this row's duplicate check and its insert.
+    monkeypatch.setattr(services, "duplicate_of", lambda name, acronym, group: None)
+    text = (
+        "name,acronym,group,focal_point_email\n"
+        "Ghana,GHA,member_state,focal@ghana.example\n"
+        "Kenya,KEN,member_state,focal@kenya.example\n"
+        "Chile,CHL,member_state,focal@chile.example\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(facilitator, text)
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert [r.acronym for r in report.created] == ["GHA", "CHL"]
+    (failed,) = report.failed
+    assert failed.line == 3 and "nothing of it was kept" in failed.reason
+    assert "2 created, 0 already registered, 0 refused, 1 failed" in response.content.decode()
+    assert Organisation.objects.get(acronym="KEN") == org_a
+    assert not Invitation.objects.filter(email="focal@kenya.example").exists()
+    assert sorted(m.to[0] for m in mailoutbox) == ["focal@chile.example", "focal@ghana.example"]
+
+
+def test_an_address_too_long_to_store_is_refused_with_its_reason(facilitator, consultation):
+    long_address = "a" * 250 + "@example.org"
+    text = f"name,acronym,group,focal_point_email\nGhana,GHA,member_state,{long_address}\n"
+    response = upload(facilitator, text)
+    assert response.status_code == 200
+    (refused,) = response.context["report"].refused
+    assert "longer than 254 characters" in refused.reason
+    assert not Organisation.objects.filter(acronym="GHA").exists()
+
+
+def test_registration_goes_on_while_the_mail_server_is_down(
+    facilitator, consultation, mailoutbox, flaky_mail_server, django_capture_on_commit_callbacks
+):
+    flaky_mail_server.FAILURES = 1000
+    text = (
+        "name,acronym,group,focal_point_email\n"
+        "Ghana,GHA,member_state,focal@ghana.example\n"
+        "Chile,CHL,member_state,focal@chile.example\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(facilitator, text)
+    assert response.status_code == 200
+    assert [r.acronym for r in response.context["report"].created] == ["GHA", "CHL"]
+    assert Invitation.objects.count() == 2 and mailoutbox == []

@@ -64,12 +64,42 @@ def test_it_refuses_differing_passwords(anonymous, invitation):
 
 def test_a_used_link_explains_and_points_to_sign_in(anonymous, invitation):
     anonymous.post(invitation.link, GOOD)
-    for method in (anonymous.get, anonymous.post):
-        response = method(invitation.link)
-        assert response.status_code == 410
-        html = response.content.decode()
-        assert "already been used" in html and reverse("login") in html
-        assert reverse("password_reset") in html
+    response = anonymous.get(invitation.link)
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "already been used" in html and reverse("login") in html
+    assert reverse("password_reset") in html
+    assert get_user_model().objects.filter(email="newcomer@example.org").count() == 1
+
+
+def test_a_form_sent_twice_sends_the_second_to_sign_in(anonymous, invitation):
+    assert anonymous.post(invitation.link, GOOD).status_code == 302
+    response = anonymous.post(invitation.link, GOOD, follow=True)
+    assert response.redirect_chain[0][0] == f"{reverse('login')}?next=/"
+    assert "Your account already exists" in response.content.decode()
+    assert get_user_model().objects.filter(email="newcomer@example.org").count() == 1
+
+
+def test_a_double_click_racing_the_first_submission_gets_sign_in_not_an_error(
+    anonymous, invitation, monkeypatch
+):
+    from wsis.stakeholders import views
+
+    # The second request read the invitation (still open) and found no account for the
+    # address before the first one committed; it goes on to create the account after.
+    stale = Invitation.objects.get(pk=invitation.pk)
+    assert anonymous.post(invitation.link, GOOD).status_code == 302
+    real_account_for, lookups = services.account_for, []
+
+    def read_before_the_first_commit(email):
+        lookups.append(email)
+        return None if len(lookups) == 1 else real_account_for(email)
+
+    monkeypatch.setattr(views, "invitation_by_token", lambda token: stale)
+    monkeypatch.setattr(services, "account_for", read_before_the_first_commit)
+    response = anonymous.post(invitation.link, GOOD, follow=True)
+    assert response.redirect_chain[0][0] == f"{reverse('login')}?next=/"
+    assert "Your account already exists" in response.content.decode()
     assert get_user_model().objects.filter(email="newcomer@example.org").count() == 1
 
 

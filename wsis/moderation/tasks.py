@@ -1,41 +1,25 @@
-"""Mail about moderation, sent by Celery after the change has committed.
+"""Mail about moderation, composed by Celery after the change has committed.
 
-A mail server that is down makes the task retry with growing delays; the moderation
-itself has long been committed. Tasks take primary keys and read the current state,
-so a retry sends what is true when it runs.
+Tasks take primary keys and read the current state, render each mail and hand it to the mail
+task (``wsis.mail``), which retries a mail server that is down with growing delays, one mail at
+a time: a failure on the third organisation does not send the first two their mail again.
 """
 
-import logging
-import smtplib
 from collections import defaultdict
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from wsis import mail
 from wsis.comments.models import Entry
 from wsis.drafts.models import Consultation
 from wsis.moderation.models import DigestMarker
 from wsis.stakeholders.models import Membership
 
-log = logging.getLogger(__name__)
 
-# Transient mail failures: connection refused, timeouts, a server that hangs up.
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
-
-RETRY = {
-    "autoretry_for": MAIL_ERRORS,
-    "retry_backoff": 30,
-    "retry_backoff_max": 60 * 60,
-    "retry_jitter": True,
-    "max_retries": 12,
-}
-
-
-@shared_task(**RETRY)
+@shared_task
 def notify_organisations(entry_pks: list[int], event: str) -> int:
     """Mail each organisation's focal points about their entries just moderated or decided."""
     entries = (
@@ -64,14 +48,15 @@ def notify_organisations(entry_pks: list[int], event: str) -> int:
                 "event": event,
                 "consultation": its_entries[0].version.consultation,
             }
-            subject = render_to_string("moderation/mail/notify_subject.txt", context).strip()
-            body = render_to_string("moderation/mail/notify_body.txt", context)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            subject, body = mail.render_mail(
+                "moderation/mail/notify_subject.txt", "moderation/mail/notify_body.txt", context
+            )
+            mail.queue(subject, body, recipients)
             sent += 1
     return sent
 
 
-@shared_task(**RETRY)
+@shared_task
 def send_digests() -> int:
     """Once a day: every consultation's new submissions, to its facilitators."""
     return sum(send_digest(pk) for pk in Consultation.objects.values_list("pk", flat=True))
@@ -99,11 +84,11 @@ def send_digest(consultation_pk: int) -> int:
         if entries and recipients:
             context = {"consultation": consultation, "entries": entries, "since": marker}
             with translation.override(settings.LANGUAGE_CODE):
-                subject = render_to_string("moderation/mail/digest_subject.txt", context).strip()
-                body = render_to_string("moderation/mail/digest_body.txt", context)
-            # Sent inside the transaction: if it fails, the marker does not move and the retry
-            # covers the same entries.
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                subject, body = mail.render_mail(
+                    "moderation/mail/digest_subject.txt", "moderation/mail/digest_body.txt", context
+                )
+            # Queued when the marker moves, so the next digest neither repeats nor skips these.
+            mail.queue(subject, body, recipients)
         DigestMarker.objects.update_or_create(
             consultation=consultation, defaults={"sent_up_to": now}
         )

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from wsis.drafts.models import Consultation
-from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership
+from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership, Organisation
 
 SESSION_KEY = "acting_for"
 
@@ -149,6 +149,16 @@ def get_accreditation_request(request: HttpRequest, slug: str, pk: int) -> Accre
         consultation=consultation,
         pk=pk,
     )
+
+
+def get_organisation_for_facilitator(request: HttpRequest, slug: str, pk: int) -> Organisation:
+    """An organisation, for a facilitator of the consultation to manage its focal point.
+
+    Organisations are registered for the whole platform (bulk registration names no
+    consultation), so any facilitator reaches any of them.
+    """
+    facilitated_consultation(request, slug)
+    return get_object_or_404(Organisation.objects.select_related("group"), pk=pk)
 
 
 def focal_membership(request: HttpRequest) -> Membership:

@@ -5,12 +5,13 @@ Each records what it did in the audit log inside its transaction; mails go out a
 
 import csv
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,8 @@ from wsis.stakeholders.models import (
     duplicate_of,
 )
 from wsis.text import clean_typed
+
+log = logging.getLogger(__name__)
 
 
 class OnboardingError(Exception):
@@ -78,6 +81,35 @@ def invite(
             },
         )
     return invitation
+
+
+def reinvite_focal_point(organisation: Organisation, *, email, by, base_url, request=None):
+    """A facilitator's new focal-point invitation, replacing the organisation's open ones.
+
+    For an organisation whose focal point never got or lost their link: the old links stop
+    working (whatever address they went to), and both steps are audited.
+    """
+    with transaction.atomic():
+        replaced = (
+            Invitation.objects.open()
+            .select_for_update()
+            .filter(organisation=organisation, role=Invitation.Role.FOCAL_POINT)
+        )
+        for old in replaced:
+            old.revoked_at = timezone.now()
+            old.save(update_fields=["revoked_at"])
+            record(
+                "invitation.withdrawn", old, actor=by, organisation=organisation,
+                request=request, email=old.email, replaced=True,
+            )  # fmt: skip
+        return invite(
+            email=email,
+            role=Invitation.Role.FOCAL_POINT,
+            invited_by=by,
+            base_url=base_url,
+            organisation=organisation,
+            request=request,
+        )
 
 
 def approve(accreditation: AccreditationRequest, *, by, base_url, request=None) -> Organisation:
@@ -191,9 +223,16 @@ def accept(invitation: Invitation, user, *, request=None) -> None:
 
 
 def create_account(invitation: Invitation, *, first_name, last_name, password, request=None):
-    """A new account named by the invited address, joined to the invitation's target."""
+    """A new account named by the invited address, joined to the invitation's target.
+
+    Locks the invitation before creating the account: of two submissions of the form (a
+    double click), the second waits for the first and finds the invitation spent.
+    """
     User = get_user_model()
     with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_open:
+            raise OnboardingError(_("This invitation can no longer be used."))
         user = User(
             username=invitation.email,
             email=invitation.email,
@@ -201,7 +240,12 @@ def create_account(invitation: Invitation, *, first_name, last_name, password, r
             last_name=last_name,
         )
         user.set_password(password)
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # The address got an account another way meanwhile (another invitation to it).
+            raise OnboardingError(_("An account with this address already exists.")) from None
         record("user.created", user, actor=user, request=request, via="invitation")
         accept(invitation, user, request=request)
     return user
@@ -220,6 +264,7 @@ def remove_member(membership: Membership, *, by, request=None) -> None:
 
 BULK_GROUPS = ("member_state", "observer_state", "un_system")
 MAX_ROWS = 500  # about 17 ms a row: the request stays well under proxy time-outs
+EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
 
 
 @dataclass
@@ -227,7 +272,7 @@ class RowResult:
     line: int
     name: str
     acronym: str
-    outcome: str  # created, existing, refused
+    outcome: str  # created; existing or refused (skipped, with the reason); failed
     reason: str = ""
     organisation: Organisation | None = None
 
@@ -251,6 +296,10 @@ class BulkReport:
     @property
     def refused(self):
         return self.of("refused")
+
+    @property
+    def failed(self):
+        return self.of("failed")
 
 
 def read_csv(data: bytes) -> tuple[list[dict], str]:
@@ -334,6 +383,11 @@ def register_in_bulk(data: bytes, *, by, base_url, request=None) -> BulkReport:
         except ValidationError:
             result.reason = _("“%(email)s” is not an email address.") % {"email": email}
             continue
+        if len(email) > EMAIL_MAX_LENGTH:
+            result.reason = _("The email address is longer than %(max)d characters.") % {
+                "max": EMAIL_MAX_LENGTH
+            }
+            continue
         if name.lower() in seen_names or acronym.lower() in seen_acronyms:
             result.reason = _("The same organisation appears earlier in this file.")
             continue
@@ -349,17 +403,30 @@ def register_in_bulk(data: bytes, *, by, base_url, request=None) -> BulkReport:
                 "group": existing.group.name,
             }
             continue
-        with transaction.atomic():
-            organisation = Organisation.objects.create(name=name, acronym=acronym, group=group)
-            record("organisation.registered", organisation, actor=by, request=request, via="csv")
-            invite(
-                email=email,
-                role=Invitation.Role.FOCAL_POINT,
-                invited_by=by,
-                base_url=base_url,
-                organisation=organisation,
-                request=request,
+        try:
+            with transaction.atomic():
+                organisation = Organisation.objects.create(name=name, acronym=acronym, group=group)
+                record(
+                    "organisation.registered", organisation, actor=by, request=request, via="csv"
+                )
+                invite(
+                    email=email,
+                    role=Invitation.Role.FOCAL_POINT,
+                    invited_by=by,
+                    base_url=base_url,
+                    organisation=organisation,
+                    request=request,
+                )
+        except DatabaseError:
+            # Registered at the same moment by someone else, say: the row's savepoint is rolled
+            # back, the rows before and after it stand.
+            log.exception("Bulk registration: line %d could not be saved", line)
+            result.outcome = "failed"
+            result.reason = _(
+                "The database refused this row, perhaps registered at the same moment by someone "
+                "else; nothing of it was kept. Send it again to see why."
             )
+            continue
         result.outcome = "created"
         result.organisation = organisation
     return report

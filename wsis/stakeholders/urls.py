@@ -28,6 +28,12 @@ urlpatterns = [
         name="accreditation_decline",
     ),
     path("<slug:slug>/register/", views.bulk_register, name="bulk_register"),
+    path("<slug:slug>/organisations/", views.organisations, name="organisations"),
+    path(
+        "<slug:slug>/organisations/<int:pk>/reinvite/",
+        views.organisation_reinvite,
+        name="organisation_reinvite",
+    ),
     path("<slug:slug>/facilitators/", views.facilitators, name="facilitators"),
     path(
         "<slug:slug>/facilitators/invite/",

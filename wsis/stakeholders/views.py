@@ -1,3 +1,5 @@
+import hashlib
+
 from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib import messages
@@ -5,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +28,7 @@ from wsis.stakeholders.access import (
     get_accreditation_request,
     get_delegate,
     get_invitation_of_organisation,
+    get_organisation_for_facilitator,
     invitation_by_token,
     memberships_of,
 )
@@ -37,7 +41,8 @@ from wsis.stakeholders.forms import (
     InviteForm,
     SetPasswordForInvitationForm,
 )
-from wsis.stakeholders.models import AccreditationRequest, Invitation
+from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership, Organisation
+from wsis.stakeholders.tasks import send_password_reset
 from wsis.throttle import LimitReached, hold_allowance, spend
 
 
@@ -214,6 +219,64 @@ def _hold_invitations(user, role) -> None:
 
 @require_GET
 @login_required
+def organisations(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = facilitated_consultation(request, slug)
+    return _organisations(request, consultation)
+
+
+def _organisations(request, consultation, failed=None, status=200):
+    """Every organisation with its focal points and open focal-point invitations; ``failed``
+    is the (organisation pk, form) of a re-invitation refused, shown beside its organisation."""
+    listed = Organisation.objects.select_related("group").prefetch_related(
+        Prefetch(
+            "memberships",
+            Membership.objects.filter(role=Membership.Role.FOCAL_POINT).select_related("user"),
+            to_attr="focal_points",
+        ),
+        Prefetch(
+            "invitations",
+            Invitation.objects.open().filter(role=Invitation.Role.FOCAL_POINT),
+            to_attr="open_invitations",
+        ),
+    )
+    rows = []
+    for organisation in listed:
+        if failed and failed[0] == organisation.pk:
+            form = failed[1]
+        else:
+            last = organisation.open_invitations[0] if organisation.open_invitations else None
+            form = InviteForm(initial={"email": last.email if last else ""})
+            form.auto_id = f"id_{organisation.pk}_%s"
+        rows.append((organisation, form))
+    context = {"consultation": consultation, "rows": rows}
+    return render(request, "stakeholders/organisations.html", context, status=status)
+
+
+@require_POST
+@login_required
+def organisation_reinvite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = get_organisation_for_facilitator(request, slug, pk)
+    form = InviteForm(request.POST, auto_id=f"id_{organisation.pk}_%s")
+    if not form.is_valid():
+        consultation = facilitated_consultation(request, slug)
+        return _organisations(request, consultation, failed=(pk, form), status=400)
+    services.reinvite_focal_point(
+        organisation,
+        email=form.cleaned_data["email"],
+        by=request.user,
+        base_url=base_url(request),
+        request=request,
+    )
+    messages.success(
+        request,
+        _("%(email)s is invited as focal point of %(name)s; earlier links no longer work.")
+        % {"email": form.cleaned_data["email"], "name": organisation.name},
+    )
+    return redirect("stakeholders:organisations", slug=slug)
+
+
+@require_GET
+@login_required
 def facilitators(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = facilitated_consultation(request, slug)
     return _facilitators(request, consultation, InviteForm())
@@ -344,7 +407,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token)
     context = {"invitation": invitation}
     if not invitation.is_open:
-        return render(request, "stakeholders/invitation_spent.html", context, status=410)
+        return _spent(request, invitation)
     if request.user.is_authenticated:
         if request.method == "POST":
             return _join(request, invitation, request.user)
@@ -365,7 +428,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 request=request,
             )
         except services.OnboardingError:
-            return render(request, "stakeholders/invitation_spent.html", context, status=410)
+            return _spent(request, invitation)
         messages.success(
             request,
             _("Your account is ready. Sign in with your username %(username)s and your password.")
@@ -375,6 +438,27 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     context["form"] = form
     status = 400 if request.method == "POST" else 200
     return render(request, "stakeholders/invitation_accept.html", context, status=status)
+
+
+def _spent(request, invitation):
+    """The answer on an invitation that can no longer be used.
+
+    A form sent twice (a double click) finds the account its first submission created: the
+    person is sent to sign in, not told that their link is dead.
+    """
+    if (
+        request.method == "POST"
+        and not request.user.is_authenticated
+        and services.account_for(invitation.email) is not None
+    ):
+        messages.info(
+            request,
+            _("Your account already exists: sign in with your username %(username)s.")
+            % {"username": invitation.email},
+        )
+        return redirect(f"{reverse('login')}?next={reverse('home')}")
+    context = {"invitation": invitation}
+    return render(request, "stakeholders/invitation_spent.html", context, status=410)
 
 
 def _already_in(invitation, user) -> bool:
@@ -498,6 +582,49 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             response = super().form_valid(form)
             record("user.password_changed", form.user, request=self.request)
         return response
+
+
+RESETS_PER_ADDRESS = 3
+RESETS_PER_CLIENT = 10
+RESET_WINDOW = 3600
+
+
+def reset_allowed(request: HttpRequest, email: str) -> bool:
+    """Count a reset asked for ``email`` by this client; False once either has asked too often.
+
+    Both counters move on every attempt, so an answer of "too many" says nothing about whether
+    the address has an account; the address is hashed: the cache need not hold who asked.
+    """
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    by_address = spend(
+        "password-reset-address", digest, limit=RESETS_PER_ADDRESS, window=RESET_WINDOW
+    )
+    by_client = spend(
+        "password-reset-client",
+        str(client_ip(request)),
+        limit=RESETS_PER_CLIENT,
+        window=RESET_WINDOW,
+    )
+    return by_address and by_client
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with the mail left to a worker and resets throttled.
+
+    The request does the same work whatever the address: it counts the attempt and queues
+    the task, which alone looks the address up.
+    """
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not reset_allowed(self.request, email):
+            form.add_error(None, _("Too many password resets asked for: try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        domain, use_https = self.request.get_host(), self.request.is_secure()
+        transaction.on_commit(
+            lambda: send_password_reset.delay(email, domain, use_https), robust=True
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
