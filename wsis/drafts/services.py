@@ -12,7 +12,7 @@ from wsis.audit.models import record
 from wsis.comments.diff import TOKEN, diff_html, word_diff
 from wsis.comments.models import Entry, bump_counts
 from wsis.drafts.alignment import align_versions, carried_entries_for_version
-from wsis.drafts.importer import import_draft
+from wsis.drafts.importer import VersionInUse, import_draft
 from wsis.drafts.models import CommentRound, Paragraph, ParagraphLink, Version
 
 # Share of a proposal's changes found in the new text for each suggested outcome.
@@ -42,7 +42,17 @@ def import_revision(consultation, label, draft, *, actor=None, request=None) -> 
             raise RevisionError(
                 _("A version labelled %(label)s already exists.") % {"label": label}
             )
-        version = import_draft(consultation, label, draft, replace=existing is not None)
+        try:
+            version = import_draft(
+                consultation,
+                label,
+                draft,
+                replace=existing is not None,
+                actor=actor,
+                request=request,
+            )
+        except VersionInUse as exc:
+            raise RevisionError(str(exc)) from exc
         previous = version.previous()
         if previous is not None:
             version.status = Version.Status.PREPARING
