@@ -82,6 +82,7 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
         if version.links.filter(confirmed=False).exists():
             raise RevisionError(_("Confirm the alignment before publishing."))
         previous = version.previous()
+        deleted_round = None
         lineage = {}
         best = {}
         links = version.links.filter(source__isnull=False, target__isnull=False)
@@ -97,9 +98,13 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
         if previous is not None:
             previous.status = Version.Status.SUPERSEDED
             previous.save(update_fields=["status"])
+            # A round that had not opened yet would close before it opens: it goes (first, as
+            # closing it would break its constraint), and the audit event keeps what it was.
+            unopened = CommentRound.objects.filter(version=previous, opens_at__gte=now).first()
+            if unopened is not None:
+                deleted_round = [unopened.opens_at.isoformat(), unopened.closes_at.isoformat()]
+                unopened.delete()
             CommentRound.objects.filter(version=previous, closes_at__gt=now).update(closes_at=now)
-            # A round that had not opened yet would now close before it opens.
-            CommentRound.objects.filter(version=previous, opens_at__gte=now).delete()
         version.status = Version.Status.OPEN
         version.save(update_fields=["status"])
         # Lineages and the versions entries follow changed: renew what was cached of them.
@@ -114,6 +119,7 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
             request=request,
             previous=previous.label if previous else None,
             closes_at=closes_at.isoformat(),
+            **({"deleted_round_of_previous": deleted_round} if deleted_round else {}),
         )
     return version
 
