@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.scratch import drop_consultations
 from bench.server import gunicorn, load
 from bench.timing import figure
 from wsis.comments import services
@@ -266,6 +267,5 @@ def run() -> dict:
     results["entry.save.view_queries"] = figure(
         len(queries), "queries", what="POST create, session and auth included"
     )
-    full.delete()
-    empty.delete()
+    drop_consultations("bench-full", "bench-empty")
     return results

@@ -26,6 +26,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.scratch import drop_consultations
 from bench.timing import figure
 from wsis.comments.models import Entry, Support
 from wsis.drafts.demo import ZERO_DRAFT
@@ -139,14 +140,14 @@ def run() -> dict:
     }
     if os.environ.get("BENCH_REPORTS_QUICK"):
         # For iterating on the parallel render: the single and two-worker figures only.
-        Consultation.objects.filter(slug="bench-reports").delete()
+        drop_consultations("bench-reports")
         return figures
     html = compilation_html(collect(version), "compilation")
     start = time.perf_counter()
     write_pdf(html, out.with_suffix(".raw.pdf"))
     weasyprint_only = time.perf_counter() - start
     print(f"   (WeasyPrint alone: {weasyprint_only:.1f} s)", flush=True)
-    Consultation.objects.filter(slug="bench-reports").delete()
+    drop_consultations("bench-reports")
     return figures | {
         "reports.compilation_5000.weasyprint_only": figure(weasyprint_only, "s"),
         "reports.compilation_5000.overhead_ratio": figure(

@@ -81,7 +81,7 @@ EXTRA_FIELDS = {
     "moderation:two_factor": ["token", "next"],
     "reports:ask": [
         "organisation",
-        "published_only",
+        "with_pending",
         "groups",
         "first_section",
         "last_section",

@@ -48,6 +48,7 @@ def test_production_settings_pass_the_deploy_check():
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
         ({"REDIS_URL": "http://127.0.0.1:6379"}, "CELERY_BROKER_URL"),
         ({"AXES_FAILURE_LIMIT": "many"}, "AXES_FAILURE_LIMIT"),
+        ({"DATABASE_APP_ROLE": 'app"; DROP TABLE x; --'}, "DATABASE_APP_ROLE"),
     ],
 )
 def test_a_bad_variable_stops_the_start_and_is_named(overrides, named):

@@ -8,6 +8,7 @@ environment (see ``wsis/embedded.py``); with no broker URL, Celery uses kombu's
 ``filesystem://`` transport, which needs no server.
 """
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -129,6 +130,14 @@ DATABASES["default"].setdefault("TEST", {})
 if _read(env.str, "TEST_DATABASE_NAME", ""):
     # Several checkouts on one server (helpers, worktrees) each need their own test database.
     DATABASES["default"]["TEST"]["NAME"] = env.str("TEST_DATABASE_NAME")
+
+# The role the app runs as where migrations run as the tables' owner (wsis/audit/roles.py).
+DATABASE_APP_ROLE = _read(env.str, "DATABASE_APP_ROLE", "")
+if DATABASE_APP_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_APP_ROLE):
+    raise ImproperlyConfigured(
+        "Environment variable DATABASE_APP_ROLE must be a plain PostgreSQL role name "
+        "(lower-case letters, digits and underscores)."
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,11 +3,16 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import ProtectedError
 
-from tests.conftest import parsed
+from tests.conftest import group, parsed
+from wsis.audit.models import AuditEvent
+from wsis.comments.models import Entry, Support
 from wsis.drafts.demo import UPU_COPY, ZERO_DRAFT
 from wsis.drafts.importer import DraftFormatError, decode, parse
-from wsis.drafts.models import Consultation, Paragraph, Section, Version
+from wsis.drafts.models import CommentRound, Consultation, Paragraph, Section, Version
+from wsis.reports.models import ReportJob
+from wsis.stakeholders.models import Organisation
 
 HEADINGS = [
     "Preamble",
@@ -177,3 +182,125 @@ def test_a_malformed_file_writes_nothing(tmp_path):
 def test_a_missing_file_is_reported(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         _import(tmp_path / "absent.txt")
+
+
+# Replacing a version: never at the cost of entries, supports or rounds
+
+
+@pytest.fixture
+def written_on(version, org_a, org_b, delegate_a, delegate_b):
+    """The zero draft with a draft, a submitted entry supported by another organisation, and
+    a compilation."""
+    paragraph = version.paragraphs.get(label="26")
+    Entry.objects.create(
+        version=version, paragraph=paragraph, organisation=org_a, author=delegate_a.user
+    )
+    submitted = Entry.objects.create(
+        version=version,
+        paragraph=paragraph,
+        organisation=org_b,
+        author=delegate_b.user,
+        status=Entry.Status.SUBMITTED,
+        moderation=Entry.Moderation.PUBLISHED,
+    )
+    Support.objects.create(entry=submitted, organisation=org_a, user=delegate_a.user)
+    ReportJob.objects.create(
+        requested_by=delegate_b.user, version=version, kind=ReportJob.Kind.COMPILATION
+    )
+    return version
+
+
+def _snapshot():
+    return (
+        list(Version.objects.values_list("pk", "label", "status")),
+        list(Paragraph.objects.order_by("pk").values_list("pk", "text")),
+        list(Entry.objects.values_list("pk", "paragraph_id", "status")),
+        list(Support.objects.values_list("pk", "entry_id")),
+        list(CommentRound.objects.values_list("pk", "version_id")),
+        list(ReportJob.objects.values_list("pk", flat=True)),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_replace_is_refused_once_a_version_has_entries(written_on):
+    before = _snapshot()
+    with pytest.raises(CommandError) as refused:
+        _import(UPU_COPY, "Zero draft", "--replace")
+    message = str(refused.value)
+    assert "version Zero draft has 2 entries, which replacing it would delete" in message
+    assert "import the new text under a new label instead" in message
+    assert message.endswith("nothing was imported")
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_replace_is_refused_for_a_version_another_is_aligned_with(rev1):
+    before = _snapshot()
+    with pytest.raises(CommandError, match="Zero draft is aligned with another version"):
+        _import(UPU_COPY, "Zero draft", "--replace")
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_deleting_what_entries_supports_or_rounds_hang_on_is_refused(written_on):
+    entry = Entry.objects.get(status=Entry.Status.SUBMITTED)
+    # An organisation that wrote nothing, only joined a proposal.
+    supporter = Organisation.objects.create(
+        name="Ghana", acronym="GHA", group=group("member_state")
+    )
+    Support.objects.create(entry=entry, organisation=supporter, user=entry.author)
+    for doomed in (
+        written_on,
+        written_on.consultation,
+        entry.paragraph.section,
+        entry.paragraph,
+        entry,
+        supporter,
+    ):
+        with pytest.raises(ProtectedError):
+            doomed.delete()
+    Support.objects.all().delete()
+    Entry.objects.all().delete()
+    with pytest.raises(ProtectedError):  # its comment round
+        written_on.delete()
+    assert CommentRound.objects.filter(version=written_on).exists()
+
+
+@pytest.mark.django_db
+def test_an_allowed_replace_keeps_the_round_and_is_audited(
+    version, delegate_a, settings, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    job = ReportJob.objects.create(
+        requested_by=delegate_a.user,
+        version=version,
+        kind=ReportJob.Kind.COMPILATION,
+        input_hash="a" * 64,
+    )
+    job.path.parent.mkdir(parents=True)
+    job.path.write_bytes(b"%PDF of the old text")
+    job.finish(size=20, pages=1)
+    round_pk = version.round.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(UPU_COPY, "Zero draft", "--replace")
+    out = capsys.readouterr().out
+    assert (
+        "Replaced Zero draft: its 155 paragraphs and 1 compilations were deleted "
+        "(recorded in the audit log)." in out
+    )
+    replaced = Version.objects.get()
+    assert (replaced.label, replaced.order, replaced.status) == ("Zero draft", 1, version.status)
+    assert "post office" in replaced.paragraphs.get(label="44").text
+    assert CommentRound.objects.get().pk == round_pk and replaced.round.pk == round_pk
+    assert not ReportJob.objects.exists() and not job.path.exists()
+    event = AuditEvent.objects.get(action="version.replaced")
+    assert event.target == f"drafts.version:{replaced.pk}"
+    assert event.data == {
+        "replaced_version": version.pk,
+        "paragraphs_deleted": 155,
+        "paragraphs_imported": 155,
+        "report_jobs_deleted": 1,
+        "old_sha256": version.source_sha256,
+        "new_sha256": replaced.source_sha256,
+    }

@@ -1,8 +1,11 @@
 """Uploading a new version, reviewing its alignment, publishing it, confirming outcomes."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.comments.conftest import make_entry
 from tests.drafts.conftest import REV1
@@ -274,6 +277,23 @@ def test_publishing_opens_a_round_and_supersedes_the_previous_version(facilitato
     assert (
         facilitator.get(reverse("drafts:version", args=["wsis20", "Zero draft"])).status_code == 200
     )
+
+
+@pytest.mark.django_db
+def test_a_round_of_the_previous_version_that_had_not_opened_goes_on_the_record(
+    facilitator, rev1, version
+):
+    version.round.opens_at = timezone.now() + timedelta(days=1)
+    version.round.closes_at = timezone.now() + timedelta(days=8)
+    version.round.save()
+    rev1.links.update(confirmed=True)
+    facilitator.post(url("publish", "Rev.1"), {"closes_at": "2099-01-01T12:00"})
+    assert not CommentRound.objects.filter(version=version).exists()
+    event = AuditEvent.objects.get(action="version.published")
+    assert event.data["deleted_round_of_previous"] == [
+        version.round.opens_at.isoformat(),
+        version.round.closes_at.isoformat(),
+    ]
 
 
 # Outcomes

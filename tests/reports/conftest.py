@@ -100,6 +100,14 @@ def entries(version, org_a, org_b, org_c, org_d):
             text="Pending comment from Brazil.",
             moderation=Entry.Moderation.PENDING,
         ),
+        "rejected": add_entry(
+            version,
+            "27",
+            org_b,
+            Entry.Kind.COMMENT,
+            text="Rejected off-topic text.",
+            moderation=Entry.Moderation.REJECTED,
+        ),
         "hidden": add_entry(
             version,
             "27",

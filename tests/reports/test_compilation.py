@@ -23,17 +23,26 @@ def test_it_keeps_every_paragraph_in_document_order(version, entries):
     assert labels == [p.anchor for p in version.paragraphs.order_by("order")]
 
 
-def test_it_leaves_out_drafts_and_hidden_entries(version, entries):
+def test_by_default_it_compiles_published_entries_only(version, entries):
     texts = [item.entry.text for item in collect(version).items]
-    assert "Hidden spam text." not in texts
-    assert "Unsent draft text." not in texts
-    assert "Pending comment from Brazil." in texts
-
-
-def test_it_keeps_only_published_entries_when_asked(version, entries):
-    texts = [item.entry.text for item in collect(version, Options(published_only=True)).items]
-    assert "Pending comment from Brazil." not in texts
     assert "Post offices connect the unconnected." in texts
+    for left_out in (
+        "Pending comment from Brazil.",
+        "Rejected off-topic text.",
+        "Hidden spam text.",
+        "Unsent draft text.",
+    ):
+        assert left_out not in texts
+    assert not any(item.pending for item in collect(version).items)
+
+
+def test_it_adds_pending_entries_marked_when_asked_but_never_rejected_or_hidden(version, entries):
+    items = collect(version, Options(with_pending=True)).items
+    pending = [item.entry.text for item in items if item.pending]
+    assert pending == ["Pending comment from Brazil."]
+    texts = [item.entry.text for item in items]
+    assert "Post offices connect the unconnected." in texts
+    assert "Rejected off-topic text." not in texts and "Hidden spam text." not in texts
 
 
 def test_it_filters_groups_and_sections(version, entries):
@@ -47,7 +56,12 @@ def test_it_filters_groups_and_sections(version, entries):
 
 def test_it_counts_entries_by_group(version, entries):
     counts = {group.code: (orgs, n) for group, orgs, n in collect(version).counts}
-    assert counts == {"member_state": (2, 4), "un_system": (1, 1), "civil_society": (1, 1)}
+    assert counts == {"member_state": (2, 3), "un_system": (1, 1), "civil_society": (1, 1)}
+    counts = {
+        group.code: (orgs, n)
+        for group, orgs, n in collect(version, Options(with_pending=True)).counts
+    }
+    assert counts["member_state"] == (2, 4)
 
 
 def test_it_lists_supporters(version, entries):
@@ -66,6 +80,17 @@ def test_its_input_hash_changes_with_a_decision(version, entries):
     assert fingerprint() != before
 
 
+def test_its_input_hash_tells_a_compilation_with_pending_entries_from_one_without(version, entries):
+    def fingerprint(options):
+        return input_hash("compilation", "pdf", version, options, None, "en")
+
+    assert fingerprint(Options(with_pending=True)) != fingerprint(Options())
+    # Even when there is no pending entry to tell them apart.
+    entries["brazil_pending"].moderation = "published"
+    entries["brazil_pending"].save()
+    assert fingerprint(Options(with_pending=True)) != fingerprint(Options())
+
+
 def shape(compilation):
     return [
         (
@@ -78,7 +103,7 @@ def shape(compilation):
     ]
 
 
-@pytest.mark.parametrize("options", [Options(), Options(published_only=True)])
+@pytest.mark.parametrize("options", [Options(), Options(with_pending=True)])
 def test_a_light_collection_has_the_same_blocks_weights_and_counts(version, entries, options):
     full, light = collect(version, options), collect(version, options, light=True)
     assert shape(light) == shape(full)

@@ -16,7 +16,8 @@ def test_it_writes_the_csv_of_all_entries(version, entries, tmp_path, capsys):
         "--out",
         str(out),
     )
-    assert out.read_text(encoding="utf-8-sig").count("\n") == 7  # header and six entries
+    # The header and the five published entries (not the pending, rejected or hidden ones).
+    assert out.read_text(encoding="utf-8-sig").count("\n") == 6
     assert f"Wrote {out}" in capsys.readouterr().out
 
 
@@ -50,7 +51,7 @@ def test_it_filters_like_the_web_form(version, entries, tmp_path):
         "Zero draft",
         "--format",
         "csv",
-        "--published-only",
+        "--with-pending",
         "--groups",
         "civil_society",
         "--out",

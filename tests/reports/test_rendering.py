@@ -115,19 +115,79 @@ def test_its_csv_has_one_row_per_entry(version, entries, tmp_path):
     with open(out, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [(r["paragraph"], r["acronym"]) for r in rows] == [
-        ("PPB", "BRA"),
         ("OP26", "BRA"),
         ("OP26", "KEN"),
         ("OP26", "UPU"),
         ("OP26", "ACCESS"),
         ("OP31 bis", "KEN"),
     ]
-    upu = rows[3]
+    upu = rows[2]
     assert (
         upu["attribution"]
         == "Universal Postal Union (UN system and intergovernmental organisation)"
     )
     assert upu["decision"] == "incorporated" and upu["supporters"] == "Kenya (Member State)"
+
+
+def test_by_default_its_pdf_shows_published_entries_only(version, entries, tmp_path):
+    out = tmp_path / "compilation.pdf"
+    render(out, kind="compilation", fmt="pdf", version=version)
+    flat = " ".join(pdf_text(out).split())
+    assert "Published entries only." in flat
+    assert "Post offices connect the unconnected." in flat
+    for left_out in ("Pending comment", "Rejected off-topic", "PENDING MODERATION"):
+        assert left_out not in flat
+
+
+def test_its_pdf_marks_each_pending_entry_when_they_are_included(version, entries, tmp_path):
+    out = tmp_path / "compilation.pdf"
+    options = Options(with_pending=True)
+    render(out, kind="compilation", fmt="pdf", version=version, options=options)
+    flat = " ".join(pdf_text(out).split())
+    assert "each marked “pending moderation”" in flat
+    assert "PENDING MODERATION Brazil (Member State) · comment" in flat
+    assert flat.count("PENDING MODERATION") == 1
+    assert "Pending comment from Brazil." in flat
+    assert "Rejected off-topic" not in flat and "Hidden spam" not in flat
+
+
+def test_a_submission_marks_its_pending_entries_too(version, entries, org_d, tmp_path):
+    out = tmp_path / "submission.pdf"
+    options = Options(with_pending=True)
+    render(out, kind="submission", fmt="pdf", version=version, organisation=org_d, options=options)
+    flat = " ".join(pdf_text(out).split())
+    assert "(pending moderation) Pending comment from Brazil." in flat
+    assert "Redundant with OP 27." in flat  # the published one, unmarked
+    assert "(pending moderation) Redundant" not in flat
+
+
+def test_its_docx_marks_each_pending_entry_when_they_are_included(version, entries, tmp_path):
+    out = tmp_path / "compilation.docx"
+    render(out, kind="compilation", fmt="docx", version=version)
+    assert "Pending comment" not in "\n".join(p.text for p in Document(out).paragraphs)
+    render(out, kind="compilation", fmt="docx", version=version, options=Options(with_pending=True))
+    document = Document(out)
+    marked = [
+        paragraph.text
+        for paragraph in document.paragraphs
+        if any(run.style.name == "Pending Moderation" for run in paragraph.runs)
+    ]
+    assert marked == ["pending moderation Brazil (Member State) · comment"]
+    texts = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "Pending comment from Brazil." in texts and "Rejected off-topic" not in texts
+
+
+def test_its_csv_marks_each_pending_entry_when_they_are_included(version, entries, tmp_path):
+    out = tmp_path / "entries.csv"
+    options = Options(with_pending=True)
+    render(out, kind="entries", fmt="csv", version=version, options=options)
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["paragraph"], r["acronym"], r["moderation"]) for r in rows][:2] == [
+        ("PPB", "BRA", "pending moderation"),
+        ("OP26", "BRA", "published"),
+    ]
+    assert {r["moderation"] for r in rows} == {"pending moderation", "published"}
 
 
 def test_its_csv_defuses_formulas(version, entries, tmp_path):

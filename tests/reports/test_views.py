@@ -119,7 +119,7 @@ def test_a_facilitator_asks_with_options(version, facilitator):
     data = {
         "kind": "compilation",
         "format": "pdf",
-        "published_only": "on",
+        "with_pending": "on",
         "groups": ["member_state", "civil_society"],
         "first_section": "2",
         "last_section": "3",
@@ -127,7 +127,7 @@ def test_a_facilitator_asks_with_options(version, facilitator):
     facilitator.post(ask_url(version), data)
     job = ReportJob.objects.get()
     assert job.options == {
-        "published_only": True,
+        "with_pending": True,
         "groups": ["civil_society", "member_state"],
         "first_section": 2,
         "last_section": 3,
@@ -158,6 +158,20 @@ def test_identical_inputs_are_served_at_once(version, facilitator):
     assert first["Location"] == second.redirect_chain[0][0]
     assert "An identical report was already asked for" in second.content.decode()
     assert "Download" in second.content.decode()
+
+
+def test_a_report_with_pending_entries_is_not_served_for_one_without(version, facilitator):
+    data = {"kind": "compilation", "format": "pdf", "with_decisions": "on", "with_pending": "on"}
+    facilitator.post(ask_url(version), data)
+    finished(ReportJob.objects.get())
+    del data["with_pending"]
+    facilitator.post(ask_url(version), data)
+    with_pending, published_only = ReportJob.objects.order_by("pk")
+    assert (with_pending.options["with_pending"], published_only.options["with_pending"]) == (
+        True,
+        False,
+    )
+    assert with_pending.input_hash != published_only.input_hash
 
 
 def test_a_down_broker_keeps_the_job_and_says_so(version, facilitator, no_broker):

@@ -95,10 +95,11 @@ class Entry(models.Model):
         PARTIAL = "partial", _("partially incorporated")
         NOT_INCORPORATED = "not_incorporated", _("not incorporated")
 
-    version = models.ForeignKey("drafts.Version", on_delete=models.CASCADE, related_name="entries")
+    # Deleting a version or a paragraph must never take what delegations wrote with it.
+    version = models.ForeignKey("drafts.Version", on_delete=models.PROTECT, related_name="entries")
     paragraph = models.ForeignKey(
         "drafts.Paragraph",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="entries",
         help_text=_("The paragraph commented on, or the one a new paragraph would follow."),
     )
@@ -210,9 +211,9 @@ def attach_diffs(entries) -> None:
 class Support(models.Model):
     """An organisation joining another organisation's proposal."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="supports")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="supports")
     organisation = models.ForeignKey(
-        "stakeholders.Organisation", on_delete=models.CASCADE, related_name="supports"
+        "stakeholders.Organisation", on_delete=models.PROTECT, related_name="supports"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created = models.DateTimeField(_("created"), auto_now_add=True)

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 PARAGRAPH = re.compile(r"^(?:-\s+)?(?P<label>[A-Z]|\d{1,4})\.\s+(?P<text>\S.*)$")
 DASHED = re.compile(r"^-\s+(?P<text>\S.*)$")
@@ -162,27 +164,114 @@ class VersionExists(ValueError):
     pass
 
 
-@transaction.atomic
-def import_draft(consultation, label: str, draft: ParsedDraft, *, replace: bool = False):
-    """Write a parsed draft as a new version of ``consultation``, in one transaction."""
-    from wsis.drafts.models import Paragraph, Section, Version
+class VersionInUse(VersionExists):
+    """Replacing the version would delete what people wrote on it, or what follows it."""
 
-    existing = consultation.versions.filter(label=label).first()
-    if existing is not None:
-        if not replace:
-            raise VersionExists(f"version {label!r} already exists; use --replace to replace it")
-        order = existing.order
-        existing.delete()
-    else:
-        last = consultation.versions.order_by("-order").first()
-        order = last.order + 1 if last else 1
+
+def _refuse_if_in_use(version) -> None:
+    from wsis.drafts.models import ParagraphLink
+
+    entries = version.entries.count()
+    if entries:
+        raise VersionInUse(
+            ngettext(
+                "version %(label)s has %(count)d entry, which replacing it would delete",
+                "version %(label)s has %(count)d entries, which replacing it would delete",
+                entries,
+            )
+            % {"label": version.label, "count": entries}
+            + "; "
+            + _(
+                "import the new text under a new label instead: it is aligned with "
+                "%(label)s and the entries follow their paragraphs"
+            )
+            % {"label": version.label}
+        )
+    if not version.is_preparing and (
+        version.links.exists() or ParagraphLink.objects.filter(source__version=version).exists()
+    ):
+        # Entries of the versions around it follow its paragraphs through these links.
+        raise VersionInUse(
+            _(
+                "version %(label)s is aligned with another version, whose entries follow its "
+                "paragraphs; import the new text under a new label instead"
+            )
+            % {"label": version.label}
+        )
+
+
+def _replace(old, draft: ParsedDraft, *, actor, request):
+    """A new version in place of ``old``, with its label, order, status and comment round;
+    the compilations of the old text go with it. Audited, since it deletes.
+
+    A new row rather than new paragraphs in the old one: what is cached of a version's text
+    is cached for good (``rendered_text``).
+    """
+    from wsis.audit.models import record
+    from wsis.drafts.models import CommentRound, Version
+
+    _refuse_if_in_use(old)
+    removed = {
+        "replaced_version": old.pk,
+        "paragraphs_deleted": old.paragraphs.count(),
+        "report_jobs_deleted": old.report_jobs.count(),
+        "old_sha256": old.source_sha256,
+    }
+    files = [job.path for job in old.report_jobs.exclude(file="")]
+    old.report_jobs.all().delete()
+    transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in files])
+    label, order, status = old.label, old.order, old.status
+    # Taken aside so that the label is free; the round protects the row until it moves.
+    old.label = f"~{old.pk}"
+    old.save(update_fields=["label"])
     version = Version.objects.create(
-        consultation=consultation,
+        consultation=old.consultation,
         label=label,
         title=draft.title,
         order=order,
+        status=status,
         source_sha256=draft.sha256,
     )
+    CommentRound.objects.filter(version=old).update(version=version)
+    # Paragraphs and sections go with it; an entry on it would protect it (refused above).
+    old.delete()
+    record(
+        "version.replaced",
+        version,
+        actor=actor,
+        request=request,
+        paragraphs_imported=len(draft.paragraphs),
+        new_sha256=draft.sha256,
+        **removed,
+    )
+    return version
+
+
+@transaction.atomic
+def import_draft(
+    consultation, label: str, draft: ParsedDraft, *, replace: bool = False, actor=None, request=None
+):
+    """Write a parsed draft as a new version of ``consultation``, in one transaction.
+
+    With ``replace``, it takes the place of an existing version of that label, if no entry is
+    written on that one and no other version is aligned with it (else ``VersionInUse``).
+    """
+    from wsis.drafts.models import Paragraph, Section, Version
+
+    existing = consultation.versions.select_for_update().filter(label=label).first()
+    if existing is not None:
+        if not replace:
+            raise VersionExists(f"version {label!r} already exists; use --replace to replace it")
+        version = _replace(existing, draft, actor=actor, request=request)
+    else:
+        last = consultation.versions.order_by("-order").first()
+        version = Version.objects.create(
+            consultation=consultation,
+            label=label,
+            title=draft.title,
+            order=last.order + 1 if last else 1,
+            source_sha256=draft.sha256,
+        )
     paragraphs = []
     position = 0
     for section_order, parsed_section in enumerate(draft.sections, start=1):

@@ -114,7 +114,7 @@ class Version(models.Model):
 class CommentRound(models.Model):
     """The window in which entries on a version may be written and submitted."""
 
-    version = models.OneToOneField(Version, on_delete=models.CASCADE, related_name="round")
+    version = models.OneToOneField(Version, on_delete=models.PROTECT, related_name="round")
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
 

@@ -12,7 +12,7 @@ from wsis.audit.models import record
 from wsis.comments.diff import TOKEN, diff_html, word_diff
 from wsis.comments.models import Entry, bump_counts
 from wsis.drafts.alignment import align_versions, carried_entries_for_version
-from wsis.drafts.importer import import_draft
+from wsis.drafts.importer import VersionInUse, import_draft
 from wsis.drafts.models import CommentRound, Paragraph, ParagraphLink, Version
 
 # Share of a proposal's changes found in the new text for each suggested outcome.
@@ -42,7 +42,17 @@ def import_revision(consultation, label, draft, *, actor=None, request=None) -> 
             raise RevisionError(
                 _("A version labelled %(label)s already exists.") % {"label": label}
             )
-        version = import_draft(consultation, label, draft, replace=existing is not None)
+        try:
+            version = import_draft(
+                consultation,
+                label,
+                draft,
+                replace=existing is not None,
+                actor=actor,
+                request=request,
+            )
+        except VersionInUse as exc:
+            raise RevisionError(str(exc)) from exc
         previous = version.previous()
         if previous is not None:
             version.status = Version.Status.PREPARING
@@ -72,6 +82,7 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
         if version.links.filter(confirmed=False).exists():
             raise RevisionError(_("Confirm the alignment before publishing."))
         previous = version.previous()
+        deleted_round = None
         lineage = {}
         best = {}
         links = version.links.filter(source__isnull=False, target__isnull=False)
@@ -87,9 +98,13 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
         if previous is not None:
             previous.status = Version.Status.SUPERSEDED
             previous.save(update_fields=["status"])
+            # A round that had not opened yet would close before it opens: it goes (first, as
+            # closing it would break its constraint), and the audit event keeps what it was.
+            unopened = CommentRound.objects.filter(version=previous, opens_at__gte=now).first()
+            if unopened is not None:
+                deleted_round = [unopened.opens_at.isoformat(), unopened.closes_at.isoformat()]
+                unopened.delete()
             CommentRound.objects.filter(version=previous, closes_at__gt=now).update(closes_at=now)
-            # A round that had not opened yet would now close before it opens.
-            CommentRound.objects.filter(version=previous, opens_at__gte=now).delete()
         version.status = Version.Status.OPEN
         version.save(update_fields=["status"])
         # Lineages and the versions entries follow changed: renew what was cached of them.
@@ -104,6 +119,7 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
             request=request,
             previous=previous.label if previous else None,
             closes_at=closes_at.isoformat(),
+            **({"deleted_round_of_previous": deleted_round} if deleted_round else {}),
         )
     return version
 

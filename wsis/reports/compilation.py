@@ -18,12 +18,13 @@ from wsis.drafts.models import Paragraph, Version
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
 # Bump when the templates or the rules change, so identical inputs stop matching older files.
-RENDERER_VERSION = 3
+RENDERER_VERSION = 4
 
 
 @dataclass(frozen=True)
 class Options:
-    published_only: bool = False
+    # Published entries are what the negotiation may rely on; pending ones only if asked.
+    with_pending: bool = False
     groups: tuple[str, ...] = ()  # stakeholder group codes; empty means all
     first_section: int | None = None  # section order, inclusive
     last_section: int | None = None
@@ -34,7 +35,7 @@ class Options:
     @classmethod
     def from_dict(cls, data: dict) -> "Options":
         return cls(
-            published_only=bool(data.get("published_only", False)),
+            with_pending=bool(data.get("with_pending", False)),
             groups=tuple(sorted(data.get("groups") or ())),
             first_section=data.get("first_section"),
             last_section=data.get("last_section"),
@@ -44,7 +45,7 @@ class Options:
 
     def as_dict(self) -> dict:
         data = {
-            "published_only": self.published_only,
+            "with_pending": self.with_pending,
             "groups": list(self.groups),
             "first_section": self.first_section,
             "last_section": self.last_section,
@@ -64,6 +65,11 @@ class Item:
     label: str  # of the paragraph it is on, "OP31 bis" for a new paragraph after OP31
     attribution: str
     supporters: list[str]
+
+    @property
+    def pending(self) -> bool:
+        """Not yet moderated: a report that includes it marks it so."""
+        return self.entry.moderation == Entry.Moderation.PENDING
 
     @property
     def diff(self):
@@ -139,12 +145,14 @@ def label_of(paragraph: Paragraph, new: bool = False) -> str:
 
 
 def entries_for(version: Version, options: Options, organisation: Organisation | None = None):
-    """Submitted entries; hidden ones never; only published ones if asked."""
-    entries = Entry.objects.filter(version=version, status=Entry.Status.SUBMITTED).exclude(
-        moderation=Entry.Moderation.HIDDEN
+    """Submitted entries that are published, and pending ones if asked; never rejected or
+    hidden ones."""
+    moderation = [Entry.Moderation.PUBLISHED]
+    if options.with_pending:
+        moderation.append(Entry.Moderation.PENDING)
+    entries = Entry.objects.filter(
+        version=version, status=Entry.Status.SUBMITTED, moderation__in=moderation
     )
-    if options.published_only:
-        entries = entries.filter(moderation=Entry.Moderation.PUBLISHED)
     if options.groups:
         entries = entries.filter(organisation__group__code__in=options.groups)
     if organisation is not None:

@@ -30,7 +30,13 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("For an organisation's submission."),
     )
-    published_only = forms.BooleanField(label=_("Published entries only"), required=False)
+    with_pending = forms.BooleanField(
+        label=_("Include entries pending moderation"),
+        required=False,
+        help_text=_(
+            "Each is marked “pending moderation”. Rejected and hidden entries never appear."
+        ),
+    )
     groups = forms.MultipleChoiceField(
         label=_("Stakeholder groups"),
         required=False,
@@ -102,7 +108,7 @@ class ReportForm(forms.Form):
     def options(self) -> Options:
         data = self.cleaned_data
         return Options(
-            published_only=data.get("published_only", False),
+            with_pending=data.get("with_pending", False),
             groups=tuple(sorted(data.get("groups") or ())),
             first_section=data.get("first_section"),
             last_section=data.get("last_section"),

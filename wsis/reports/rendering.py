@@ -199,6 +199,10 @@ CSV_HEADER = [
 ]
 
 
+# What the moderation column says of an entry not yet moderated, in words a reader cannot miss.
+PENDING_MARK = "pending moderation"
+
+
 def _cell(value) -> str:
     # A cell starting with = + - @ would run as a formula in a spreadsheet.
     text = "" if value is None else str(value)
@@ -226,7 +230,7 @@ def write_csv(compilation: Compilation, target) -> None:
                             entry.proposed_text,
                             entry.text,
                             "; ".join(item.supporters),
-                            entry.moderation,
+                            PENDING_MARK if item.pending else entry.moderation,
                             entry.decision,
                             entry.decision_rationale,
                             entry.submitted_at.isoformat() if entry.submitted_at else "",

@@ -41,6 +41,11 @@ def _styles(document):
     insertion.font.highlight_color = WD_COLOR_INDEX.YELLOW
     deletion = styles.add_style("Deletion", WD_STYLE_TYPE.CHARACTER)
     deletion.font.strike = True
+    # Not yet moderated: bold capitals on grey, which read in black and white too.
+    pending = styles.add_style("Pending Moderation", WD_STYLE_TYPE.CHARACTER)
+    pending.font.bold = True
+    pending.font.all_caps = True
+    pending.font.highlight_color = WD_COLOR_INDEX.GRAY_25
 
 
 def _table_of_contents(document):
@@ -66,6 +71,13 @@ def _table_of_contents(document):
     settings.append(update)
 
 
+def _mark_pending(paragraph, item: Item):
+    if item.pending:
+        paragraph.add_run(_("pending moderation"), style="Pending Moderation")
+        paragraph.add_run(" ")
+    return paragraph
+
+
 def _diff(paragraph, item: Item):
     for change in item.changes:
         style = {"insert": "Insertion", "delete": "Deletion"}.get(change.op)
@@ -77,7 +89,7 @@ def _item(document, item: Item, with_decisions: bool):
     heading = f"{item.attribution} · {entry.get_kind_display()}"
     if with_decisions and entry.decision != entry.Decision.OPEN:
         heading += " · " + _("Decision:") + " " + entry.get_decision_display()
-    document.add_paragraph(xml_safe(heading), style="Attribution")
+    _mark_pending(document.add_paragraph(style="Attribution"), item).add_run(xml_safe(heading))
     if entry.is_proposal:
         _diff(document.add_paragraph(style="Proposal"), item)
     if entry.text:
@@ -115,6 +127,15 @@ def build(compilation: Compilation, kind: str):
     document.add_paragraph(
         _("Compiled on %(date)s") % {"date": generated.strftime("%d %B %Y, %H:%M %Z")}
     )
+    if options.with_pending:
+        document.add_paragraph(
+            _(
+                "Published entries, and entries pending moderation, each marked “pending "
+                "moderation”."
+            )
+        )
+    else:
+        document.add_paragraph(_("Published entries only."))
     if kind != "submission" and compilation.counts:
         table = document.add_table(rows=1, cols=3, style="Light List")
         for cell, text in zip(
@@ -141,15 +162,14 @@ def build(compilation: Compilation, kind: str):
             document.add_paragraph(xml_safe(block.label), style="Paragraph Label")
             if kind == "submission":
                 for item in block.proposals:
-                    _diff(document.add_paragraph(), item)
+                    _diff(_mark_pending(document.add_paragraph(), item), item)
                     if item.entry.text:
                         document.add_paragraph(xml_safe(item.entry.text), style="Justification")
                 if not block.proposals:
                     document.add_paragraph(xml_safe(block.paragraph.text))
                 for item in block.comments:
-                    document.add_paragraph(
-                        _("Comment:") + " " + xml_safe(item.entry.text), style="Justification"
-                    )
+                    paragraph = _mark_pending(document.add_paragraph(style="Justification"), item)
+                    paragraph.add_run(_("Comment:") + " " + xml_safe(item.entry.text))
                 continue
             if block.is_new:
                 document.add_paragraph(

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wsis.drafts.importer import DraftFormatError, VersionExists, decode, import_draft, parse
 from wsis.drafts.models import Consultation, Version
@@ -50,6 +51,10 @@ class Command(BaseCommand):
         if found is None:
             found = Consultation.objects.create(slug=consultation, title=title or draft.title)
         existing = found.versions.filter(label=label).first()
+        # A version in preparation is replaced by importing it again, with or without --replace.
+        replacing = existing is not None and (replace or existing.is_preparing)
+        if replacing:
+            replaced = (existing.paragraphs.count(), existing.report_jobs.count())
         try:
             if existing is not None and not existing.is_preparing:
                 # A published version is replaced in place, as it was imported: no alignment.
@@ -58,6 +63,14 @@ class Command(BaseCommand):
                 version = import_revision(found, label, draft)
         except (VersionExists, RevisionError) as exc:
             raise CommandError(f"{exc}; nothing was imported") from exc
+        if replacing:
+            self.stdout.write(
+                _(
+                    "Replaced %(label)s: its %(paragraphs)d paragraphs and %(reports)d "
+                    "compilations were deleted (recorded in the audit log)."
+                )
+                % {"label": label, "paragraphs": replaced[0], "reports": replaced[1]}
+            )
         self.stdout.write(
             f"Imported {version}: {len(draft.sections)} sections, "
             f"{len(draft.paragraphs)} paragraphs."

@@ -20,7 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", help="acronym: that organisation's submission")
         parser.add_argument("--format", choices=["pdf", "docx", "csv"], default="pdf")
         parser.add_argument("--out", required=True, help="file to write")
-        parser.add_argument("--published-only", action="store_true")
+        parser.add_argument(
+            "--with-pending",
+            action="store_true",
+            help="include entries pending moderation, each marked so (by default: published only)",
+        )
         parser.add_argument("--groups", help="comma-separated stakeholder group codes")
         parser.add_argument("--first-section", type=int, help="section number, from 1")
         parser.add_argument("--last-section", type=int, help="section number, from 1")
@@ -56,7 +60,7 @@ class Command(BaseCommand):
         else:
             kind = "submission" if organisation else "compilation"
         report_options = Options(
-            published_only=options["published_only"],
+            with_pending=options["with_pending"],
             groups=groups,
             first_section=options["first_section"],
             last_section=options["last_section"],
