@@ -31,6 +31,7 @@ from wsis.comments.access import (
     get_entry_for_support,
     get_entry_for_view,
     get_paragraph_by_id,
+    get_paragraph_for_entry,
     get_paragraph_for_panel,
     require_membership,
 )
@@ -346,14 +347,14 @@ def _late_message(request, entry: Entry) -> None:
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
     # Every generation the panel depends on, the paragraph's included, in one read.
     known = generations(PARAGRAPHS, SUPPORTS, *_panel_scopes(request))
-    paragraph = get_paragraph_for_panel(pk, joined_generation(known, PARAGRAPHS))
+    paragraph = get_paragraph_for_panel(request, pk, joined_generation(known, PARAGRAPHS))
     return _render_panel(request, paragraph, known=known)
 
 
 @require_POST
 @login_required
 def create(request: HttpRequest, pk: int) -> HttpResponse:
-    paragraph = get_paragraph_by_id(pk)
+    paragraph = get_paragraph_for_entry(request, pk)
     membership = require_membership(request)
     form = EntryForm(request.POST, paragraph=paragraph)
     if not form.is_valid():
@@ -385,7 +386,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    paragraph = get_paragraph_by_id(pk)
+    paragraph = get_paragraph_by_id(request, pk)
     kind = request.POST.get("kind", Entry.Kind.AMENDMENT)
     proposed = request.POST.get("proposed_text", "")[:MAX_LENGTH]
     old = "" if kind == Entry.Kind.NEW_PARAGRAPH else paragraph.text

@@ -52,7 +52,7 @@ def _get_consultation_to_revise(request: HttpRequest, slug: str) -> Consultation
 
 
 def _get_version_to_revise(request: HttpRequest, slug: str, label: str) -> Version:
-    version = get_version(slug, label, preparing=True)
+    version = get_version(slug, label, user=request.user)
     if not version.consultation.is_facilitator(request.user):
         raise PermissionDenied
     return version
@@ -342,7 +342,7 @@ def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpRespons
 def orphaned(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     """Entries of earlier versions whose paragraph was deleted on the way to this version:
     they follow no paragraph any more, so they are listed here rather than lost."""
-    version = get_version(slug, label)
+    version = get_version(slug, label, user=request.user)
     items = orphaned_entries(version, Entry.objects.visible_to(request.user))
     entries = [item.entry for item in items]
     attach_diffs(entries)
@@ -363,9 +363,9 @@ def compare_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _compare(request, slug, template):
     consultation = get_consultation(slug)
-    versions = list(consultation.versions.order_by("order"))
-    if not consultation.is_facilitator(request.user):
-        versions = [v for v in versions if not v.is_preparing]
+    versions = list(
+        Version.objects.visible_to(request.user).filter(consultation=consultation).order_by("order")
+    )
     by_label = {v.label: v for v in versions}
     if any(request.GET.get(key, versions[0].label) not in by_label for key in ("old", "new")):
         raise Http404("No such version.")

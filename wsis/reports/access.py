@@ -30,7 +30,7 @@ def get_job(request: HttpRequest, pk: int) -> ReportJob:
         .filter(pk=pk)
         .first()
     )
-    if job is None:
+    if job is None or not job.version.is_visible_to(request.user):
         raise Http404
     scope = report_scope(request, job.version)
     if scope is not None and (
