@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from wsis.comments.models import Entry
 from wsis.drafts.access import require_open, require_visible
 from wsis.drafts.models import Paragraph
-from wsis.stakeholders.access import active_membership
+from wsis.stakeholders.access import active_membership, participating_membership
 from wsis.stakeholders.models import Membership
 
 # Renewed by the PARAGRAPHS generation on any change; the limit only bounds what sits unused.
@@ -62,10 +62,18 @@ def get_paragraph_for_panel(request: HttpRequest, pk: int, generation: str | Non
     return paragraph
 
 
-def require_membership(request: HttpRequest, *, focal_point: bool = False) -> Membership:
+def require_membership(
+    request: HttpRequest, consultation, *, focal_point: bool = False
+) -> Membership:
+    """The membership the user acts under, for an organisation accredited to ``consultation``."""
     membership = active_membership(request)
     if membership is None:
         raise PermissionDenied(_("Only members of an organisation can do this."))
+    if participating_membership(request, consultation) is None:
+        raise PermissionDenied(
+            _("%(organisation)s is not accredited to this consultation.")
+            % {"organisation": membership.organisation.name}
+        )
     if focal_point and not membership.is_focal_point:
         raise PermissionDenied(_("Only your organisation's focal point can do this."))
     return membership
@@ -87,7 +95,7 @@ def get_entry_for_view(request: HttpRequest, pk: int) -> Entry:
 
 def _ours(request: HttpRequest, pk: int, *, focal_point: bool = False) -> tuple[Entry, Membership]:
     entry = get_entry_for_view(request, pk)
-    membership = require_membership(request, focal_point=focal_point)
+    membership = require_membership(request, entry.version.consultation, focal_point=focal_point)
     if entry.organisation_id != membership.organisation_id:
         raise PermissionDenied(_("This entry belongs to another organisation."))
     require_open(entry.version)
@@ -110,7 +118,7 @@ def get_entry_for_focal_point(request: HttpRequest, pk: int) -> tuple[Entry, Mem
 def get_entry_for_support(request: HttpRequest, pk: int) -> tuple[Entry, Membership]:
     """Another organisation's submitted proposal, for a focal point to join."""
     entry = get_entry_for_view(request, pk)
-    membership = require_membership(request, focal_point=True)
+    membership = require_membership(request, entry.version.consultation, focal_point=True)
     if entry.organisation_id == membership.organisation_id:
         raise PermissionDenied(_("You cannot support your own organisation's proposal."))
     if entry.status != Entry.Status.SUBMITTED or not entry.is_proposal:

@@ -355,7 +355,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     paragraph = get_paragraph_for_entry(request, pk)
-    membership = require_membership(request)
+    membership = require_membership(request, paragraph.version.consultation)
     form = EntryForm(request.POST, paragraph=paragraph)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the text below."))
@@ -566,7 +566,7 @@ def withdraw_support(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
-    membership = require_membership(request, focal_point=True)
+    membership = require_membership(request, version.consultation, focal_point=True)
     if request.method == "POST":
         # isdigit() alone lets "²" through, which int() refuses.
         ids = [int(i) for i in request.POST.getlist("entry") if i.isascii() and i.isdigit()]
@@ -606,7 +606,7 @@ def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def our_entries(request: HttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
-    membership = require_membership(request)
+    membership = require_membership(request, version.consultation)
     entries = list(
         Entry.objects.visible_to(request.user)
         .filter(organisation=membership.organisation, version__consultation=version.consultation)
@@ -627,7 +627,7 @@ def our_entries(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def our_submission(request: HttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
-    membership = require_membership(request)
+    membership = require_membership(request, version.consultation)
     entries = list(
         Entry.objects.visible_to(request.user)
         .filter(organisation=membership.organisation, paragraph__version=version)

@@ -1,14 +1,15 @@
 """Who may ask for and download which report.
 
-A facilitator of the consultation: any report. A focal point: their own organisation's
-submission, nothing else. Everyone else: nothing. Downloads go through the same check.
+A facilitator of the consultation: any report. A focal point of an organisation accredited to
+it: their own organisation's submission, nothing else. Everyone else: nothing. Downloads go
+through the same check.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from wsis.reports.models import ReportJob
-from wsis.stakeholders.access import active_membership
+from wsis.stakeholders.access import participating_membership
 from wsis.stakeholders.models import Organisation
 
 
@@ -16,7 +17,7 @@ def report_scope(request: HttpRequest, version) -> Organisation | None:
     """None for a facilitator (everything); the organisation a focal point may compile."""
     if version.consultation.is_facilitator(request.user):
         return None
-    membership = active_membership(request)
+    membership = participating_membership(request, version.consultation)
     if membership is not None and membership.is_focal_point:
         return membership.organisation
     raise PermissionDenied

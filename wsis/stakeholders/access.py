@@ -64,6 +64,20 @@ def active_membership(request: HttpRequest) -> Membership | None:
     return request._active_membership
 
 
+def participating_membership(request: HttpRequest, consultation) -> Membership | None:
+    """``active_membership``, if its organisation is accredited to ``consultation``: the one
+    way to take part in a consultation (write, submit, support, compile its submission)."""
+    membership = active_membership(request)
+    if membership is None:
+        return None
+    accredited = getattr(request, "_accredited", {})
+    key = (membership.organisation_id, consultation.pk)
+    if key not in accredited:
+        accredited[key] = membership.organisation.is_accredited_to(consultation)
+        request._accredited = accredited
+    return membership if accredited[key] else None
+
+
 def act_for(request: HttpRequest, organisation_id: int) -> Membership | None:
     """Switch the organisation the user acts for; None if they are not a member of it."""
     found = next(

@@ -183,6 +183,7 @@ def bulk_register(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             report = services.register_in_bulk(
                 form.cleaned_data["file"].read(),
+                consultation=consultation,
                 by=request.user,
                 base_url=base_url(request),
                 request=request,
