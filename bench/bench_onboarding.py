@@ -8,6 +8,7 @@ from django.db import transaction
 from django.test import Client
 
 from bench.timing import figure, median_seconds
+from wsis.drafts.models import Consultation
 from wsis.stakeholders.groups import ensure_groups
 from wsis.stakeholders.models import Invitation, Organisation, StakeholderGroup
 from wsis.stakeholders.services import register_in_bulk
@@ -27,11 +28,16 @@ def run() -> dict:
     ]
     data = "\n".join(rows).encode()
     facilitator = get_user_model().objects.create_user("bench-onboarding-facilitator")
+    consultation, _ = Consultation.objects.get_or_create(
+        slug="bench-onboarding", defaults={"title": "Bench onboarding"}
+    )
 
     def register_all():
         try:
             with transaction.atomic():
-                report = register_in_bulk(data, by=facilitator, base_url="http://bench/")
+                report = register_in_bulk(
+                    data, consultation=consultation, by=facilitator, base_url="http://bench/"
+                )
                 assert len(report.created) == STATES
                 raise Rollback
         except Rollback:

@@ -192,6 +192,8 @@ def run() -> dict:
         empty, _ = _consultation("bench-empty", draft)
         full, full_version = _consultation("bench-full", draft)
         organisations = _organisations()
+        for organisation, _user in organisations:
+            organisation.accredit(full)
         _fill(full_version, organisations, ENTRIES)
         panel_paragraph = full_version.paragraphs.get(label="1")
         _fill(full_version, organisations, PANEL_ENTRIES, paragraphs=[panel_paragraph])

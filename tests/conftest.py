@@ -188,15 +188,23 @@ def accreditation_request(consultation, **fields):
 
 
 @pytest.fixture
-def org_a(db):
-    return Organisation.objects.create(name="Kenya", acronym="KEN", group=group("member_state"))
+def org_a(consultation):
+    """Kenya, accredited to the consultation."""
+    organisation = Organisation.objects.create(
+        name="Kenya", acronym="KEN", group=group("member_state")
+    )
+    organisation.accredit(consultation)
+    return organisation
 
 
 @pytest.fixture
-def org_b(db):
-    return Organisation.objects.create(
+def org_b(consultation):
+    """The UPU, accredited to the consultation."""
+    organisation = Organisation.objects.create(
         name="Universal Postal Union", acronym="UPU", group=group("un_system")
     )
+    organisation.accredit(consultation)
+    return organisation
 
 
 def make_user(username, **extra):

@@ -3,13 +3,16 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.authz.matrix import Row, everyone, facilitators_only
+from tests.authz.matrix import Row, everyone, facilitators_only, signed_in
 from tests.conftest import parsed
 from tests.drafts.conftest import REV1
 from wsis.drafts.services import import_revision
 
 FACILITATED = facilitators_only(200)
 ACTION = facilitators_only(302)
+# Rev.1 is in preparation: to anyone but its facilitators it does not exist.
+ON_PREPARING = signed_in(404) | {"facilitator": 200}
+ACTION_ON_PREPARING = signed_in(404) | {"facilitator": 302}
 
 
 def build(world, request):
@@ -39,17 +42,17 @@ def in_two_weeks(world):
 ROWS = [
     Row("drafts:upload", FACILITATED, args=slug),
     Row("drafts:import", ACTION, args=slug, method="POST", data=upload),
-    Row("drafts:alignment", FACILITATED, args=on_rev1),
-    Row("drafts:alignment_save", ACTION, args=on_rev1, method="POST"),
+    Row("drafts:alignment", ON_PREPARING, args=on_rev1),
+    Row("drafts:alignment_save", ACTION_ON_PREPARING, args=on_rev1, method="POST"),
     Row(
         "drafts:publish",
-        ACTION,
+        ACTION_ON_PREPARING,
         args=on_rev1,
         method="POST",
         data=lambda w: {"closes_at": in_two_weeks(w)},
     ),
-    Row("drafts:outcomes", FACILITATED, args=on_rev1),
-    Row("drafts:outcomes_confirm", ACTION, args=on_rev1, method="POST"),
+    Row("drafts:outcomes", ON_PREPARING, args=on_rev1),
+    Row("drafts:outcomes_confirm", ACTION_ON_PREPARING, args=on_rev1, method="POST"),
     # Drafts are public; a version in preparation shows only to facilitators.
     Row("drafts:compare", everyone(200), args=slug),
     Row("drafts:orphaned", everyone(200), args=lambda w: [w.consultation.slug, w.version.label]),

@@ -34,6 +34,7 @@ def test_load_demo_creates_the_wsis20_consultation(capsys):
     for group in StakeholderGroup.objects.all():
         assert group.organisations.exists(), group
     assert consultation.facilitators.filter(username="facilitator").exists()
+    assert all(o.is_accredited_to(consultation) for o in Organisation.objects.all())
     assert "upu.focal" in out and "facilitator" in out and "wsis20-demo" in out
 
 

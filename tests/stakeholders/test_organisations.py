@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import group
 from tests.stakeholders.conftest import PERSONAS, issue, links_in
 from wsis.audit.models import AuditEvent
-from wsis.stakeholders.models import Invitation
+from wsis.stakeholders.models import Invitation, Organisation
 
 LIST = reverse("stakeholders:organisations", args=["wsis20"])
 
@@ -76,3 +77,13 @@ def test_a_bad_address_is_refused_and_changes_nothing(facilitator, org_b):
 def test_an_unknown_organisation_is_404(facilitator, consultation):
     url = reverse("stakeholders:organisation_reinvite", args=["wsis20", 999999])
     assert facilitator.post(url, {"email": "a@example.org"}).status_code == 404
+
+
+def test_an_organisation_not_accredited_here_is_not_theirs(facilitator, org_a):
+    elsewhere = Organisation.objects.create(
+        name="Elsewhere Institute", acronym="ELS", group=group("civil_society")
+    )
+    response = facilitator.post(reinvite_url(elsewhere), {"email": "focal@els.example"})
+    assert response.status_code == 404
+    assert not Invitation.objects.filter(organisation=elsewhere).exists()
+    assert "Elsewhere Institute" not in facilitator.get(LIST).content.decode()

@@ -23,7 +23,7 @@ def test_a_person_of_several_organisations_chooses_one(consultant, org_a, org_b,
     assert "Acting for: UPU (switch)" in html
 
 
-def test_one_cannot_act_for_an_organisation_one_is_not_in(delegate_a, org_b):
+def test_one_cannot_act_for_an_organisation_one_is_not_in(delegate_a, org_b, version):
     response = delegate_a.post(URL, {"organisation": org_b.pk}, follow=True)
     assert b"not a member of that organisation" in response.content
     assert "acting_for" not in delegate_a.session

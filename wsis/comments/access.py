@@ -11,23 +11,33 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from wsis.comments.models import Entry
+from wsis.drafts.access import require_open, require_visible
 from wsis.drafts.models import Paragraph
-from wsis.stakeholders.access import active_membership
+from wsis.stakeholders.access import active_membership, participating_membership
 from wsis.stakeholders.models import Membership
 
 # Renewed by the PARAGRAPHS generation on any change; the limit only bounds what sits unused.
 PARAGRAPH_CACHE_SECONDS = 3600
 
 
-def get_paragraph_by_id(pk: int) -> Paragraph:
-    """Drafts are public: any paragraph may be read."""
-    return get_object_or_404(
+def get_paragraph_by_id(request: HttpRequest, pk: int) -> Paragraph:
+    """A paragraph of a version the user may see (published, or theirs to prepare)."""
+    paragraph = get_object_or_404(
         Paragraph.objects.select_related("version__consultation", "version__round"),
         pk=pk,
     )
+    require_visible(paragraph.version, request.user)
+    return paragraph
 
 
-def get_paragraph_for_panel(pk: int, generation: str | None) -> Paragraph:
+def get_paragraph_for_entry(request: HttpRequest, pk: int) -> Paragraph:
+    """A paragraph to write a new entry on: of a version open for comments."""
+    paragraph = get_paragraph_by_id(request, pk)
+    require_open(paragraph.version)
+    return paragraph
+
+
+def get_paragraph_for_panel(request: HttpRequest, pk: int, generation: str | None) -> Paragraph:
     """``get_paragraph_by_id`` with the round's extensions, cached until a consultation,
     version, round, extension or paragraph changes: panels are opened far more often than any
     of these change. For reading only: a write checks the round again in its own transaction
@@ -47,13 +57,23 @@ def get_paragraph_for_panel(pk: int, generation: str | None) -> Paragraph:
         )
         if generation:
             cache.set(key, paragraph, PARAGRAPH_CACHE_SECONDS)
+    # Checked on the cached paragraph too: a publication renews it with the version's status.
+    require_visible(paragraph.version, request.user)
     return paragraph
 
 
-def require_membership(request: HttpRequest, *, focal_point: bool = False) -> Membership:
+def require_membership(
+    request: HttpRequest, consultation, *, focal_point: bool = False
+) -> Membership:
+    """The membership the user acts under, for an organisation accredited to ``consultation``."""
     membership = active_membership(request)
     if membership is None:
         raise PermissionDenied(_("Only members of an organisation can do this."))
+    if participating_membership(request, consultation) is None:
+        raise PermissionDenied(
+            _("%(organisation)s is not accredited to this consultation.")
+            % {"organisation": membership.organisation.name}
+        )
     if focal_point and not membership.is_focal_point:
         raise PermissionDenied(_("Only your organisation's focal point can do this."))
     return membership
@@ -68,16 +88,17 @@ def get_entry_for_view(request: HttpRequest, pk: int) -> Entry:
         "author",
     )
     found = entries.filter(pk=pk).first()
-    if found is None:
+    if found is None or not found.version.is_visible_to(request.user):
         raise Http404("No such entry.")
     return found
 
 
 def _ours(request: HttpRequest, pk: int, *, focal_point: bool = False) -> tuple[Entry, Membership]:
     entry = get_entry_for_view(request, pk)
-    membership = require_membership(request, focal_point=focal_point)
+    membership = require_membership(request, entry.version.consultation, focal_point=focal_point)
     if entry.organisation_id != membership.organisation_id:
         raise PermissionDenied(_("This entry belongs to another organisation."))
+    require_open(entry.version)
     return entry, membership
 
 
@@ -97,9 +118,10 @@ def get_entry_for_focal_point(request: HttpRequest, pk: int) -> tuple[Entry, Mem
 def get_entry_for_support(request: HttpRequest, pk: int) -> tuple[Entry, Membership]:
     """Another organisation's submitted proposal, for a focal point to join."""
     entry = get_entry_for_view(request, pk)
-    membership = require_membership(request, focal_point=True)
+    membership = require_membership(request, entry.version.consultation, focal_point=True)
     if entry.organisation_id == membership.organisation_id:
         raise PermissionDenied(_("You cannot support your own organisation's proposal."))
     if entry.status != Entry.Status.SUBMITTED or not entry.is_proposal:
         raise PermissionDenied(_("Only submitted proposals can be supported."))
+    require_open(entry.version)
     return entry, membership

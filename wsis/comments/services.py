@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.comments.models import Entry, Support
-from wsis.drafts.models import CommentRound
+from wsis.drafts.models import CommentRound, Version
 from wsis.throttle import hold_allowance
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, LATE, DONE, ALREADY = (
@@ -35,8 +35,11 @@ class NotAllowed(Exception):
 
 
 def round_is_open(version_id: int, organisation) -> bool:
-    """Call inside the transaction of the write it guards."""
-    found = CommentRound.objects.filter(version_id=version_id).first()
+    """Call inside the transaction of the write it guards. Only an open version's round
+    counts: a version in preparation, closed or superseded takes no entries."""
+    found = CommentRound.objects.filter(
+        version_id=version_id, version__status=Version.Status.OPEN
+    ).first()
     return found is not None and found.is_open_for(organisation)
 
 

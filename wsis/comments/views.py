@@ -31,6 +31,7 @@ from wsis.comments.access import (
     get_entry_for_support,
     get_entry_for_view,
     get_paragraph_by_id,
+    get_paragraph_for_entry,
     get_paragraph_for_panel,
     require_membership,
 )
@@ -348,15 +349,15 @@ def _late_message(request, entry: Entry) -> None:
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
     # Every generation the panel depends on, the paragraph's included, in one read.
     known = generations(PARAGRAPHS, SUPPORTS, *_panel_scopes(request))
-    paragraph = get_paragraph_for_panel(pk, joined_generation(known, PARAGRAPHS))
+    paragraph = get_paragraph_for_panel(request, pk, joined_generation(known, PARAGRAPHS))
     return _render_panel(request, paragraph, known=known)
 
 
 @require_POST
 @login_required
 def create(request: HttpRequest, pk: int) -> HttpResponse:
-    paragraph = get_paragraph_by_id(pk)
-    membership = require_membership(request)
+    paragraph = get_paragraph_for_entry(request, pk)
+    membership = require_membership(request, paragraph.version.consultation)
     form = EntryForm(request.POST, paragraph=paragraph)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the text below."))
@@ -391,7 +392,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    paragraph = get_paragraph_by_id(pk)
+    paragraph = get_paragraph_by_id(request, pk)
     kind = request.POST.get("kind", Entry.Kind.AMENDMENT)
     proposed = request.POST.get("proposed_text", "")[:MAX_LENGTH]
     old = "" if kind == Entry.Kind.NEW_PARAGRAPH else paragraph.text
@@ -571,7 +572,7 @@ def withdraw_support(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
-    membership = require_membership(request, focal_point=True)
+    membership = require_membership(request, version.consultation, focal_point=True)
     if request.method == "POST":
         # isdigit() alone lets "²" through, which int() refuses.
         ids = [int(i) for i in request.POST.getlist("entry") if i.isascii() and i.isdigit()]
@@ -611,7 +612,7 @@ def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def our_entries(request: HttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
-    membership = require_membership(request)
+    membership = require_membership(request, version.consultation)
     entries = list(
         Entry.objects.visible_to(request.user)
         .filter(organisation=membership.organisation, version__consultation=version.consultation)
@@ -632,7 +633,7 @@ def our_entries(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def our_submission(request: HttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
-    membership = require_membership(request)
+    membership = require_membership(request, version.consultation)
     entries = list(
         Entry.objects.visible_to(request.user)
         .filter(organisation=membership.organisation, paragraph__version=version)

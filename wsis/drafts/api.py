@@ -36,7 +36,7 @@ def consultations(request: HttpRequest) -> JsonResponse:
 @require_GET
 def consultation(request: HttpRequest, slug: str) -> JsonResponse:
     found = get_consultation(slug)
-    versions = found.versions.published().select_related("consultation")
+    versions = found.versions.visible_to(request.user).select_related("consultation")
     return JsonResponse(
         {
             "slug": found.slug,
@@ -49,7 +49,7 @@ def consultation(request: HttpRequest, slug: str) -> JsonResponse:
 
 @require_GET
 def version(request: HttpRequest, slug: str, label: str) -> JsonResponse:
-    found = get_version(slug, label)
+    found = get_version(slug, label, user=request.user)
     data = version_as_dict(found)
     data["status"] = found.status
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
@@ -57,7 +57,7 @@ def version(request: HttpRequest, slug: str, label: str) -> JsonResponse:
 
 @require_GET
 def paragraph(request: HttpRequest, slug: str, label: str, paragraph: str) -> JsonResponse:
-    found = get_paragraph(get_version(slug, label), paragraph)
+    found = get_paragraph(get_version(slug, label, user=request.user), paragraph)
     return JsonResponse(
         {
             "consultation": slug,

@@ -196,6 +196,7 @@ def load_demo() -> list[tuple[str, str]]:
             acronym=acronym,
             defaults={"name": name, "group": groups[code], "country": country, "website": website},
         )
+        organisation.accredit(consultation)
         slug = acronym.lower()
         for role, title in (
             (Membership.Role.FOCAL_POINT, "Focal point"),

@@ -57,10 +57,42 @@ class Consultation(models.Model):
         return versions.exclude(status=Version.Status.SUPERSEDED).first() or versions.first()
 
 
+def second_factor_missing(user) -> bool:
+    """Whether ``user`` may not use facilitator powers yet for want of a second factor.
+
+    A user that did not come through ``OTPMiddleware`` (no ``is_verified``) is not verified.
+    """
+    if not settings.FACILITATOR_REQUIRE_2FA:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (is_verified is not None and is_verified())
+
+
+def sees_versions_in_preparation(user, consultation) -> bool:
+    """Whether ``user`` may see the consultation's version in preparation: its facilitators.
+
+    The one facilitator test behind ``Version.objects.visible_to`` and
+    ``Version.is_visible_to``, so that the facilitator gate is wired in here alone.
+    """
+    return consultation.is_facilitator(user) and not second_factor_missing(user)
+
+
 class VersionQuerySet(models.QuerySet):
     def published(self):
         """What the public may read: every version but one still in preparation."""
         return self.exclude(status=Version.Status.PREPARING)
+
+    def visible_to(self, user):
+        """The published versions, and those in preparation of the consultations ``user``
+        facilitates: the one rule for every page, API and report that takes a version."""
+        if user is None or not user.is_authenticated:
+            return self.published()
+        # At most one version per consultation is in preparation: a handful to check.
+        preparing = Version.objects.filter(status=Version.Status.PREPARING).select_related(
+            "consultation"
+        )
+        allowed = [v.pk for v in preparing if sees_versions_in_preparation(user, v.consultation)]
+        return self.filter(~models.Q(status=Version.Status.PREPARING) | models.Q(pk__in=allowed))
 
 
 class Version(models.Model):
@@ -100,6 +132,19 @@ class Version(models.Model):
     @property
     def is_preparing(self) -> bool:
         return self.status == self.Status.PREPARING
+
+    @property
+    def is_open(self) -> bool:
+        """Entries may be written on it (within its comment round)."""
+        return self.status == self.Status.OPEN
+
+    def is_visible_to(self, user) -> bool:
+        """``Version.objects.visible_to`` for one version already at hand."""
+        if not self.is_preparing:
+            return True
+        return bool(user and user.is_authenticated) and sees_versions_in_preparation(
+            user, self.consultation
+        )
 
     def previous(self):
         """The published version this one follows (what it is aligned with)."""

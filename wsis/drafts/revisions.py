@@ -33,7 +33,7 @@ from wsis.drafts.services import (
 )
 from wsis.moderation.forms import RATIONALE_LIMIT
 from wsis.moderation.services import decide
-from wsis.stakeholders.access import acts_as_facilitator, require_facilitator
+from wsis.stakeholders.access import require_facilitator
 from wsis.text import clean_typed
 
 # Uploads larger than this are not drafts (the zero draft is about 60 kB).
@@ -51,7 +51,12 @@ def _get_consultation_to_revise(request: HttpRequest, slug: str) -> Consultation
 
 
 def _get_version_to_revise(request: HttpRequest, slug: str, label: str) -> Version:
-    version = get_version(slug, label, preparing=True)
+    consultation = get_consultation(slug)
+    if consultation.is_facilitator(request.user):
+        # The gate first: a facilitator yet to confirm a code is sent to do so, not told that
+        # the version in preparation does not exist.
+        require_facilitator(request, consultation)
+    version = get_version(slug, label, user=request.user)
     require_facilitator(request, version.consultation)
     return version
 
@@ -345,7 +350,7 @@ def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpRespons
 def orphaned(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     """Entries of earlier versions whose paragraph was deleted on the way to this version:
     they follow no paragraph any more, so they are listed here rather than lost."""
-    version = get_version(slug, label)
+    version = get_version(slug, label, user=request.user)
     items = orphaned_entries(version, Entry.objects.visible_to(request.user))
     entries = [item.entry for item in items]
     attach_diffs(entries)
@@ -366,9 +371,9 @@ def compare_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _compare(request, slug, template):
     consultation = get_consultation(slug)
-    versions = list(consultation.versions.order_by("order"))
-    if not acts_as_facilitator(request.user, consultation):
-        versions = [v for v in versions if not v.is_preparing]
+    versions = list(
+        Version.objects.visible_to(request.user).filter(consultation=consultation).order_by("order")
+    )
     by_label = {v.label: v for v in versions}
     if any(key in request.GET and request.GET[key] not in by_label for key in ("old", "new")):
         raise Http404("No such version.")

@@ -229,7 +229,7 @@ def _count_html_of(total: int, ours: int, drafts: int, language: str) -> str:
     return "".join(parts)
 
 
-def _versions_with_round(slug: str, label: str | None) -> tuple[Version, list[Version]]:
+def _versions_with_round(slug: str, label: str | None, user) -> tuple[Version, list[Version]]:
     """The version asked for and every published version of its consultation (the reader's
     list of versions), each with its consultation and round: one query, where ``get_version``
     and the list took two; a consultation has a handful of versions."""
@@ -244,12 +244,13 @@ def _versions_with_round(slug: str, label: str | None) -> tuple[Version, list[Ve
     else:
         current = [v for v in versions if v.status != Version.Status.SUPERSEDED]
         found = (current or versions or [None])[-1]
-    return found or get_version(slug, label), versions  # the latter raises the 404
+    # A version in preparation, for its facilitators; the 404 for anyone else.
+    return found or get_version(slug, label, user=user), versions
 
 
 @require_GET
 def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpResponse:
-    version, versions = _versions_with_round(slug, label)
+    version, versions = _versions_with_round(slug, label, request.user)
     membership = active_membership(request)
     organisation = membership.organisation if membership else None
     text = rendered_text(version)

@@ -1,16 +1,16 @@
 """Who may ask for and download which report.
 
 A facilitator of the consultation: any report, once through the facilitator gate (a
-facilitator who has not confirmed a second factor is sent to do so). A focal point: their
-own organisation's submission, nothing else. Everyone else: nothing. Downloads go through
-the same check.
+facilitator who has not confirmed a second factor is sent to do so). A focal point of an
+organisation accredited to it: their own organisation's submission, nothing else. Everyone
+else: nothing. Downloads go through the same check.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from wsis.reports.models import ReportJob
-from wsis.stakeholders.access import active_membership, require_facilitator
+from wsis.stakeholders.access import participating_membership, require_facilitator
 from wsis.stakeholders.models import Organisation
 
 
@@ -19,7 +19,7 @@ def report_scope(request: HttpRequest, version) -> Organisation | None:
     if version.consultation.is_facilitator(request.user):
         require_facilitator(request, version.consultation)
         return None
-    membership = active_membership(request)
+    membership = participating_membership(request, version.consultation)
     if membership is not None and membership.is_focal_point:
         return membership.organisation
     raise PermissionDenied
@@ -33,7 +33,7 @@ def get_job(request: HttpRequest, pk: int) -> ReportJob:
         .filter(pk=pk)
         .first()
     )
-    if job is None:
+    if job is None or not job.version.is_visible_to(request.user):
         raise Http404
     scope = report_scope(request, job.version)
     if scope is not None and (

@@ -36,7 +36,7 @@ def _index(request: HttpRequest, version, scope, form: ReportForm, status: int =
 @require_GET
 @login_required
 def index(request: HttpRequest, slug: str, label: str) -> HttpResponse:
-    version = get_version(slug, label)
+    version = get_version(slug, label, user=request.user)
     scope = report_scope(request, version)
     return _index(request, version, scope, ReportForm(version=version, scope=scope))
 
@@ -44,7 +44,7 @@ def index(request: HttpRequest, slug: str, label: str) -> HttpResponse:
 @require_POST
 @login_required
 def ask(request: HttpRequest, slug: str, label: str) -> HttpResponse:
-    version = get_version(slug, label)
+    version = get_version(slug, label, user=request.user)
     scope = report_scope(request, version)
     form = ReportForm(request.POST, version=version, scope=scope)
     if not form.is_valid():

@@ -11,13 +11,12 @@ facilitator-only page sends them to confirm a code (``SecondFactorRequired``, tu
 redirect by ``SecondFactorMiddleware``).
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from wsis.drafts.models import Consultation
+from wsis.drafts.models import Consultation, second_factor_missing
 from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership, Organisation
 
 SESSION_KEY = "acting_for"
@@ -47,17 +46,6 @@ class SecondFactorRequired(PermissionDenied):
     """A facilitator-only path reached by a facilitator who has not confirmed a one-time code
     in this session. A PermissionDenied, so that wherever it is not turned into the redirect
     to the second-factor page it still refuses."""
-
-
-def second_factor_missing(user) -> bool:
-    """Whether ``user`` may not use facilitator powers yet for want of a second factor.
-
-    A user that did not come through ``OTPMiddleware`` (no ``is_verified``) is not verified.
-    """
-    if not settings.FACILITATOR_REQUIRE_2FA:
-        return False
-    is_verified = getattr(user, "is_verified", None)
-    return not (is_verified is not None and is_verified())
 
 
 def facilitator_consultation_ids(user):
@@ -126,6 +114,20 @@ def active_membership(request: HttpRequest) -> Membership | None:
     return request._active_membership
 
 
+def participating_membership(request: HttpRequest, consultation) -> Membership | None:
+    """``active_membership``, if its organisation is accredited to ``consultation``: the one
+    way to take part in a consultation (write, submit, support, compile its submission)."""
+    membership = active_membership(request)
+    if membership is None:
+        return None
+    accredited = getattr(request, "_accredited", {})
+    key = (membership.organisation_id, consultation.pk)
+    if key not in accredited:
+        accredited[key] = membership.organisation.is_accredited_to(consultation)
+        request._accredited = accredited
+    return membership if accredited[key] else None
+
+
 def act_for(request: HttpRequest, organisation_id: int) -> Membership | None:
     """Switch the organisation the user acts for; None if they are not a member of it."""
     found = next(
@@ -152,13 +154,14 @@ def get_accreditation_request(request: HttpRequest, slug: str, pk: int) -> Accre
 
 
 def get_organisation_for_facilitator(request: HttpRequest, slug: str, pk: int) -> Organisation:
-    """An organisation, for a facilitator of the consultation to manage its focal point.
-
-    Organisations are registered for the whole platform (bulk registration names no
-    consultation), so any facilitator reaches any of them.
-    """
-    facilitated_consultation(request, slug)
-    return get_object_or_404(Organisation.objects.select_related("group"), pk=pk)
+    """An organisation accredited to the consultation, for its facilitator to manage its focal
+    point; another consultation's organisations are not theirs."""
+    consultation = facilitated_consultation(request, slug)
+    return get_object_or_404(
+        Organisation.objects.select_related("group"),
+        pk=pk,
+        accreditations__consultation=consultation,
+    )
 
 
 def focal_membership(request: HttpRequest) -> Membership:

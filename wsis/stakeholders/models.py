@@ -62,6 +62,40 @@ class Organisation(models.Model):
         """How a compilation names the organisation: “Name (group)”."""
         return f"{self.name} ({self.group.name})"
 
+    def is_accredited_to(self, consultation) -> bool:
+        return self.accreditations.filter(consultation=consultation).exists()
+
+    def accredit(self, consultation) -> bool:
+        """Accredit it to ``consultation``, once; whether it was not accredited yet."""
+        return Accreditation.objects.get_or_create(organisation=self, consultation=consultation)[1]
+
+
+class Accreditation(models.Model):
+    """An organisation admitted to take part in a consultation: to write, submit, support and
+    compile its own submission there. Made by approving its request or registering it in bulk.
+    Reading published text needs none."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="accreditations"
+    )
+    consultation = models.ForeignKey(
+        "drafts.Consultation", on_delete=models.CASCADE, related_name="accreditations"
+    )
+    created = models.DateTimeField(_("accredited"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation", "organisation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "consultation"], name="one_accreditation_per_consultation"
+            )
+        ]
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+
+    def __str__(self):
+        return f"{self.organisation} · {self.consultation}"
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

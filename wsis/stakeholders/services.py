@@ -132,6 +132,7 @@ def approve(accreditation: AccreditationRequest, *, by, base_url, request=None) 
             country=accreditation.country,
             website=accreditation.website,
         )
+        organisation.accredit(accreditation.consultation)
         accreditation.status = AccreditationRequest.Status.APPROVED
         accreditation.organisation = organisation
         accreditation.decided_by = by
@@ -346,8 +347,10 @@ def _group(value: str, groups: dict) -> StakeholderGroup | None:
     return groups.get(key) or next((g for g in groups.values() if g.name.lower() == key), None)
 
 
-def register_in_bulk(data: bytes, *, by, base_url, request=None) -> BulkReport:
+def register_in_bulk(data: bytes, *, consultation, by, base_url, request=None) -> BulkReport:
     """Register Member States, observers and UN entities from a CSV file; invite focal points.
+    Each organisation of the file, new or already registered, is accredited to
+    ``consultation``: listing it is its facilitator's decision to admit it there.
 
     Each row stands alone: a refused row does not stop the others.
     """
@@ -397,6 +400,16 @@ def register_in_bulk(data: bytes, *, by, base_url, request=None) -> BulkReport:
         if existing is not None:
             result.outcome = "existing"
             result.organisation = existing
+            with transaction.atomic():
+                if existing.accredit(consultation):
+                    record(
+                        "organisation.accredited",
+                        existing,
+                        actor=by,
+                        request=request,
+                        via="csv",
+                        consultation=consultation.slug,
+                    )
             result.reason = _("Already registered as %(name)s (%(acronym)s), %(group)s.") % {
                 "name": existing.name,
                 "acronym": existing.acronym,
@@ -406,8 +419,14 @@ def register_in_bulk(data: bytes, *, by, base_url, request=None) -> BulkReport:
         try:
             with transaction.atomic():
                 organisation = Organisation.objects.create(name=name, acronym=acronym, group=group)
+                organisation.accredit(consultation)
                 record(
-                    "organisation.registered", organisation, actor=by, request=request, via="csv"
+                    "organisation.registered",
+                    organisation,
+                    actor=by,
+                    request=request,
+                    via="csv",
+                    consultation=consultation.slug,
                 )
                 invite(
                     email=email,

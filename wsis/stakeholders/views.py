@@ -187,6 +187,7 @@ def bulk_register(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             report = services.register_in_bulk(
                 form.cleaned_data["file"].read(),
+                consultation=consultation,
                 by=request.user,
                 base_url=base_url(request),
                 request=request,
@@ -225,19 +226,24 @@ def organisations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _organisations(request, consultation, failed=None, status=200):
-    """Every organisation with its focal points and open focal-point invitations; ``failed``
+    """Every organisation accredited to the consultation, with its focal points and open
+    focal-point invitations; ``failed``
     is the (organisation pk, form) of a re-invitation refused, shown beside its organisation."""
-    listed = Organisation.objects.select_related("group").prefetch_related(
-        Prefetch(
-            "memberships",
-            Membership.objects.filter(role=Membership.Role.FOCAL_POINT).select_related("user"),
-            to_attr="focal_points",
-        ),
-        Prefetch(
-            "invitations",
-            Invitation.objects.open().filter(role=Invitation.Role.FOCAL_POINT),
-            to_attr="open_invitations",
-        ),
+    listed = (
+        Organisation.objects.filter(accreditations__consultation=consultation)
+        .select_related("group")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                Membership.objects.filter(role=Membership.Role.FOCAL_POINT).select_related("user"),
+                to_attr="focal_points",
+            ),
+            Prefetch(
+                "invitations",
+                Invitation.objects.open().filter(role=Invitation.Role.FOCAL_POINT),
+                to_attr="open_invitations",
+            ),
+        )
     )
     rows = []
     for organisation in listed:
