@@ -34,7 +34,6 @@ from wsis.comments.access import (
     get_paragraph_for_panel,
     require_membership,
 )
-from wsis.comments.diff import diff_html
 from wsis.comments.forms import MAX_LENGTH, EntryForm
 from wsis.comments.models import (
     FACILITATED,
@@ -45,13 +44,13 @@ from wsis.comments.models import (
     Entry,
     Support,
     attach_diffs,
-    generations,
-    joined_generation,
     organisation_scope,
 )
 from wsis.drafts.access import get_version
 from wsis.drafts.alignment import earlier_paragraphs
+from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
+from wsis.generations import generations, joined_generation
 from wsis.stakeholders.access import (
     active_membership,
     acts_as_facilitator,

@@ -21,9 +21,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wsis.audit.models import AuditEvent, record, target_of
-from wsis.comments.diff import diff_html
 from wsis.comments.models import Entry, Support
 from wsis.drafts.access import get_paragraph
+from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound, DeadlineExtension
 from wsis.moderation import second_factor, services
 from wsis.moderation.access import (

@@ -12,8 +12,8 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.db.models.functions import Length
 
-from wsis.comments.diff import diff_html, word_diff
 from wsis.comments.models import Entry, Support
+from wsis.drafts.diff import diff_html, word_diff
 from wsis.drafts.models import Paragraph, Version
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
