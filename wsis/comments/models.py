@@ -177,19 +177,25 @@ class Entry(models.Model):
 
     def diff_pair(self) -> tuple[str, str] | None:
         """The (old, new) texts whose difference shows what this entry would change."""
-        if self.kind == self.Kind.AMENDMENT:
-            return self.paragraph.text, self.proposed_text
-        if self.kind == self.Kind.NEW_PARAGRAPH:
-            return "", self.proposed_text
-        if self.kind == self.Kind.DELETION:
-            return self.paragraph.text, ""
-        return None
+        return diff_pair(self.kind, self.paragraph.text, self.proposed_text)
 
     @property
     def change_html(self):
         if not hasattr(self, "_change_html"):
             attach_diffs([self])
         return self._change_html
+
+
+def diff_pair(kind: str, paragraph_text: str, proposed_text: str) -> tuple[str, str] | None:
+    """The (old, new) texts whose difference shows what a proposal of ``kind`` on a paragraph
+    would change (None for a comment): the one rule for every page, report and preview."""
+    if kind == Entry.Kind.AMENDMENT:
+        return paragraph_text, proposed_text
+    if kind == Entry.Kind.NEW_PARAGRAPH:
+        return "", proposed_text
+    if kind == Entry.Kind.DELETION:
+        return paragraph_text, ""
+    return None
 
 
 # What everyone may read: published submissions.

@@ -44,6 +44,7 @@ from wsis.comments.models import (
     Entry,
     Support,
     attach_diffs,
+    diff_pair,
     organisation_scope,
 )
 from wsis.drafts.access import get_version
@@ -393,11 +394,11 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     paragraph = get_paragraph_by_id(pk)
     kind = request.POST.get("kind", Entry.Kind.AMENDMENT)
     proposed = request.POST.get("proposed_text", "")[:MAX_LENGTH]
-    old = "" if kind == Entry.Kind.NEW_PARAGRAPH else paragraph.text
+    pair = diff_pair(kind, paragraph.text, proposed)
     context = {
         "paragraph": paragraph,
-        "change_html": diff_html(old, proposed),
-        "unchanged": kind == Entry.Kind.AMENDMENT and proposed.split() == old.split(),
+        "change_html": diff_html(*pair) if pair else "",
+        "unchanged": kind == Entry.Kind.AMENDMENT and proposed.split() == paragraph.text.split(),
         "form": EntryForm(request.POST, paragraph=paragraph),
         "kind": kind,
     }
