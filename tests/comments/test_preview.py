@@ -41,3 +41,12 @@ def test_without_javascript_it_is_a_page_with_the_form(delegate_a, version):
     response = preview(delegate_a, version, htmx=False, kind="amendment", proposed_text="Short.")
     html = response.content.decode()
     assert "<html" in html and ">Short.</textarea>" in html and "Save as draft" in html
+
+
+def test_it_shows_what_the_saved_entry_would_show_whatever_the_kind(delegate_a, version):
+    # Switching an entry's kind on its page previews what saving it would show there.
+    text = paragraph(version, "26").text
+    html = preview(delegate_a, version, kind="deletion", proposed_text="Left over.")
+    assert html.content.decode().strip() == f"<del>{text.rstrip()}</del>"
+    html = preview(delegate_a, version, kind="comment", proposed_text="Left over.")
+    assert html.content.decode().strip() == ""

@@ -6,18 +6,14 @@ from django.utils import timezone
 from tests.comments.conftest import make_entry
 from tests.conftest import parsed
 from tests.drafts.conftest import REV1
+from wsis.comments.carry import carried_entries_for_version, orphaned_entries
 from wsis.comments.models import Entry
-from wsis.drafts.alignment import (
-    align,
-    carried_entries_for_version,
-    orphaned_entries,
-    part_of,
-    similarity,
-)
+from wsis.comments.outcomes import suggest_outcomes
+from wsis.drafts.alignment import align, part_of, similarity
 from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import parse
 from wsis.drafts.models import ParagraphLink
-from wsis.drafts.services import import_revision, publish_version, suggest_outcomes
+from wsis.drafts.services import import_revision, publish_version
 
 
 def carried_entries(paragraph, entries=None):

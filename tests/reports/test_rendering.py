@@ -10,13 +10,8 @@ from pydyf import PDF
 
 from tests.reports.helpers import page_with, pdf_text, yellow_pixels
 from wsis.reports.compilation import Options
-from wsis.reports.rendering import (
-    StaticOnlyFetcher,
-    fewer_collections,
-    pdf_pages,
-    render,
-    static_base_url,
-)
+from wsis.reports.rendering import fewer_collections, pdf_pages, render
+from wsis.reports.weasy import StaticOnlyFetcher, static_base_url
 
 
 def test_its_pdf_has_every_label_in_order_and_every_attributed_decided_proposal(

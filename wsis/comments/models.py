@@ -1,16 +1,16 @@
-import logging
 import uuid
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from wsis.comments.diff import cached_diffs
+from wsis.drafts.alignment import earlier_paragraphs
+from wsis.drafts.diff import cached_diffs
 from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension, Paragraph, Version
+from wsis.generations import bump_counts, counts_generation
 
 # Compilation order: Member States first, then by group and organisation.
 PANEL_ORDER = ("organisation__group__order", "organisation__name", "created", "pk")
@@ -52,8 +52,6 @@ class EntryQuerySet(models.QuerySet):
 
         ``earlier``: those paragraphs, if the caller has them already (``earlier_paragraphs``).
         """
-        from wsis.drafts.alignment import earlier_paragraphs
-
         if earlier is None:
             earlier = earlier_paragraphs(paragraph, counts_generation())
         if not earlier:
@@ -180,19 +178,25 @@ class Entry(models.Model):
 
     def diff_pair(self) -> tuple[str, str] | None:
         """The (old, new) texts whose difference shows what this entry would change."""
-        if self.kind == self.Kind.AMENDMENT:
-            return self.paragraph.text, self.proposed_text
-        if self.kind == self.Kind.NEW_PARAGRAPH:
-            return "", self.proposed_text
-        if self.kind == self.Kind.DELETION:
-            return self.paragraph.text, ""
-        return None
+        return diff_pair(self.kind, self.paragraph.text, self.proposed_text)
 
     @property
     def change_html(self):
         if not hasattr(self, "_change_html"):
             attach_diffs([self])
         return self._change_html
+
+
+def diff_pair(kind: str, paragraph_text: str, proposed_text: str) -> tuple[str, str] | None:
+    """The (old, new) texts whose difference shows what a proposal of ``kind`` on a paragraph
+    would change (None for a comment): the one rule for every page, report and preview."""
+    if kind == Entry.Kind.AMENDMENT:
+        return paragraph_text, proposed_text
+    if kind == Entry.Kind.NEW_PARAGRAPH:
+        return "", proposed_text
+    if kind == Entry.Kind.DELETION:
+        return paragraph_text, ""
+    return None
 
 
 # What everyone may read: published submissions.
@@ -240,85 +244,16 @@ class Support(models.Model):
 #   that, so the panel that renders its page anew still finds the supporters cached);
 # - "paragraphs": not entries, but the paragraph a panel is opened on, with its version, round
 #   and extensions (``get_paragraph_for_panel``), renewed when any of these change.
-# A global generation, part of every key, renews them all: call bump_counts() after bulk
-# writes, which send no signals.
-#
-# The pieces may sit in each process's own memory, but the generations are kept where every
-# process reads the same ("shared" cache: Redis in production), or a save answered by one
-# gunicorn worker would not show in the pages of another. When that store does not answer,
-# nothing is cached (generation None) rather than anything shown stale.
-COUNTS_GENERATION = "entries:generation"
+# A global generation, part of every key, renews them all (``wsis.generations``): call
+# bump_counts() after bulk writes, which send no signals.
 PUBLIC = "public"
 FACILITATED = "facilitated"
 SUPPORTS = "supports"
 PARAGRAPHS = "paragraphs"
-logger = logging.getLogger(__name__)
 
 
 def organisation_scope(organisation_id) -> str:
     return f"org:{organisation_id}"
-
-
-def _generation_key(scope: str) -> str:
-    return f"{COUNTS_GENERATION}:{scope}"
-
-
-def _fresh_generation() -> int:
-    # Never back to a generation a cached piece may still name (after an eviction or a
-    # restart of the store).
-    return uuid.uuid4().int % 10**12
-
-
-def generations(*scopes: str) -> dict[str, int] | None:
-    """The generations of the global scope (under ``""``) and of ``scopes``, in one read of the
-    shared store, or None if they cannot be known (then cache nothing)."""
-    shared = caches["shared"]
-    keys = {"": COUNTS_GENERATION} | {scope: _generation_key(scope) for scope in scopes}
-    try:
-        found = shared.get_many(keys.values())
-        for key in keys.values():
-            if key not in found:
-                fresh = _fresh_generation()
-                found[key] = fresh if shared.add(key, fresh, timeout=None) else shared.get(key)
-                if found[key] is None:
-                    return None
-    except Exception:  # the store is down: its client raises its own errors
-        logger.warning("entry generations unavailable: caching nothing", exc_info=True)
-        return None
-    return {scope: found[key] for scope, key in keys.items()}
-
-
-def joined_generation(found: dict[str, int] | None, *scopes: str) -> str | None:
-    """Those of ``found`` (``generations``) that a cached piece depends on, the global one
-    first, as one cache key fragment; None if they are not known."""
-    if found is None:
-        return None
-    return ".".join(str(found[scope]) for scope in ("", *scopes))
-
-
-def counts_generation(*scopes: str) -> str | None:
-    """The generations of the global scope and of ``scopes`` as one cache key fragment, or
-    None if they cannot be known (then cache nothing)."""
-    return joined_generation(generations(*scopes), *scopes)
-
-
-def _bump(key: str) -> None:
-    shared = caches["shared"]
-    try:
-        shared.incr(key)
-    except ValueError:  # not set yet, or evicted
-        shared.set(key, _fresh_generation(), timeout=None)
-
-
-def bump_counts(*scopes: str) -> None:
-    """Start a new generation of ``scopes``, or of everything if none is named."""
-    try:
-        if not scopes:
-            _bump(COUNTS_GENERATION)
-        for scope in set(scopes):
-            _bump(_generation_key(scope))
-    except Exception:  # the store is down: what was saved is saved all the same
-        logger.warning("entry generations not renewed", exc_info=True)
 
 
 def scopes_of(organisation_id, status, moderation) -> set[str]:

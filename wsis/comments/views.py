@@ -35,7 +35,6 @@ from wsis.comments.access import (
     get_paragraph_for_panel,
     require_membership,
 )
-from wsis.comments.diff import diff_html
 from wsis.comments.forms import MAX_LENGTH, EntryForm
 from wsis.comments.models import (
     FACILITATED,
@@ -46,13 +45,14 @@ from wsis.comments.models import (
     Entry,
     Support,
     attach_diffs,
-    generations,
-    joined_generation,
+    diff_pair,
     organisation_scope,
 )
 from wsis.drafts.access import get_version
 from wsis.drafts.alignment import earlier_paragraphs
+from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
+from wsis.generations import generations, joined_generation
 from wsis.stakeholders.access import (
     active_membership,
     acts_as_facilitator,
@@ -395,11 +395,11 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     paragraph = get_paragraph_by_id(request, pk)
     kind = request.POST.get("kind", Entry.Kind.AMENDMENT)
     proposed = request.POST.get("proposed_text", "")[:MAX_LENGTH]
-    old = "" if kind == Entry.Kind.NEW_PARAGRAPH else paragraph.text
+    pair = diff_pair(kind, paragraph.text, proposed)
     context = {
         "paragraph": paragraph,
-        "change_html": diff_html(old, proposed),
-        "unchanged": kind == Entry.Kind.AMENDMENT and proposed.split() == old.split(),
+        "change_html": diff_html(*pair) if pair else "",
+        "unchanged": kind == Entry.Kind.AMENDMENT and proposed.split() == paragraph.text.split(),
         "form": EntryForm(request.POST, paragraph=paragraph),
         "kind": kind,
     }

@@ -9,9 +9,9 @@ parts together cover it); what is left is paired greedily by similarity, then
 by position between the paragraphs already paired. Paired paragraphs that left
 the order of the others (outside the longest increasing run) have moved.
 
-The database side (``align_versions``, ``carried_entries_for_version``...) stores the result
-as ``ParagraphLink`` rows and follows them backwards so that every entry made on
-an earlier version finds the paragraph it now belongs to.
+The database side (``align_versions``, ``cached_ancestors``...) stores the result as
+``ParagraphLink`` rows and follows them backwards, so that every paragraph knows those of
+earlier versions it continues; ``wsis.comments.carry`` brings their entries along.
 """
 
 import bisect
@@ -25,9 +25,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
-from wsis.comments.diff import TOKEN
-from wsis.comments.models import Entry, bump_counts, counts_generation
-from wsis.drafts.models import Paragraph, ParagraphLink, Version
+from wsis.drafts.diff import TOKEN
+from wsis.drafts.models import ParagraphLink, Version
+from wsis.generations import bump_counts, counts_generation
 
 WORD = re.compile(r"\w+")
 # A word found in more paragraphs than this says nothing about which paragraph is which.
@@ -322,25 +322,6 @@ def _store(version, old, new, matches, *, confirmed=False) -> list:
     return ParagraphLink.objects.bulk_create(links)
 
 
-@dataclass
-class Carried:
-    """An entry made on an earlier version, seen from a paragraph of a later one."""
-
-    entry: object
-    paragraph: object  # the paragraph it now belongs to; None when orphaned
-    made_on_version: str
-    made_on_label: str
-    changed: bool
-
-    @property
-    def orphaned(self) -> bool:
-        return self.paragraph is None
-
-    @property
-    def made_on(self) -> dict:
-        return {"version": self.made_on_version, "label": self.made_on_label}
-
-
 def _ancestors(version) -> tuple[dict[int, set], dict[int, set]]:
     """For each paragraph of earlier versions, the paragraphs of ``version`` it became and the
     deleted paragraphs it ended in (as paragraph ids)."""
@@ -372,7 +353,7 @@ def _ancestors(version) -> tuple[dict[int, set], dict[int, set]]:
     return into, ends
 
 
-def _cached_ancestors(version) -> tuple[dict[int, set], dict[int, set], set[int]]:
+def cached_ancestors(version) -> tuple[dict[int, set], dict[int, set], set[int]]:
     """``_ancestors`` and the paragraphs of ``version``, cached until links are stored again
     or a version is published (both start a new generation, see ``bump_counts``)."""
     generation = counts_generation()
@@ -388,18 +369,18 @@ def _cached_ancestors(version) -> tuple[dict[int, set], dict[int, set], set[int]
 
 def earlier_paragraphs(paragraph, generation: str | None) -> list[int]:
     """The paragraphs of earlier versions that became ``paragraph``: those whose entries
-    ``carried_entries_for_version`` carries to it.
+    ``wsis.comments.carry`` carries to it.
 
     A panel needs only these ids (``Entry.objects.on_paragraph``), not the entries carried to
     the whole version, nor its ancestors read from the cache on every request. Cached per
     paragraph under the global ``generation`` (``counts_generation()``, which a panel has read
-    already; None: not cached), renewed as ``_cached_ancestors`` is.
+    already; None: not cached), renewed as ``cached_ancestors`` is.
     """
     version = paragraph.version
     key = f"earlier:{paragraph.pk}:{version.status}:{generation}"
     found = cache.get(key) if generation else None
     if found is None:
-        into, _, own = _cached_ancestors(version)
+        into, _, own = cached_ancestors(version)
         found = sorted(
             pk for pk, became in into.items() if paragraph.pk in became and pk not in own
         )
@@ -411,58 +392,6 @@ def earlier_paragraphs(paragraph, generation: str | None) -> list[int]:
 def _add(pk, roots, into, ends):
     for kind, root in roots:
         (into if kind == "p" else ends)[pk].add(root)
-
-
-def carried_entries_for_version(version, entries=None) -> tuple[dict[int, list], list]:
-    """Entries of earlier versions that follow the paragraphs of ``version``.
-
-    Returns ``({paragraph id: [Carried, ...]}, [orphaned Carried, ...])``, in the order the
-    entries were made. ``entries`` (a queryset of ``Entry``, e.g. what a user may see) limits
-    what is considered; by default all submitted entries. Entries made on ``version`` itself are
-    not included: they are its own.
-    """
-    into, ends, own = _cached_ancestors(version)
-    earlier = (set(into) | set(ends)) - own
-    if not earlier:  # the first version, or nothing follows from earlier ones
-        return {}, []
-    if entries is None:
-        entries = Entry.objects.filter(status=Entry.Status.SUBMITTED)
-    found = list(
-        entries.filter(paragraph_id__in=earlier)
-        .select_related("paragraph__version", "organisation__group", "author")
-        .order_by("paragraph__version__order", "paragraph__order", "created", "pk")
-    )
-    targets = {
-        p.pk: p
-        for p in Paragraph.objects.filter(
-            pk__in={pk for e in found for pk in into.get(e.paragraph_id, ())}
-        )
-    }
-    carried: dict[int, list] = defaultdict(list)
-    orphaned = []
-    for entry in found:
-        made_on = entry.paragraph
-        for pk in sorted(into.get(entry.paragraph_id, ()), key=lambda pk: targets[pk].order):
-            target = targets[pk]
-            carried[pk].append(
-                Carried(
-                    entry,
-                    target,
-                    made_on.version.label,
-                    made_on.display_label,
-                    changed=" ".join(made_on.text.split()) != " ".join(target.text.split()),
-                )
-            )
-        if ends.get(entry.paragraph_id) and not into.get(entry.paragraph_id):
-            orphaned.append(
-                Carried(entry, None, made_on.version.label, made_on.display_label, changed=True)
-            )
-    return dict(carried), orphaned
-
-
-def orphaned_entries(version, entries=None) -> list:
-    """Entries of earlier versions whose paragraph was deleted on the way to ``version``."""
-    return carried_entries_for_version(version, entries)[1]
 
 
 def part_of(whole: str, part: str) -> str:

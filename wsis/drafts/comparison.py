@@ -8,8 +8,8 @@ from collections import Counter
 
 from django.utils import timezone
 
-from wsis.comments.diff import diff_html
 from wsis.drafts.alignment import MERGED, NEW, SPLIT, _ancestors, classify, part_of, texts
+from wsis.drafts.diff import diff_html
 from wsis.drafts.models import ParagraphLink
 
 # In the order the counts are shown.

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from wsis.drafts.alignment import carried_entries_for_version
+from wsis.comments.carry import carried_entries_for_version
 
 
 def entry_as_dict(entry) -> dict:

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from wsis.comments.diff import diff_html
+from wsis.comments.carry import orphaned_entries
 from wsis.comments.models import Entry, attach_diffs
+from wsis.comments.outcomes import suggest_outcomes
 from wsis.drafts.access import get_consultation, get_version
-from wsis.drafts.alignment import orphaned_entries, part_of, relink
+from wsis.drafts.alignment import part_of, relink
 from wsis.drafts.comparison import comparison_context
+from wsis.drafts.diff import diff_html
 from wsis.drafts.importer import DraftFormatError, decode, parse
 from wsis.drafts.models import Consultation, ParagraphLink, Version
 from wsis.drafts.services import (
@@ -29,7 +31,6 @@ from wsis.drafts.services import (
     default_closing,
     import_revision,
     publish_version,
-    suggest_outcomes,
 )
 from wsis.moderation.forms import RATIONALE_LIMIT
 from wsis.moderation.services import decide

@@ -21,9 +21,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wsis.audit.models import AuditEvent, record, target_of
-from wsis.comments.diff import diff_html
 from wsis.comments.models import Entry, Support
 from wsis.drafts.access import get_paragraph
+from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound, DeadlineExtension
 from wsis.moderation import second_factor, services
 from wsis.moderation.access import (
@@ -151,22 +151,14 @@ def bulk(request: HttpRequest, consultation) -> HttpResponse:
 # One entry ----------------------------------------------------------------------------------
 
 
-def _card(entry, paragraph_text=None, forms=None):
+def _card(entry, forms=None):
     """What an entry card shows: the entry, its diff, supporters and the three forms."""
     forms = forms or {}
     supporters = [s.organisation for s in getattr(entry, "prefetched_supports", [])]
-    text = paragraph_text if paragraph_text is not None else entry.paragraph.text
-    if entry.kind == Entry.Kind.AMENDMENT:
-        diff = diff_html(text, entry.proposed_text)
-    elif entry.kind == Entry.Kind.DELETION:
-        diff = diff_html(text, "")
-    elif entry.kind == Entry.Kind.NEW_PARAGRAPH:
-        diff = diff_html("", entry.proposed_text)
-    else:
-        diff = None
+    pair = entry.diff_pair()
     return {
         "entry": entry,
-        "diff": diff,
+        "diff": diff_html(*pair) if pair else None,
         "supporters": supporters,
         "moderate_form": forms.get("moderate")
         or ModerateForm(initial={"reason": entry.moderation_reason}),
@@ -309,7 +301,7 @@ def paragraph(request: HttpRequest, consultation, label: str) -> HttpResponse:
         "version": version,
         "tab": "overview",
         "paragraph": paragraph,
-        "cards": [_card(entry, paragraph.text) for entry in entries],
+        "cards": [_card(entry) for entry in entries],
         "previous": next((p for p in neighbours if p.order < paragraph.order), None),
         "following": next((p for p in neighbours if p.order > paragraph.order), None),
         "next": request.get_full_path(),

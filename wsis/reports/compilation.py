@@ -12,8 +12,8 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.db.models.functions import Length
 
-from wsis.comments.diff import diff_html, word_diff
 from wsis.comments.models import Entry, Support
+from wsis.drafts.diff import diff_html, word_diff
 from wsis.drafts.models import Paragraph, Version
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
@@ -73,15 +73,13 @@ class Item:
 
     @property
     def diff(self):
-        old = "" if self.entry.kind == Entry.Kind.NEW_PARAGRAPH else self.entry.paragraph.text
-        new = "" if self.entry.kind == Entry.Kind.DELETION else self.entry.proposed_text
-        return diff_html(old, new)
+        pair = self.entry.diff_pair()
+        return diff_html(*pair) if pair else ""
 
     @property
     def changes(self):
-        old = "" if self.entry.kind == Entry.Kind.NEW_PARAGRAPH else self.entry.paragraph.text
-        new = "" if self.entry.kind == Entry.Kind.DELETION else self.entry.proposed_text
-        return word_diff(old, new)
+        pair = self.entry.diff_pair()
+        return word_diff(*pair) if pair else []
 
 
 @dataclass

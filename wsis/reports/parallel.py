@@ -25,10 +25,9 @@ from pikepdf import (
     Pdf,
     Stream,
 )
-from weasyprint import HTML
 
 from wsis.reports.compilation import Compilation, SectionBlock
-from wsis.reports.rendering import static_base_url, static_fetcher
+from wsis.reports.weasy import html_document
 
 
 def boundaries(compilation: Compilation, parts: int) -> list[tuple[int, int]]:
@@ -83,7 +82,7 @@ def _context(compilation: Compilation, **extra) -> dict:
 
 def _document(template: str, context: dict):
     html = render_to_string(template, context)
-    return HTML(string=html, base_url=static_base_url(), url_fetcher=static_fetcher()).render()
+    return html_document(html).render()
 
 
 def render_part(compilation: Compilation, first: int, last: int, out: Path) -> dict:

@@ -5,7 +5,6 @@ destination under a temporary name and moved into place, so nobody ever sees hal
 """
 
 import csv
-import functools
 import gc
 import logging
 import math
@@ -16,73 +15,21 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pydyf import PDF
-from weasyprint import HTML, URLFetcher
 
 from wsis.comments.models import Entry
 from wsis.reports.compilation import Compilation, Options, collect
+from wsis.reports.weasy import html_document
 
-STATIC_DIRS = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
 TEMPLATES = {
     "compilation": "reports/pdf/compilation.html",
     "submission": "reports/pdf/submission.html",
 }
 Progress = Callable[[int], None]
-
-
-# More rounds of percent-encoding than this are no static file's name.
-DECODING_ROUNDS = 3
-
-
-def static_path(url: str) -> Path | None:
-    """The static file that ``url`` names, or None if it names anything else.
-
-    urllib decodes percent escapes when it opens a ``file:`` URL, so ``static/%2e%2e/`` passed
-    a check made on the URL as written and opened the parent folder. Decode first (escapes
-    encoded several times too), then resolve: what is checked is a plain path.
-    """
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-        return None
-    path = parts.path
-    for _round in range(DECODING_ROUNDS + 1):
-        path, encoded = unquote(path), path
-        if path == encoded:
-            break
-    else:
-        return None
-    if "\x00" in path:
-        return None
-    resolved = Path(path).resolve()
-    return resolved if any(resolved.is_relative_to(root) for root in STATIC_DIRS) else None
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Lets WeasyPrint read the project's static files and nothing else: no network at all."""
-
-    def fetch(self, url, headers=None):
-        path = static_path(url)
-        if path is None:
-            raise ValueError(f"Reports fetch only the project's static files, not {url[:80]}")
-        # The path that was checked, encoded afresh: nothing left for urllib to decode.
-        return super().fetch(path.as_uri(), headers)
-
-
-@functools.cache
-def static_fetcher() -> StaticOnlyFetcher:
-    """One for the process: making one loads the system's certificates (40 ms), and a merge
-    lays out four documents."""
-    return StaticOnlyFetcher()
-
-
-def static_base_url() -> str:
-    return STATIC_DIRS[0].as_uri() + "/"
 
 
 def compilation_html(compilation: Compilation, kind: str) -> str:
@@ -99,22 +46,6 @@ def compilation_html(compilation: Compilation, kind: str) -> str:
         "total": sum(count for _group, _orgs, count in compilation.counts),
     }
     return render_to_string(TEMPLATES[kind], context)
-
-
-def _page_references(pdf: PDF) -> tuple[bytes, ...]:
-    """pydyf builds this tuple of every page's reference anew on each call, and a tagged PDF
-    asks for it once per structure element: quadratic in pages (7.5 million references for a
-    part of 231 pages, most of the time tagging adds). Pages are only ever appended, so build
-    it again only when their number has changed."""
-    kids = pdf.pages["Kids"]
-    count, references = pdf.__dict__.get("_page_references", (None, ()))
-    if count != len(kids):
-        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
-        pdf.__dict__["_page_references"] = (len(kids), references)
-    return references
-
-
-PDF.page_references = property(_page_references)
 
 
 @contextmanager
@@ -141,8 +72,7 @@ def fewer_collections(collect: bool = True):
 
 @fewer_collections()
 def write_pdf(html: str, target) -> None:
-    document = HTML(string=html, base_url=static_base_url(), url_fetcher=static_fetcher())
-    document.write_pdf(target, pdf_variant="pdf/ua-1")
+    html_document(html).write_pdf(target, pdf_variant="pdf/ua-1")
 
 
 def part_size() -> int:

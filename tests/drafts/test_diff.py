@@ -1,6 +1,6 @@
 from tests.conftest import parsed
-from wsis.comments.diff import diff_html, inserted_words, word_diff
 from wsis.drafts.demo import UPU_COPY, ZERO_DRAFT
+from wsis.drafts.diff import diff_html, inserted_words, word_diff
 
 
 def paragraphs(path):

@@ -1,0 +1,80 @@
+"""Entries made on earlier versions, carried to the paragraphs of a later one that continue
+their paragraphs (``wsis.drafts.alignment`` knows which paragraphs those are)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from wsis.comments.models import Entry
+from wsis.drafts.alignment import cached_ancestors
+from wsis.drafts.models import Paragraph
+
+
+@dataclass
+class Carried:
+    """An entry made on an earlier version, seen from a paragraph of a later one."""
+
+    entry: object
+    paragraph: object  # the paragraph it now belongs to; None when orphaned
+    made_on_version: str
+    made_on_label: str
+    changed: bool
+
+    @property
+    def orphaned(self) -> bool:
+        return self.paragraph is None
+
+    @property
+    def made_on(self) -> dict:
+        return {"version": self.made_on_version, "label": self.made_on_label}
+
+
+def carried_entries_for_version(version, entries=None) -> tuple[dict[int, list], list]:
+    """Entries of earlier versions that follow the paragraphs of ``version``.
+
+    Returns ``({paragraph id: [Carried, ...]}, [orphaned Carried, ...])``, in the order the
+    entries were made. ``entries`` (a queryset of ``Entry``, e.g. what a user may see) limits
+    what is considered; by default all submitted entries. Entries made on ``version`` itself are
+    not included: they are its own.
+    """
+    into, ends, own = cached_ancestors(version)
+    earlier = (set(into) | set(ends)) - own
+    if not earlier:  # the first version, or nothing follows from earlier ones
+        return {}, []
+    if entries is None:
+        entries = Entry.objects.filter(status=Entry.Status.SUBMITTED)
+    found = list(
+        entries.filter(paragraph_id__in=earlier)
+        .select_related("paragraph__version", "organisation__group", "author")
+        .order_by("paragraph__version__order", "paragraph__order", "created", "pk")
+    )
+    targets = {
+        p.pk: p
+        for p in Paragraph.objects.filter(
+            pk__in={pk for e in found for pk in into.get(e.paragraph_id, ())}
+        )
+    }
+    carried: dict[int, list] = defaultdict(list)
+    orphaned = []
+    for entry in found:
+        made_on = entry.paragraph
+        for pk in sorted(into.get(entry.paragraph_id, ()), key=lambda pk: targets[pk].order):
+            target = targets[pk]
+            carried[pk].append(
+                Carried(
+                    entry,
+                    target,
+                    made_on.version.label,
+                    made_on.display_label,
+                    changed=" ".join(made_on.text.split()) != " ".join(target.text.split()),
+                )
+            )
+        if ends.get(entry.paragraph_id) and not into.get(entry.paragraph_id):
+            orphaned.append(
+                Carried(entry, None, made_on.version.label, made_on.display_label, changed=True)
+            )
+    return dict(carried), orphaned
+
+
+def orphaned_entries(version, entries=None) -> list:
+    """Entries of earlier versions whose paragraph was deleted on the way to ``version``."""
+    return carried_entries_for_version(version, entries)[1]
