@@ -96,6 +96,7 @@ def test_a_worker_renders_a_job_delivered_twice(version, entries, facilitator, m
     assert f"page 1 of {job.pages}" in text
 
 
+@pytest.mark.faults  # a worker, or its connection, dies
 def test_a_job_survives_its_worker_killed_mid_render(version, facilitator, media, start_worker):
     job = ask_for_long_compilation(version, facilitator)
     # A message left unacknowledged comes back after five seconds.
@@ -147,6 +148,7 @@ def backend_holding_the_lock(job) -> int | None:
     return row[0] if row else None
 
 
+@pytest.mark.faults  # a worker, or its connection, dies
 def test_a_merge_begun_early_survives_the_worker_it_waits_for_dying(
     version, facilitator, media, start_worker
 ):
@@ -175,6 +177,7 @@ def test_a_merge_begun_early_survives_the_worker_it_waits_for_dying(
     assert job.parts.filter(done=True).count() == 2
 
 
+@pytest.mark.faults  # a worker, or its connection, dies
 def test_a_render_whose_database_connection_dies_is_retried_and_completes(
     version, facilitator, media, start_worker
 ):
