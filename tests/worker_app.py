@@ -14,6 +14,11 @@ from wsis.celery import app
 
 __all__ = ["app"]
 
+# No remote control: the tests wait on these events, not on broadcast replies, and a worker with
+# a unique name would leave its control binding behind in the broker (with the filesystem
+# transport, in the checkout's control/ folder).
+app.conf.worker_enable_remote_control = False
+
 
 def record(event: str, **fields) -> None:
     line = json.dumps({"event": event, "pid": os.getpid(), **fields}, default=repr) + "\n"
