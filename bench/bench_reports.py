@@ -15,7 +15,6 @@
 import os
 import random
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -177,6 +176,7 @@ def workers(version, env, count: int) -> float:
     Celery worker processes (one task at a time each)."""
     from django.contrib.auth import get_user_model
 
+    from tests.workers import launch_worker
     from wsis.celery import app
     from wsis.reports.models import ReportJob
     from wsis.reports.tasks import enqueue
@@ -184,21 +184,11 @@ def workers(version, env, count: int) -> float:
     media = Path(tempfile.mkdtemp())
     env = env | {"MEDIA_ROOT": str(media), "REPORT_SPLIT_MIN_ENTRIES": "1", "LOG_LEVEL": "WARNING"}
     app.control.purge()
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "wsis", "worker", "--concurrency", "1"]
-            + ["--hostname", f"bench{i}@%h", "--loglevel", "INFO"]
-            + ["--logfile", str(media / f"worker{i}.log")],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-        )
-        for i in range(count)
-    ]
+    workers = []
     try:
-        deadline = time.monotonic() + 120
-        while len(app.control.ping(timeout=1)) < count and time.monotonic() < deadline:
-            time.sleep(0.5)
+        for i in range(count):
+            # Each returns once its worker consumes: the clock starts with all of them ready.
+            workers.append(launch_worker(media, name=f"bench{i}", loglevel="INFO", env=env))
         job = ReportJob.objects.create(
             requested_by=get_user_model().objects.get(username="bench-author"),
             version=version,
@@ -218,15 +208,10 @@ def workers(version, env, count: int) -> float:
         # A warm shutdown: a task still running (the merge letting go of its scratch files,
         # logging its time) ends first.
         for worker in workers:
-            worker.send_signal(signal.SIGTERM)
-        for worker in workers:
-            try:
-                worker.wait(60)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
+            worker.stop(60)
         app.control.purge()
-    for i in range(count):
-        print_tasks(media / f"worker{i}.log", f"worker {i}")
+    for i, worker in enumerate(workers):
+        print_tasks(worker.log_path, f"worker {i}")
     return elapsed
 
 

@@ -18,6 +18,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from tests.workers import wait_until
+
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 
@@ -109,8 +111,14 @@ def stopped_redis(settings):
     try:
         yield url
     finally:
-        if not redis_answers(url):
-            subprocess.run(REDIS_START, check=True, stdout=subprocess.DEVNULL)
+        start_redis(url)
+
+
+def start_redis(url):
+    """Start the local Redis again, and return once it answers (it daemonizes before)."""
+    if not redis_answers(url):
+        subprocess.run(REDIS_START, check=True, stdout=subprocess.DEVNULL)
+    wait_until(lambda: redis_answers(url), "Redis to answer again", timeout=60, every=0.1)
 
 
 def test_with_redis_stopped_saving_works_and_reports_wait_for_it(
@@ -143,11 +151,7 @@ def test_with_redis_stopped_saving_works_and_reports_wait_for_it(
     job = ReportJob.objects.get()
     assert job.state == "queued" and job.enqueued is None
 
-    subprocess.run(REDIS_START, check=True, stdout=subprocess.DEVNULL)
-    for _ in range(50):
-        if redis_answers(stopped_redis):
-            break
-        time.sleep(0.1)
+    start_redis(stopped_redis)
     cache.clear()  # the job page retries the broker at most every 15 seconds
     facilitator.get(reverse("reports:job", args=[job.pk]))
     job.refresh_from_db()
