@@ -74,16 +74,20 @@ ROWS = [
     ),
     # Their own drafts there: each organisation's members see them, and change nothing.
     Row(
-        "comments:save", refused(404, delegate_a=403, focal_a=403, delegate_b=404),
+        "comments:save",
+        refused(404, delegate_a=403, focal_a=403, delegate_b=404, unverified_facilitator=404),
         args=pk("other_draft_a"), method="POST",
         data=lambda w: {"kind": "comment", "text": "Changed.", "revision": "1"}, note=NOTE,
     ),
     Row(
-        "comments:submit", refused(404, delegate_b=404), args=pk("other_draft_a"),
+        "comments:submit", refused(404, delegate_b=404, unverified_facilitator=404),
+        args=pk("other_draft_a"),
         method="POST", note=NOTE,
     ),
     Row(
-        "comments:save", refused(404, delegate_a=404, focal_a=404), args=pk("other_draft_b"),
+        "comments:save",
+        refused(404, delegate_a=404, focal_a=404, unverified_facilitator=404),
+        args=pk("other_draft_b"),
         method="POST", data=lambda w: {"kind": "comment", "text": "Changed.", "revision": "1"},
         note=NOTE + ", B",
     ),

@@ -3,16 +3,17 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.authz.matrix import Row, everyone, facilitators_only, signed_in
+from tests.authz.matrix import Row, everyone, facilitators_only
 from tests.conftest import parsed
 from tests.drafts.conftest import REV1
 from wsis.drafts.services import import_revision
 
 FACILITATED = facilitators_only(200)
 ACTION = facilitators_only(302)
-# Rev.1 is in preparation: to anyone but its facilitators it does not exist.
-ON_PREPARING = signed_in(404) | {"facilitator": 200}
-ACTION_ON_PREPARING = signed_in(404) | {"facilitator": 302}
+# Rev.1 is in preparation: to anyone but its facilitators it does not exist; a facilitator yet
+# to confirm a code is sent to do so first.
+ON_PREPARING = facilitators_only(200, others=404)
+ACTION_ON_PREPARING = facilitators_only(302, others=404)
 
 
 def build(world, request):
@@ -41,7 +42,9 @@ def in_two_weeks(world):
 
 ROWS = [
     Row("drafts:upload", FACILITATED, args=slug),
-    Row("drafts:import", ACTION, args=slug, method="POST", data=upload),
+    # Rev.1 holds entries (rows_visibility.py): replacing it is refused, and says why
+    # (tests/drafts/test_importer.py has the import that goes through).
+    Row("drafts:import", facilitators_only(400), args=slug, method="POST", data=upload),
     Row("drafts:alignment", ON_PREPARING, args=on_rev1),
     Row("drafts:alignment_save", ACTION_ON_PREPARING, args=on_rev1, method="POST"),
     Row(
