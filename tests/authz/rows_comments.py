@@ -88,4 +88,7 @@ ROWS = [
         args=lambda w: [w.consultation.slug]),
     Row("comments:our_submission", signed_in(200) | NO_ORGANISATION,
         args=lambda w: [w.consultation.slug]),
+    # The UPU's ledger: its own members and the consultation's facilitators (through the gate).
+    Row("comments:ledger", expect(302, 403, 403, 200, 200, 302),
+        args=lambda w: [w.consultation.slug, w.org_b.acronym]),
 ]  # fmt: skip

@@ -1,5 +1,6 @@
 """Moderation: facilitators of the consultation only; everyone else 403 (anonymous: sign in)."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.authz.matrix import Row, everyone, facilitators_only
@@ -47,6 +48,15 @@ def on_entry(world):
     return [world.consultation.slug, world.extra["submitted"].pk]
 
 
+def decisions_file(world):
+    entry = world.extra["submitted"]
+    data = f"entry,decision,decision rationale\r\n{entry.pk},incorporated,Taken in Rev.1.\r\n"
+    return {
+        "version": world.version.label,
+        "file": SimpleUploadedFile("decisions.csv", data.encode(), content_type="text/csv"),
+    }
+
+
 def after_the_round(world):
     # An extension must end after the round does (the fixture's round closes in a week).
     return timezone.localtime(timezone.now() + timezone.timedelta(days=30)).strftime(
@@ -67,6 +77,7 @@ ROWS = [
         method="POST",
         data=lambda w: {"entries": [w.extra["submitted"].pk], "action": "publish"},
     ),
+    Row("moderation:import_decisions", ACTION, args=slug, method="POST", data=decisions_file),
     Row("moderation:overview", FACILITATED, args=slug),
     Row("moderation:round", FACILITATED, args=slug),
     Row(

@@ -105,6 +105,9 @@ ROWS = [
     ),
     Row("comments:our_entries", refused(), args=slug, note=NOTE),
     Row("comments:our_submission", refused(), args=slug, note=NOTE),
+    # The UPU is not accredited to ``other``: it has no ledger there, for anyone.
+    Row("comments:ledger", refused(404, delegate_a=404, focal_a=404, delegate_b=404,
+        unverified_facilitator=404), args=lambda w: [*slug(w), w.org_b.acronym], note=NOTE),
     # The facilitator of wsis20 does not facilitate ``other`` either.
     Row(
         "reports:index", refused(), args=lambda w: [*slug(w), "Zero draft"], note=NOTE,

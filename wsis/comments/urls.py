@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wsis.comments import views
+from wsis.comments import ledger_views, views
 
 app_name = "comments"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("c/<slug:slug>/submit-all/", views.submit_all, name="submit_all"),
     path("c/<slug:slug>/our-entries/", views.our_entries, name="our_entries"),
     path("c/<slug:slug>/our-submission/", views.our_submission, name="our_submission"),
+    path("c/<slug:slug>/ledger/<str:acronym>/", ledger_views.ledger_page, name="ledger"),
 ]

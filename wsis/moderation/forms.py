@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wsis.comments.models import Entry
-from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension
+from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension, Version
 from wsis.stakeholders.models import Organisation
 from wsis.text import TypedTextField
 
@@ -175,3 +175,28 @@ class TokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class DecisionsImportForm(forms.Form):
+    """The compilation CSV of a version, its decisions filled in by the secretariat."""
+
+    # Generous for a spreadsheet of decisions (the export of 5,000 entries is a few MB).
+    MAX_BYTES = 20 * 1024 * 1024
+
+    version = forms.ModelChoiceField(queryset=None, to_field_name="label", widget=forms.HiddenInput)
+    # Rendered by templates/moderation/decisions_import_form.html.
+    file = forms.FileField(label=_("Compilation CSV with your decisions"))
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = consultation.versions.exclude(
+            status=Version.Status.PREPARING
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": self.MAX_BYTES // 2**20}
+            )
+        return upload

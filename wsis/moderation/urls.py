@@ -1,7 +1,7 @@
 from django.urls import path
 
 from wsis import converters  # noqa: F401 - registers <label:...>
-from wsis.moderation import views
+from wsis.moderation import decisions_views, views
 
 app_name = "moderation"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("second-factor/enrol/<str:token>/", views.enrol, name="enrol"),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/bulk/", views.bulk, name="bulk"),
+    path(
+        "<slug:slug>/decisions/import/",
+        decisions_views.import_decisions_view,
+        name="import_decisions",
+    ),
     path("<slug:slug>/overview/", views.overview, name="overview"),
     path("<slug:slug>/round/", views.round_page, name="round"),
     path("<slug:slug>/round/update/", views.round_update, name="round_update"),

@@ -1,0 +1,129 @@
+"""The ledger: how an organisation's input was addressed, as JSON and as a page."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.drafts import conftest as drafts
+from wsis.comments.models import Entry
+
+# The zero draft's entries and Rev.1 published after it (tests/drafts/conftest.py).
+rev1, published_rev1, zero_entries = drafts.rev1, drafts.published_rev1, drafts.zero_entries
+
+pytestmark = pytest.mark.django_db
+
+
+def export(capsys, acronym):
+    capsys.readouterr()
+    call_command(
+        "export_ledger", "--consultation", "wsis20", "--organisation", acronym, "--format", "json"
+    )
+    return json.loads(capsys.readouterr().out)
+
+
+# Sign-in, gate and accreditation, the entries, the latest version and its paragraphs.
+QUERIES = 12
+
+
+def url(acronym="UPU"):
+    return reverse("comments:ledger", args=["wsis20", acronym])
+
+
+def test_it_prints_each_entry_and_where_it_is_now(published_rev1, zero_entries, capsys):
+    upu26 = zero_entries["upu26"]
+    Entry.objects.filter(pk=upu26.pk).update(
+        decision="incorporated", decision_rationale="Taken into Rev.1."
+    )
+    data = export(capsys, "UPU")
+    assert [line["entry"] for line in data] == [
+        zero_entries[key].pk for key in ("upu26", "upu44", "upu76")
+    ]
+    assert data[0] == {
+        "entry": upu26.pk,
+        "made_on": {"version": "Zero draft", "label": "OP 26"},
+        "kind": "amendment",
+        "moderation": "published",
+        "decision": "incorporated",
+        "rationale": "Taken into Rev.1.",
+        "now_in": {"version": "Rev.1", "label": "OP 24"},
+    }
+
+
+def test_a_deleted_paragraph_leaves_its_entries_not_taken_in(published_rev1, zero_entries, capsys):
+    data = {line["entry"]: line for line in export(capsys, "KEN")}
+    assert data[zero_entries["ken7_deletion"].pk]["now_in"] is None
+    assert data[zero_entries["ken7"].pk]["now_in"] is None
+    # Merged into Rev.1 OP 21; split into OP 11 and OP 12: the first stands for both.
+    assert data[zero_entries["ken22"].pk]["now_in"] == {"version": "Rev.1", "label": "OP 21"}
+    assert data[zero_entries["ken12"].pk]["now_in"] == {"version": "Rev.1", "label": "OP 11"}
+    # Drafts were never submitted: they are no input.
+    assert zero_entries["ken_draft"].pk not in data
+
+
+def test_before_any_revision_an_entry_is_in_its_own_paragraph(zero_entries, capsys):
+    [first, *_rest] = export(capsys, "UPU")
+    assert first["now_in"] == {"version": "Zero draft", "label": "OP 26"}
+
+
+def test_it_refuses_an_unknown_organisation(version, capsys):
+    with pytest.raises(CommandError, match="No organisation with the acronym 'XYZ'"):
+        export(capsys, "XYZ")
+
+
+# The page --------------------------------------------------------------------------------------
+
+
+def test_members_read_their_own_organisation(published_rev1, zero_entries, delegate_b):
+    response = delegate_b.get(url())
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "OP 24 (Rev.1)" in text
+    assert f"#{zero_entries['upu26'].pk}" in text
+    assert "<ins" in text  # the entry's change, as a word diff
+
+
+def test_members_do_not_see_what_a_facilitator_hid(version, zero_entries, delegate_b, facilitator):
+    upu76 = zero_entries["upu76"]
+    Entry.objects.filter(pk=upu76.pk).update(moderation="hidden")
+    assert f"#{upu76.pk} " not in delegate_b.get(url()).content.decode()
+    assert f"#{upu76.pk} " in facilitator.get(url()).content.decode()
+
+
+def test_others_are_refused(version, zero_entries, delegate_a, focal_a, anonymous):
+    assert delegate_a.get(url()).status_code == 403
+    assert focal_a.get(url()).status_code == 403
+    assert anonymous.get(url()).status_code == 302
+    # Facilitators see any accredited organisation, and no other.
+    assert focal_a.get(url("NOPE")).status_code == 404
+
+
+def test_the_page_takes_as_many_queries_for_many_entries_as_for_few(
+    published_rev1, zero_entries, facilitator, django_assert_max_num_queries
+):
+    facilitator.get(url("KEN"))  # caches filled, as on any later visit
+    with django_assert_max_num_queries(QUERIES):
+        facilitator.get(url("KEN"))
+    kenya = zero_entries["ken7"].organisation
+    author = zero_entries["ken7"].author
+    zero = zero_entries["ken7"].version
+    Entry.objects.bulk_create(
+        Entry(
+            version=zero,
+            paragraph=paragraph,
+            organisation=kenya,
+            author=author,
+            kind=Entry.Kind.AMENDMENT,
+            proposed_text=paragraph.text + " Also this.",
+            status=Entry.Status.SUBMITTED,
+            moderation=Entry.Moderation.PUBLISHED,
+            submitted_at=timezone.now(),
+        )
+        for paragraph in zero.paragraphs.all()[:60]
+    )
+    facilitator.get(url("KEN"))
+    with django_assert_max_num_queries(QUERIES):
+        response = facilitator.get(url("KEN"))
+    assert len(response.context["lines"]) > 60
