@@ -1,5 +1,6 @@
 """Settings come from the environment; bad values stop the start with the variable's name."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -57,12 +58,21 @@ def test_a_bad_variable_stops_the_start_and_is_named(overrides, named):
     assert named in result.stderr.splitlines()[-1]
 
 
-def test_the_broker_defaults_to_the_filesystem_transport():
+def test_the_broker_defaults_to_the_filesystem_transport_in_var():
     env = PRODUCTION | {"DEBUG": "1"}
     env.pop("REDIS_URL")
-    code = "from django.conf import settings; print(settings.CELERY_BROKER_URL)"
+    code = (
+        "from django.conf import settings; print(settings.CELERY_BROKER_URL); "
+        "print(sorted(v for k, v in settings.CELERY_BROKER_TRANSPORT_OPTIONS.items() "
+        "if k.endswith('_folder') or k.startswith('data_folder')))"
+    )
     result = run(["shell", "-c", code], **env)
-    assert result.stdout.strip().splitlines()[-1] == "filesystem://", result.stderr
+    url, folders = result.stdout.strip().splitlines()[-2:]
+    assert url == "filesystem://", result.stderr
+    # Every folder, the control folder too, under var/broker/ whatever the current folder.
+    folders = ast.literal_eval(folders)
+    assert len(folders) == 4
+    assert all(Path(f).parent == ROOT / "var" / "broker" for f in folders), folders
 
 
 @pytest.mark.parametrize(
@@ -156,3 +166,4 @@ def test_the_filesystem_broker_makes_its_folders_when_first_used(tmp_path):
         assert queue.get(timeout=5).payload == {"job": 1}
         queue.close()
     assert (tmp_path / "broker" / "processed").is_dir()
+    assert (tmp_path / "broker" / "control").is_dir()

@@ -12,7 +12,8 @@ from kombu.transport import filesystem
 class FolderChannel(filesystem.Channel):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for folder in (self.data_folder_in, self.data_folder_out, self.processed_folder):
+        folders = (self.data_folder_in, self.data_folder_out, self.processed_folder)
+        for folder in (*folders, self.control_folder):
             Path(folder).mkdir(parents=True, exist_ok=True)
 
 

@@ -268,6 +268,8 @@ if not CELERY_BROKER_URL:
         "data_folder_in": str(_broker_dir / "in"),
         "data_folder_out": str(_broker_dir / "in"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's default, "control", is relative to whatever folder the process started in.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "filesystem://")):
