@@ -102,7 +102,9 @@ def test_every_paragraph_opens_its_panel_with_and_without_javascript(anonymous, 
     html = anonymous.get(reverse("drafts:reader", args=["wsis20"])).content.decode()
     op26 = version.paragraphs.get(label="26")
     url = reverse("comments:panel", args=[op26.pk])
-    assert f'href="{url}" hx-get="{url}" hx-target="#panel-OP26"' in html
+    # A plain link, which htmx (boosted by its container) loads into the panel.
+    assert 'hx-boost="true" hx-target="#panel-OP26" hx-push-url="false"' in html
+    assert f'<a class="panel-link" href="{url}">' in html and "hx-get" not in html
     assert html.count('class="panel-link"') == 155
 
 
