@@ -188,7 +188,8 @@ def _count_html(counts: dict) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _count_html_of(total: int, ours: int, drafts: int, language: str) -> str:
-    """The counts as HTML; the same few numbers recur across 155 paragraphs, so remembered."""
+    """The counts as HTML; the same few numbers recur across a draft's paragraphs, so
+    remembered."""
     counts = {"total": total, "ours": ours, "drafts": drafts}
     parts = [
         format_html(
