@@ -148,6 +148,16 @@ def test_the_embedded_engine_starts_its_server_on_the_first_connection(monkeypat
     assert wrapper.settings_dict["HOST"] == str(tmp_path)  # what database_url hands a child
 
 
+def test_a_child_is_handed_the_embedded_database_before_this_process_connects(
+    monkeypatch, tmp_path
+):
+    import wsis.embedded
+
+    monkeypatch.setattr(wsis.embedded, "start", lambda pgdata: {"HOST": str(pgdata), "USER": "u"})
+    database = {"NAME": "wsis", "PGDATA": tmp_path, "USER": "", "HOST": "", "PORT": ""}
+    assert wsis.embedded.database_url(database) == f"postgres://u@/wsis?host={tmp_path}"
+
+
 def test_the_filesystem_broker_makes_its_folders_when_first_used(tmp_path):
     from kombu import Connection
 

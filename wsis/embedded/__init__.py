@@ -48,6 +48,9 @@ def database_url(database: dict) -> str:
     """``DATABASE_URL`` for a child process (a worker, gunicorn) to reach the same database as
     this one, whether a TCP server or the embedded one on its socket folder. A password, if
     any, goes to the child in ``PGPASSWORD``."""
+    if database.get("PGDATA") and not database["HOST"]:
+        # The embedded server, before this process's first connection: started now.
+        database.update(start(Path(database["PGDATA"])))
     user, name = database["USER"], database["NAME"]
     host = database["HOST"] or "localhost"
     if host.startswith("/"):
