@@ -114,8 +114,8 @@ def run() -> dict:
     total, peak_mb = one_process(env, out)
     pages = pdf_pages(out)
     # One Celery worker, then two, then two, then one, through the same tasks (parts, then the
-    # merge): this host's speed drifts over the minutes these take (the same render took 124 s
-    # and 104 s within ten minutes), and in this order a steady drift weighs on both alike.
+    # merge): this host's speed drifts over the minutes these take, and in this order a steady
+    # drift weighs on both alike.
     # Each figure is the mean of its two runs.
     runs = {1: [], 2: []}
     for count in (1, 2, 2, 1):

@@ -4,8 +4,8 @@ Every value comes from an environment variable with a development default; a
 malformed value stops the start with a message that names the variable
 (environs raises ``EnvError``, turned into ``ImproperlyConfigured`` below).
 With no ``DATABASE_URL`` the app runs its own PostgreSQL from the virtual
-environment (see ``wsis/embedded.py``); with no broker URL, Celery uses kombu's
-``filesystem://`` transport, which needs no server.
+environment, started by the first connection (see ``wsis/embedded/``); with no
+broker URL, Celery uses kombu's ``filesystem://`` transport, which needs no server.
 """
 
 import re
@@ -123,9 +123,18 @@ if env.str("DATABASE_URL", ""):
         "default": _read(env.dj_db_url, "DATABASE_URL", conn_max_age=60, conn_health_checks=True)
     }
 else:
-    from wsis.embedded import embedded_database
+    # Started by the first connection, not here (wsis/embedded/).
+    from wsis.embedded import NAME as _EMBEDDED_NAME
 
-    DATABASES = {"default": embedded_database(BASE_DIR / ".pgdata")}
+    DATABASES = {
+        "default": {
+            "ENGINE": "wsis.embedded",
+            "NAME": _EMBEDDED_NAME,
+            "PGDATA": BASE_DIR / ".pgdata",
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
 DATABASES["default"].setdefault("TEST", {})
 if _read(env.str, "TEST_DATABASE_NAME", ""):
     # Several checkouts on one server (helpers, worktrees) each need their own test database.
@@ -264,13 +273,15 @@ if TRUSTED_PROXY_COUNT:
 CELERY_BROKER_URL = _read(env.str, "CELERY_BROKER_URL", "") or _read(env.str, "REDIS_URL", "")
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's transport, which creates its folders when it first opens them (wsis/broker.py).
+    CELERY_BROKER_TRANSPORT = "wsis.broker.FolderTransport"
     _broker_dir = BASE_DIR / "var" / "broker"
-    for _sub in ("in", "processed"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "in"),
         "data_folder_out": str(_broker_dir / "in"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's default, "control", is relative to whatever folder the process started in.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "filesystem://")):

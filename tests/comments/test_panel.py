@@ -113,8 +113,9 @@ def test_a_long_panel_counts_by_kind_and_shows_all_on_request(
     assert "28 entries on OP 26" in html and "Comment: 25 · Deletion: 3" in html
     assert html.count('class="entry ') == 20 and "Page 1 of 2" in html
     url = reverse("comments:panel", args=[paragraph(version, "26").pk])
-    # Without JavaScript a plain link, with htmx the same address into the panel.
-    assert f'href="{url}?page=all" hx-get="{url}?page=all" hx-target="#panel-OP26"' in html
+    # Without JavaScript a plain link, with htmx (boosted by the pager) into the panel.
+    assert 'hx-boost="true" hx-target="#panel-OP26" hx-push-url="false"' in html
+    assert f'<a href="{url}?page=all">' in html and "hx-get" not in html
     everything = anonymous.get(url + "?page=all").content.decode()
     assert everything.count('class="entry ') == 28 and "Page 1 of" not in everything
     assert "Show the first page only" in everything

@@ -9,7 +9,7 @@ from tests.drafts.conftest import REV1
 from wsis.comments.carry import carried_entries_for_version, orphaned_entries
 from wsis.comments.models import Entry
 from wsis.comments.outcomes import suggest_outcomes
-from wsis.drafts.alignment import align, part_of, similarity
+from wsis.drafts.alignment import align, part_of
 from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import parse
 from wsis.drafts.models import ParagraphLink
@@ -84,8 +84,6 @@ def test_scores_say_how_similar(matches):
     assert score["OP 8", "OP 7"] == 1.0
     assert 0.7 < score["OP 26", "OP 24"] < 0.95  # the UPU's added clause
     assert score["OP 7", None] == 0.0
-    assert similarity("a b c d", "a b c d") == 1.0
-    assert similarity("a b c d", "e f g h") == 0.0
 
 
 def test_the_order_is_the_new_documents_with_deletions_in_place(matches):

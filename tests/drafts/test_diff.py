@@ -1,6 +1,6 @@
 from tests.conftest import parsed
 from wsis.drafts.demo import UPU_COPY, ZERO_DRAFT
-from wsis.drafts.diff import diff_html, inserted_words, word_diff
+from wsis.drafts.diff import diff_html, word_diff
 
 
 def paragraphs(path):
@@ -48,10 +48,3 @@ def test_identical_texts_have_no_marks():
 def test_user_text_is_escaped():
     html = diff_html("Plain.", "Plain <script>alert(1)</script>.")
     assert "<script>" not in html and "&lt;script&gt;" in html
-
-
-def test_inserted_words_lists_only_words():
-    old, new = paragraphs(ZERO_DRAFT)["44"], paragraphs(UPU_COPY)["44"]
-    assert inserted_words(old, new) == [
-        "and", "community-based", "institution", "such", "as", "post", "office", "and", "library",
-    ]  # fmt: skip

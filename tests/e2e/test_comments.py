@@ -100,3 +100,25 @@ def test_another_delegation_supports_a_published_proposal(new_page, version, foc
     card = page.locator(f"#entry-{proposal.pk}")
     assert card.get_by_text("Supported by Kenya").count() == 0
     assert not proposal.supports.exists()
+
+
+def test_the_panel_pages_in_place_and_shows_a_refused_form(
+    new_page, version, delegate_a, delegate_b
+):
+    from tests.comments.test_panel import _published
+
+    _published(version, delegate_b.user.memberships.get().organisation, delegate_b.user, 25)
+    page = new_page(delegate_a.user)
+    page.goto("/c/wsis20/")
+    page.evaluate("window.notReloaded = true")
+    page.click("#OP26 .panel-link")  # boosted by its bar: into the panel, the address kept
+    panel = page.locator("#panel-OP26")
+    panel.get_by_text("Page 1 of 2").wait_for()
+    panel.locator(".pager a", has_text="Show all 25").click()
+    panel.get_by_text("Show the first page only").wait_for()
+    assert panel.locator("li.entry").count() == 25
+    # The refused form comes back with status 400 and is swapped in all the same.
+    panel.locator("details.add-comment summary").click()
+    panel.locator("details.add-comment button.primary").click()
+    panel.get_by_text("Please write your comment.").wait_for()
+    assert page.url.endswith("/c/wsis20/") and page.evaluate("window.notReloaded") is True

@@ -319,8 +319,6 @@ def _panel_context(request, paragraph, bound: EntryForm | None, known) -> dict:
 
 def _render_panel(request, paragraph, bound=None, status=200, known=None) -> HttpResponse:
     template = "comments/panel.html#panel" if request.htmx else "comments/panel.html"
-    # htmx swaps only 2xx answers; the form with its message must still replace the panel.
-    status = 200 if request.htmx else status
     context = _panel_context(request, paragraph, bound, known)
     return render(request, template, context, status=status)
 

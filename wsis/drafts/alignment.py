@@ -88,13 +88,6 @@ def _shared(a: _Text, b: _Text) -> int:
     return sum(min(count, b.words[word]) for word, count in a.words.items() if word in b.words)
 
 
-def similarity(old: str, new: str) -> float:
-    """Dice coefficient on word multisets: 1.0 for the same words, 0.0 for none in common."""
-    a, b = _Text(old, ""), _Text(new, "")
-    total = a.size + b.size
-    return 2 * _shared(a, b) / total if total else 1.0
-
-
 def _longest_increasing(pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
     """The pairs (sorted by old index) whose new indexes form the longest increasing run."""
     tails: list[int] = []

@@ -79,17 +79,6 @@ def diff_html(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece of user text is escaped above
 
 
-def inserted_words(old: str, new: str) -> list[str]:
-    """The words a proposal adds, for suggesting whether a new version took them in."""
-    return [
-        word
-        for change in word_diff(old, new)
-        if change.op == "insert"
-        for word in TOKEN.findall(change.text)
-        if word[0].isalnum()
-    ]
-
-
 def _cache_key(old: str, new: str) -> str:
     digest = hashlib.blake2b(f"{old}\x00{new}".encode(), digest_size=20).hexdigest()
     return f"diff:1:{digest}"

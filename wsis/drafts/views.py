@@ -184,34 +184,14 @@ def _other_counts(version, organisation_id, organisation_ids, facilitates) -> di
     return _by_lineage(version, rows)
 
 
-def entry_counts(version, user, organisation_id) -> dict[str, dict]:
-    """Per paragraph lineage: the entries this user sees, and how many are ours.
-
-    Counted straight from ``Entry.objects.visible_to``, uncached: what the cached counts
-    of ``count_snippets`` must agree with.
-    """
-    ours = Q(organisation_id=organisation_id)
-    rows = (
-        Entry.objects.visible_to(user)
-        .filter(version__consultation_id=version.consultation_id)
-        .values("paragraph_id")
-        .annotate(
-            total=Count("pk"),
-            ours=Count("pk", filter=ours),
-            drafts=Count("pk", filter=ours & Q(status=Entry.Status.DRAFT)),
-        )
-        .order_by()
-    )
-    return _by_lineage(version, rows)
-
-
 def _count_html(counts: dict) -> str:
     return _count_html_of(counts["total"], counts["ours"], counts["drafts"], get_language())
 
 
 @functools.lru_cache(maxsize=4096)
 def _count_html_of(total: int, ours: int, drafts: int, language: str) -> str:
-    """The counts as HTML; the same few numbers recur across 155 paragraphs, so remembered."""
+    """The counts as HTML; the same few numbers recur across a draft's paragraphs, so
+    remembered."""
     counts = {"total": total, "ours": ours, "drafts": drafts}
     parts = [
         format_html(

@@ -210,9 +210,8 @@ def _render_entry(request, consultation, entry, forms=None, status=200, notice="
         "history": history,
         "next": _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk])),
     }
-    if request.htmx:
-        return render(request, "moderation/entry.html#card", context)
-    return render(request, "moderation/entry.html", context, status=status)
+    template = "moderation/entry.html#card" if request.htmx else "moderation/entry.html"
+    return render(request, template, context, status=status)
 
 
 def _entry_action(request, consultation, pk, form_name, form, apply):

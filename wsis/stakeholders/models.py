@@ -24,13 +24,6 @@ class StakeholderGroup(models.Model):
         return self.name
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user)
-
-
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     acronym = models.CharField(_("acronym"), max_length=30, unique=True)
@@ -43,8 +36,6 @@ class Organisation(models.Model):
     country = models.CharField(_("country or seat"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

