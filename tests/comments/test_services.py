@@ -149,6 +149,20 @@ def test_support_can_be_withdrawn_while_the_round_is_open(published_b, focal_a):
     assert actions(published_b) == ["entry.supported", "entry.support_withdrawn"]
 
 
+def test_a_failure_after_withdrawing_support_leaves_the_support_in_place(
+    published_b, focal_a, monkeypatch
+):
+    services.support(published_b, membership=membership(focal_a))
+
+    def audit_log_down(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(services, "record", audit_log_down)
+    with pytest.raises(RuntimeError):
+        services.withdraw_support(published_b, membership=membership(focal_a))
+    assert published_b.supports.filter(organisation=membership(focal_a).organisation).exists()
+
+
 def test_after_the_deadline_support_cannot_be_withdrawn(published_b, focal_a, org_a, version):
     published_b.supports.create(organisation=org_a, user=focal_a.user)
     version.round.closes_at = timezone.now() - timedelta(minutes=1)

@@ -90,3 +90,12 @@ def test_a_facilitator_of_another_consultation_does_not_see_it(rev1, facilitator
     assert not Version.objects.visible_to(facilitator.user).filter(pk=rev1.pk).exists()
     assert not rev1.is_visible_to(facilitator.user)
     assert facilitator.get(rev1.get_absolute_url()).status_code == 404
+
+
+def test_the_reader_and_the_panel_show_the_round_of_a_closed_version_as_closed(closed, focal_a):
+    """What the pages say follows the rule the services apply (``CommentRound.is_open_for``)."""
+    paragraph = closed.paragraphs.get(label="26")
+    reader = focal_a.get(closed.get_absolute_url()).content.decode()
+    panel = focal_a.get(reverse("comments:panel", args=[paragraph.pk])).content.decode()
+    for html in (reader, panel):
+        assert "round-closed" in html and "round-open" not in html

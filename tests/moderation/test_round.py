@@ -65,6 +65,8 @@ def test_it_extends_the_deadline_for_one_organisation(facilitator, version, org_
     )
     assert DeadlineExtension.objects.count() == 1
     assert "Kenya" in facilitator.get(PAGE).content.decode()
+    events = AuditEvent.objects.filter(action="round.extended").order_by("pk")
+    assert [event.organisation for event in events] == [org_a, org_a]
 
 
 def test_it_refuses_an_extension_that_ends_before_the_round(facilitator, version, org_a):

@@ -150,6 +150,16 @@ def test_it_asks_a_known_device_for_a_code_at_each_sign_in(consultation, version
     assert client.get(DASHBOARD).status_code == 200
 
 
+def test_a_confirmed_code_is_recorded(consultation, version):
+    user = make_user("otto")
+    consultation.facilitators.add(user)
+    client = signed_in(user)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.post(TWO_FACTOR, {"token": code(device)})
+    event = AuditEvent.objects.get(action="user.second_factor_verified")
+    assert event.actor == user
+
+
 @override_settings(FACILITATOR_REQUIRE_2FA=True)
 def test_it_refuses_participants_before_asking_for_a_code(delegate_a, version):
     assert delegate_a.get(DASHBOARD).status_code == 403

@@ -173,6 +173,8 @@ def test_a_password_change_is_audited(delegate_a):
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
     )
     assert AuditEvent.objects.filter(action="user.password_changed").count() == 1
+    # This session stays signed in (Django renews its hash); others end.
+    assert delegate_a.get(reverse("stakeholders:account")).status_code == 200
 
 
 def test_a_password_reset_is_audited_and_lifts_a_lock_out(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.comments.models import Entry, Support
-from wsis.drafts.models import CommentRound, Version
+from wsis.drafts.models import CommentRound
 from wsis.throttle import hold_allowance
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, LATE, DONE, ALREADY = (
@@ -35,23 +35,26 @@ class NotAllowed(Exception):
 
 
 def round_is_open(version_id: int, organisation) -> bool:
-    """Call inside the transaction of the write it guards. Only an open version's round
-    counts: a version in preparation, closed or superseded takes no entries."""
-    found = CommentRound.objects.filter(
-        version_id=version_id, version__status=Version.Status.OPEN
-    ).first()
+    """Call inside the transaction of the write it guards: the round as it is now, read from
+    the database, under ``CommentRound.is_open_for``'s rule."""
+    found = CommentRound.objects.select_related("version").filter(version_id=version_id).first()
     return found is not None and found.is_open_for(organisation)
 
 
-def _refused_late(entry, membership, request, attempted: str) -> str:
+def _record(action: str, entry: Entry, membership, request, **data) -> None:
+    """An entry's audit event, done by ``membership`` for its organisation."""
     record(
-        "entry.refused_late",
+        action,
         entry,
         actor=membership.user,
         organisation=membership.organisation,
         request=request,
-        attempted=attempted,
+        **data,
     )
+
+
+def _refused_late(entry, membership, request, attempted: str) -> str:
+    _record("entry.refused_late", entry, membership, request, attempted=attempted)
     return LATE
 
 
@@ -95,15 +98,7 @@ def create_draft(*, paragraph, membership, data: dict, request=None) -> tuple[En
         if existing.organisation_id != membership.organisation_id:
             raise NotAllowed("token of another organisation") from None
         return existing, DUPLICATE
-    record(
-        "entry.created",
-        entry,
-        actor=membership.user,
-        organisation=membership.organisation,
-        request=request,
-        kind=entry.kind,
-        paragraph=paragraph.pk,
-    )
+    _record("entry.created", entry, membership, request, kind=entry.kind, paragraph=paragraph.pk)
     if not round_is_open(paragraph.version_id, membership.organisation):
         return entry, _refused_late(entry, membership, request, "create")
     return entry, CREATED
@@ -124,14 +119,7 @@ def update_draft(entry: Entry, *, membership, data: dict, request=None) -> tuple
         setattr(locked, key, value)
     locked.revision += 1
     locked.save(update_fields=[*fields, "revision", "updated"])
-    record(
-        "entry.updated",
-        locked,
-        actor=membership.user,
-        organisation=membership.organisation,
-        request=request,
-        revision=locked.revision,
-    )
+    _record("entry.updated", locked, membership, request, revision=locked.revision)
     if not round_is_open(locked.version_id, membership.organisation):
         return locked, _refused_late(locked, membership, request, "update")
     return locked, UPDATED
@@ -160,14 +148,7 @@ def submit(entry: Entry, *, membership, request=None) -> str:
     if not round_is_open(locked.version_id, membership.organisation):
         return _refused_late(locked, membership, request, "submit")
     _mark_submitted(locked, locked.version.consultation, timezone.now())
-    record(
-        "entry.submitted",
-        locked,
-        actor=membership.user,
-        organisation=membership.organisation,
-        request=request,
-        moderation=locked.moderation,
-    )
+    _record("entry.submitted", locked, membership, request, moderation=locked.moderation)
     return DONE
 
 
@@ -194,14 +175,8 @@ def submit_all(version, *, membership, entry_ids, request=None) -> tuple[list[En
     now = timezone.now()
     for entry in drafts:
         _mark_submitted(entry, version.consultation, now)
-        record(
-            "entry.submitted",
-            entry,
-            actor=membership.user,
-            organisation=membership.organisation,
-            request=request,
-            moderation=entry.moderation,
-            batch=True,
+        _record(
+            "entry.submitted", entry, membership, request, moderation=entry.moderation, batch=True
         )
     return drafts, DONE
 
@@ -219,13 +194,7 @@ def withdraw(entry: Entry, *, membership, request=None) -> str:
     locked.status = Entry.Status.WITHDRAWN
     locked.revision += 1
     locked.save(update_fields=["status", "revision", "updated"])
-    record(
-        "entry.withdrawn",
-        locked,
-        actor=membership.user,
-        organisation=membership.organisation,
-        request=request,
-    )
+    _record("entry.withdrawn", locked, membership, request)
     return DONE
 
 
@@ -239,16 +208,11 @@ def support(entry: Entry, *, membership, request=None) -> str:
     )
     if not created:
         return ALREADY
-    record(
-        "entry.supported",
-        entry,
-        actor=membership.user,
-        organisation=membership.organisation,
-        request=request,
-    )
+    _record("entry.supported", entry, membership, request)
     return DONE
 
 
+@transaction.atomic
 def withdraw_support(entry: Entry, *, membership, request=None) -> str:
     """Precondition as for ``support``. While the round is open an organisation may change its
     mind; the audit log keeps that it supported the proposal and when it stopped."""
@@ -257,11 +221,5 @@ def withdraw_support(entry: Entry, *, membership, request=None) -> str:
     deleted, _ = Support.objects.filter(entry=entry, organisation=membership.organisation).delete()
     if not deleted:
         return ALREADY
-    record(
-        "entry.support_withdrawn",
-        entry,
-        actor=membership.user,
-        organisation=membership.organisation,
-        request=request,
-    )
+    _record("entry.support_withdrawn", entry, membership, request)
     return DONE

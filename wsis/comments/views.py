@@ -90,7 +90,7 @@ def _round_context(version, membership) -> dict:
     return {
         "round": found,
         "closes_at": closes_at,
-        "round_is_open": bool(found and found.opens_at <= now < closes_at),
+        "round_is_open": bool(found and found.is_open_for(organisation, now)),
         "round_not_yet_open": bool(found and now < found.opens_at),
     }
 

@@ -184,8 +184,12 @@ class CommentRound(models.Model):
         return max([self.closes_at, *later])
 
     def is_open_for(self, organisation, at: datetime | None = None) -> bool:
+        """The one rule for writing entries, which the comment services check inside each
+        write's transaction and the pages show: only an open version's round counts (one in
+        preparation, closed or superseded takes no entries), from its opening until the
+        organisation's deadline (``None``: the round's own)."""
         at = at or timezone.now()
-        return self.opens_at <= at < self.closes_at_for(organisation)
+        return self.version.is_open and self.opens_at <= at < self.closes_at_for(organisation)
 
 
 class DeadlineExtension(models.Model):

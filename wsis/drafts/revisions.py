@@ -1,14 +1,9 @@
 """New versions of a draft: upload, alignment review, publication, outcomes; and comparison."""
 
-import re
-import unicodedata
-from collections import defaultdict
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +19,7 @@ from wsis.drafts.access import get_consultation, get_version
 from wsis.drafts.alignment import part_of, relink
 from wsis.drafts.comparison import comparison_context
 from wsis.drafts.diff import diff_html
-from wsis.drafts.importer import DraftFormatError, decode, parse
+from wsis.drafts.forms import AlignmentForm, OutcomeForm, VersionUploadForm
 from wsis.drafts.models import Consultation, ParagraphLink, Version
 from wsis.drafts.services import (
     RevisionError,
@@ -33,18 +28,8 @@ from wsis.drafts.services import (
     publish_version,
 )
 from wsis.moderation.forms import RATIONALE_LIMIT
-from wsis.moderation.services import decide
+from wsis.moderation.services import decide_each
 from wsis.stakeholders.access import require_facilitator
-from wsis.text import clean_typed
-
-# Uploads larger than this are not drafts (the zero draft is about 60 kB).
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-LABEL_SEPARATORS = re.compile(r"[,;]+")
-
-
-def _has_control_characters(text: str) -> bool:
-    # A label is part of the version's addresses, which allow none (wsis/converters.py).
-    return any(unicodedata.category(char).startswith("C") for char in text)
 
 
 def _get_consultation_to_revise(request: HttpRequest, slug: str) -> Consultation:
@@ -67,7 +52,7 @@ def _upload_page(request, consultation, *, form=None, error=None, status=200):
         "consultation": consultation,
         "current": consultation.current_version(),
         "preparing": consultation.versions.filter(status=Version.Status.PREPARING).first(),
-        "form": form or {},
+        "label": (form.cleaned_data.get("label") or form["label"].value()) if form else "",
         "error": error,
     }
     return render(request, "drafts/alignment_upload.html", context, status=status)
@@ -84,29 +69,12 @@ def upload(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def import_version(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _get_consultation_to_revise(request, slug)
-    label = " ".join(request.POST.get("label", "").split())
-    form = {"label": label}
-    upload = request.FILES.get("file")
-    if not label or len(label) > 60 or "/" in label or _has_control_characters(label):
-        error = _("Give the version a label of up to 60 characters, without “/”, e.g. Rev.1.")
+    form = VersionUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        # The label's error first, then the file's: the page says one thing to correct.
+        error = next(iter(form.errors.values()))[0]
         return _upload_page(request, consultation, form=form, error=error, status=400)
-    if upload is None or upload.size == 0:
-        error = _("Choose the text file of the new version.")
-        return _upload_page(request, consultation, form=form, error=error, status=400)
-    if upload.size > MAX_UPLOAD_BYTES:
-        error = _("The file is too large for a draft (more than 2 MB).")
-        return _upload_page(request, consultation, form=form, error=error, status=400)
-    try:
-        draft = parse(decode(upload.read()))
-    except DraftFormatError as exc:
-        if exc.line:
-            error = _("Nothing was imported: line %(line)d of the file: %(reason)s.") % {
-                "line": exc.line,
-                "reason": exc.reason,
-            }
-        else:
-            error = _("Nothing was imported: %(reason)s.") % {"reason": exc.reason}
-        return _upload_page(request, consultation, form=form, error=error, status=400)
+    label, draft = form.cleaned_data["label"], form.cleaned_data["file"]
     try:
         version = import_revision(consultation, label, draft, actor=request.user, request=request)
     except RevisionError as exc:
@@ -189,11 +157,6 @@ def alignment(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     return _alignment_page(request, version)
 
 
-def _label_key(text: str) -> str:
-    key = text.upper().replace(" ", "").replace(".", "")
-    return key[2:] if key[:2] in ("OP", "PP") and len(key) > 2 else key
-
-
 @require_POST
 @login_required
 def save_alignment(request: HttpRequest, slug: str, label: str) -> HttpResponse:
@@ -208,24 +171,11 @@ def save_alignment(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         return redirect("drafts:alignment", slug, label)
     old = list(previous.paragraphs.order_by("order"))
     new = list(version.paragraphs.order_by("order"))
-    old_by_label = {p.label.upper(): i for i, p in enumerate(old)}
-    edges, errors = set(), {}
-    for j, paragraph in enumerate(new):
-        field = f"from-{paragraph.pk}"
-        for part in LABEL_SEPARATORS.split(request.POST.get(field, "")):
-            if not part.strip():
-                continue
-            i = old_by_label.get(_label_key(part))
-            if i is None:
-                errors[field] = _("%(previous)s has no paragraph “%(label)s”.") % {
-                    "previous": previous.label,
-                    "label": part.strip(),
-                }
-                continue
-            edges.add((i, j))
-    if errors:
+    form = AlignmentForm(request.POST, previous=previous, old=old, new=new)
+    if not form.is_valid():
+        errors = {field: found[0] for field, found in form.errors.items()}
         return _alignment_page(request, version, posted=request.POST, errors=errors, status=400)
-    relink(version, old, new, edges)
+    relink(version, old, new, form.cleaned_data["edges"])
     messages.success(
         request,
         _("The alignment is confirmed. You can now publish %(label)s.") % {"label": version.label},
@@ -302,43 +252,31 @@ def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpRespons
     are: the same rules, audit events and mail to the organisations' focal points."""
     version = _get_version_to_revise(request, slug, label)
     suggestions = suggest_outcomes(version)
-    valid = set(Entry.Decision.values)
-    posted, errors = {}, {}
-    for suggestion in suggestions:
-        entry = suggestion.entry
-        decision = request.POST.get(f"decision-{entry.pk}")
-        if decision is None:
-            continue  # not on the form the facilitator saw
-        rationale = request.POST.get(f"rationale-{entry.pk}", "").strip()
-        posted[entry.pk] = (decision, rationale)
-        try:
-            clean_typed(rationale, multiline=True)
-        except ValidationError as error:
-            errors[entry.pk] = error.messages[0]
-            continue
-        if decision not in valid:
-            errors[entry.pk] = _("Choose one of the listed outcomes.")
-        elif decision != Entry.Decision.OPEN and not rationale:
-            errors[entry.pk] = _("Give the rationale: the organisation will read it.")
-        elif len(rationale) > RATIONALE_LIMIT:
-            errors[entry.pk] = _("Keep the rationale under %(limit)d characters.") % {
-                "limit": RATIONALE_LIMIT
-            }
+    outcome_forms = {
+        s.entry: OutcomeForm(request.POST, prefix=str(s.entry.pk))
+        for s in suggestions
+        if f"decision-{s.entry.pk}" in request.POST  # else not on the form the facilitator saw
+    }
+    posted = {
+        entry.pk: (form["decision"].value(), (form["rationale"].value() or "").strip())
+        for entry, form in outcome_forms.items()
+    }
+    errors = {
+        entry.pk: next(iter(form.errors.values()))[0]
+        for entry, form in outcome_forms.items()
+        if not form.is_valid()
+    }
     if errors:
         # Checked for every row before any is saved: a bad form changes nothing.
         messages.error(request, _("Nothing was recorded: correct the outcomes marked below."))
         return _outcomes_page(
             request, version, suggestions, posted=posted, errors=errors, status=400
         )
-    entries = {s.entry.pk: s.entry for s in suggestions}
-    by_choice = defaultdict(list)
-    for pk, choice in posted.items():
-        by_choice[choice].append(entries[pk])
-    with transaction.atomic():
-        changed = sum(
-            len(decide(chosen, decision, rationale=rationale, request=request).changed)
-            for (decision, rationale), chosen in by_choice.items()
-        )
+    choices = {
+        entry: (form.cleaned_data["decision"], form.cleaned_data["rationale"])
+        for entry, form in outcome_forms.items()
+    }
+    changed = decide_each(choices, request=request)
     messages.success(
         request,
         ngettext("%(count)d decision recorded.", "%(count)d decisions recorded.", changed)

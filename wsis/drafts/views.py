@@ -255,7 +255,7 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         "sections_html": mark_safe(sections),  # noqa: S308 - idem, counts via format_html
         "round": round_,
         "closes_at": closes_at,
-        "round_is_open": bool(round_ and round_.opens_at <= now < closes_at),
+        "round_is_open": bool(round_ and round_.is_open_for(organisation, now)),
         "round_not_yet_open": bool(round_ and now < round_.opens_at),
         "membership": membership,
     }

@@ -78,3 +78,14 @@ def enrol(request: HttpRequest, link: EnrolmentLink, code: str) -> bool:
         )
     otp_login(request, device)
     return True
+
+
+def verify(request: HttpRequest, device: TOTPDevice, code: str) -> bool:
+    """Confirm this session's second factor with a code from ``device``, the account's enrolled
+    app, and record it; False if the code is wrong or expired."""
+    if not device.verify_token(code):
+        return False
+    with transaction.atomic():
+        otp_login(request, device)
+        record("user.second_factor_verified", request.user, request=request)
+    return True

@@ -1,11 +1,15 @@
 """Moderation and decisions: each changes entries, writes the audit log and queues mail.
 
+Comment rounds and the consultation's settings are set here too, each with its audit event
+in the same transaction.
+
 Every function takes a list of entries (one for the buttons on a card, many for bulk
 actions), applies the change to those it fits and reports the others as skipped with
 the reason, so that a mixed selection does what it can and says what it did not.
 Mail to the organisations goes out after the transaction commits.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -13,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.comments.models import Entry
+from wsis.drafts.models import CommentRound, DeadlineExtension
 from wsis.moderation import tasks
 
 MODERATION_ACTIONS = {
@@ -142,3 +147,65 @@ def mark_duplicate(entry: Entry, original: Entry | None, *, request) -> Outcome:
     outcome.changed.append(entry)
     _notify_after_commit(outcome, "entry.marked_duplicate")
     return outcome
+
+
+@transaction.atomic
+def set_round(version, *, opens_at, closes_at, request) -> CommentRound:
+    """Set the times of ``version``'s comment round, made if it has none.
+
+    Precondition: ``closes_at`` is after ``opens_at`` (``RoundForm`` says so to the
+    facilitator; the database refuses it otherwise).
+    """
+    comment_round, _created = CommentRound.objects.update_or_create(
+        version=version, defaults={"opens_at": opens_at, "closes_at": closes_at}
+    )
+    record(
+        "round.updated",
+        comment_round,
+        request=request,
+        opens_at=comment_round.opens_at.isoformat(),
+        closes_at=comment_round.closes_at.isoformat(),
+    )
+    return comment_round
+
+
+@transaction.atomic
+def extend_deadline(comment_round, organisation, *, closes_at, request) -> DeadlineExtension:
+    """Let ``organisation`` write until ``closes_at``, replacing an extension it had."""
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        round=comment_round, organisation=organisation, defaults={"closes_at": closes_at}
+    )
+    record(
+        "round.extended",
+        extension,
+        request=request,
+        organisation=organisation,
+        closes_at=extension.closes_at.isoformat(),
+    )
+    return extension
+
+
+@transaction.atomic
+def change_settings(consultation, *, publish_immediately: bool, request) -> None:
+    """Whether submissions are published at once or held for review."""
+    consultation.publish_immediately = publish_immediately
+    consultation.save(update_fields=["publish_immediately"])
+    record(
+        "consultation.settings_changed",
+        consultation,
+        request=request,
+        publish_immediately=consultation.publish_immediately,
+    )
+
+
+@transaction.atomic
+def decide_each(choices: dict[Entry, tuple[str, str]], *, request) -> int:
+    """Record, in one transaction, the (decision, rationale) chosen for each entry, as
+    ``decide`` does for those on the dashboard; the number of entries changed."""
+    by_choice = defaultdict(list)
+    for entry, choice in choices.items():
+        by_choice[choice].append(entry)
+    return sum(
+        len(decide(chosen, decision, rationale=rationale, request=request).changed)
+        for (decision, rationale), chosen in by_choice.items()
+    )

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import CharField, Count, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -17,14 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wsis.audit.models import AuditEvent, record, target_of
+from wsis.audit.models import AuditEvent, target_of
 from wsis.comments.models import Entry, Support
 from wsis.drafts.access import get_paragraph
 from wsis.drafts.diff import diff_html
-from wsis.drafts.models import CommentRound, DeadlineExtension
+from wsis.drafts.models import CommentRound
 from wsis.moderation import second_factor, services
 from wsis.moderation.access import (
     current_version,
@@ -437,8 +435,8 @@ def round_page(request: HttpRequest, consultation) -> HttpResponse:
 def round_update(request: HttpRequest, consultation) -> HttpResponse:
     """Set the round's times, or open or close it now (the buttons send ``now``)."""
     version = current_version(consultation)
-    with timezone.override(consultation.tz), transaction.atomic():
-        comment_round = CommentRound.objects.select_for_update().filter(version=version).first()
+    with timezone.override(consultation.tz):
+        comment_round = CommentRound.objects.filter(version=version).first()
         data = request.POST.copy()
         now = timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S")
         if data.get("now") == "open":
@@ -456,15 +454,11 @@ def round_update(request: HttpRequest, consultation) -> HttpResponse:
         if not form.is_valid():
             context = _round_context(consultation, version, round_form=form)
             return render(request, "moderation/round.html", context, status=400)
-        comment_round = form.save(commit=False)
-        comment_round.version = version
-        comment_round.save()
-        record(
-            "round.updated",
-            comment_round,
+        services.set_round(
+            version,
+            opens_at=form.cleaned_data["opens_at"],
+            closes_at=form.cleaned_data["closes_at"],
             request=request,
-            opens_at=comment_round.opens_at.isoformat(),
-            closes_at=comment_round.closes_at.isoformat(),
         )
     messages.success(request, _("The comment round is saved."))
     return redirect("moderation:round", consultation.slug)
@@ -483,19 +477,12 @@ def extend(request: HttpRequest, consultation) -> HttpResponse:
         if not form.is_valid():
             context = _round_context(consultation, version, extension_form=form)
             return render(request, "moderation/round.html", context, status=400)
-    with transaction.atomic():
-        extension, _created = DeadlineExtension.objects.update_or_create(
-            round=comment_round,
-            organisation=form.cleaned_data["organisation"],
-            defaults={"closes_at": form.cleaned_data["closes_at"]},
-        )
-        record(
-            "round.extended",
-            extension,
-            request=request,
-            organisation=extension.organisation,
-            closes_at=extension.closes_at.isoformat(),
-        )
+    extension = services.extend_deadline(
+        comment_round,
+        form.cleaned_data["organisation"],
+        closes_at=form.cleaned_data["closes_at"],
+        request=request,
+    )
     messages.success(
         request,
         _("%(org)s may submit until the new deadline.") % {"org": extension.organisation.name},
@@ -510,14 +497,11 @@ def settings_update(request: HttpRequest, consultation) -> HttpResponse:
     if not form.is_valid():  # a checkbox cannot really be invalid, but say so if it is
         messages.error(request, _("The setting could not be saved."))
         return redirect("moderation:round", consultation.slug)
-    with transaction.atomic():
-        form.save()
-        record(
-            "consultation.settings_changed",
-            consultation,
-            request=request,
-            publish_immediately=consultation.publish_immediately,
-        )
+    services.change_settings(
+        consultation,
+        publish_immediately=form.cleaned_data["publish_immediately"],
+        request=request,
+    )
     if consultation.publish_immediately:
         messages.success(request, _("Submissions are now published at once."))
     else:
@@ -558,9 +542,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
     form = TokenForm(request.POST or None)
     if device is not None and request.method == "POST" and form.is_valid():
-        if device.verify_token(_code_of(form)):
-            otp_login(request, device)
-            record("user.second_factor_verified", request.user, request=request)
+        if second_factor.verify(request, device, _code_of(form)):
             return HttpResponseRedirect(target)
         _wrong_code(form, device)
     context = {"form": form, "enrolled": device is not None, "next": target}

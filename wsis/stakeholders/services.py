@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
+from wsis.client import client_ip
 from wsis.stakeholders.emails import send_after_commit
 from wsis.stakeholders.models import (
     AccreditationRequest,
@@ -171,6 +172,49 @@ def decline(accreditation: AccreditationRequest, *, by, reason: str, request=Non
         send_after_commit(
             "accreditation_declined", accreditation.contact_email, {"accreditation": accreditation}
         )
+
+
+@transaction.atomic
+def request_accreditation(accreditation: AccreditationRequest, *, request) -> None:
+    """Store a validated, unsaved request for accreditation, with the address it came from."""
+    accreditation.ip_address = client_ip(request)
+    accreditation.save()
+    record(
+        "accreditation.requested", accreditation, request=request,
+        name=accreditation.name, acronym=accreditation.acronym,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def withdraw_invitation(invitation: Invitation, *, request) -> None:
+    """Precondition: the invitation is open; its link stops working."""
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        "invitation.withdrawn", invitation, request=request,
+        organisation=invitation.organisation, email=invitation.email,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def change_email(user, email: str, *, request) -> None:
+    """Precondition: the owner of ``email`` confirmed it, and no other account has it."""
+    old = user.email
+    user.email = email
+    user.save(update_fields=["email"])
+    record("user.email_changed", user, request=request, old=old, new=user.email)
+
+
+@transaction.atomic
+def set_password(user, password: str, *, request, reset: bool = False) -> None:
+    """Precondition: ``password`` passed the validators of Django's password forms; ``reset``
+    when it was set through a reset link, which the account's owner counts as acting."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if reset:
+        record("user.password_reset", user, actor=user, request=request)
+    else:
+        record("user.password_changed", user, request=request)
 
 
 def account_for(email: str):

@@ -3,6 +3,7 @@ import hashlib
 from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -11,12 +12,10 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wsis.audit.models import record
 from wsis.client import client_ip
 from wsis.drafts.models import Consultation
 from wsis.stakeholders import services
@@ -82,14 +81,7 @@ def request_accreditation(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         context = _ctx(consultation, form)
         return render(request, "stakeholders/accreditation_form.html", context, status=400)
-    with transaction.atomic():
-        accreditation = form.save(commit=False)
-        accreditation.ip_address = client_ip(request)
-        accreditation.save()
-        record(
-            "accreditation.requested", accreditation, request=request,
-            name=accreditation.name, acronym=accreditation.acronym,
-        )  # fmt: skip
+    services.request_accreditation(form.instance, request=request)
     return redirect("stakeholders:accreditation_sent", slug=slug)
 
 
@@ -393,13 +385,7 @@ def people_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_invitation_of_organisation(request, pk)
     if invitation.is_open:
-        with transaction.atomic():
-            invitation.revoked_at = timezone.now()
-            invitation.save(update_fields=["revoked_at"])
-            record(
-                "invitation.withdrawn", invitation, request=request,
-                organisation=invitation.organisation, email=invitation.email,
-            )  # fmt: skip
+        services.withdraw_invitation(invitation, request=request)
         message = _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
         messages.success(request, message)
     return redirect("stakeholders:people")
@@ -570,11 +556,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "stakeholders/email_confirm.html", context, status=409)
     if request.method == "GET":
         return render(request, "stakeholders/email_confirm.html", {"email": data["email"]})
-    with transaction.atomic():
-        old = user.email
-        user.email = data["email"]
-        user.save(update_fields=["email"])
-        record("user.email_changed", user, request=request, old=old, new=user.email)
+    services.change_email(user, data["email"], request=request)
     messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
     return redirect("stakeholders:account")
 
@@ -584,10 +566,10 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
-            record("user.password_changed", form.user, request=self.request)
-        return response
+        # Django's form_valid, with the password saved and recorded by the service.
+        services.set_password(form.user, form.cleaned_data["new_password1"], request=self.request)
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 RESETS_PER_ADDRESS = 3
@@ -635,9 +617,12 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
-            record("user.password_reset", form.user, actor=form.user, request=self.request)
+        # Django's form_valid (``post_reset_login`` is off), with the password saved and
+        # recorded by the service.
+        services.set_password(
+            form.user, form.cleaned_data["new_password1"], request=self.request, reset=True
+        )
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         # Whoever can read the account's mail may sign in again at once, lock-out or not.
         reset_sign_in_failures(username=form.user.get_username())
-        return response
+        return HttpResponseRedirect(self.get_success_url())

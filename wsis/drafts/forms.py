@@ -1,0 +1,123 @@
+"""What a facilitator posts while bringing in a new version: the file, the alignment, the
+outcomes. Each form refuses bad input field by field, before anything is written."""
+
+import re
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wsis.comments.models import Entry
+from wsis.drafts.importer import DraftFormatError, decode, parse
+from wsis.moderation.forms import RATIONALE_LIMIT
+from wsis.text import TypedTextField
+
+# Uploads larger than this are not drafts (the zero draft is about 60 kB).
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+LABEL_SEPARATORS = re.compile(r"[,;]+")
+
+
+def _has_control_characters(text: str) -> bool:
+    # A label is part of the version's addresses, which allow none (wsis/converters.py).
+    return any(unicodedata.category(char).startswith("C") for char in text)
+
+
+class VersionUploadForm(forms.Form):
+    """The label and the text file of a new version; ``cleaned_data["file"]`` is the parsed
+    draft."""
+
+    label = forms.CharField(required=False, strip=False)
+    file = forms.FileField(
+        required=False, error_messages={"empty": _("Choose the text file of the new version.")}
+    )
+
+    def clean_label(self):
+        label = " ".join(self.cleaned_data["label"].split())
+        if not label or len(label) > 60 or "/" in label or _has_control_characters(label):
+            raise forms.ValidationError(
+                _("Give the version a label of up to 60 characters, without “/”, e.g. Rev.1.")
+            )
+        return label
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload is None or upload.size == 0:
+            raise forms.ValidationError(_("Choose the text file of the new version."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is too large for a draft (more than 2 MB)."))
+        try:
+            return parse(decode(upload.read()))
+        except DraftFormatError as exc:
+            if exc.line:
+                message = _("Nothing was imported: line %(line)d of the file: %(reason)s.")
+                raise forms.ValidationError(
+                    message % {"line": exc.line, "reason": exc.reason}
+                ) from None
+            message = _("Nothing was imported: %(reason)s.")
+            raise forms.ValidationError(message % {"reason": exc.reason}) from None
+
+
+def _label_key(text: str) -> str:
+    key = text.upper().replace(" ", "").replace(".", "")
+    return key[2:] if key[:2] in ("OP", "PP") and len(key) > 2 else key
+
+
+class AlignmentForm(forms.Form):
+    """For each paragraph of the new version, the labels of the previous version's paragraphs
+    it follows (``from-<pk>``, comma-separated); ``cleaned_data["edges"]`` holds them as
+    (old index, new index) pairs."""
+
+    def __init__(self, data, *, previous, old, new):
+        super().__init__(data)
+        self.previous, self.old, self.new = previous, old, new
+        for paragraph in new:
+            self.fields[f"from-{paragraph.pk}"] = forms.CharField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        old_by_label = {p.label.upper(): i for i, p in enumerate(self.old)}
+        edges = set()
+        for j, paragraph in enumerate(self.new):
+            field = f"from-{paragraph.pk}"
+            for part in LABEL_SEPARATORS.split(data.get(field, "")):
+                if not part.strip():
+                    continue
+                i = old_by_label.get(_label_key(part))
+                if i is None:
+                    message = _("%(previous)s has no paragraph “%(label)s”.")
+                    self.add_error(
+                        field, message % {"previous": self.previous.label, "label": part.strip()}
+                    )
+                    continue
+                edges.add((i, j))
+        data["edges"] = edges
+        return data
+
+
+class OutcomeForm(forms.Form):
+    """The outcome of one suggested proposal, posted as ``decision-<pk>`` and
+    ``rationale-<pk>`` (the form's prefix is the entry's key)."""
+
+    decision = forms.ChoiceField(
+        choices=Entry.Decision,
+        error_messages={
+            "required": _("Choose one of the listed outcomes."),
+            "invalid_choice": _("Choose one of the listed outcomes."),
+        },
+    )
+    rationale = TypedTextField(
+        multiline=True,
+        required=False,
+        max_length=RATIONALE_LIMIT,
+        error_messages={"max_length": _("Keep the rationale under %(limit_value)d characters.")},
+    )
+
+    def add_prefix(self, field_name):
+        return f"{field_name}-{self.prefix}"
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision and decision != Entry.Decision.OPEN and not data.get("rationale"):
+            self.add_error("rationale", _("Give the rationale: the organisation will read it."))
+        return data
