@@ -30,6 +30,7 @@ OUTWARD = {
     "context_processors",
     "demo",
     "export",
+    "forms",
     "management",
     "middleware",
     "revisions",
@@ -123,7 +124,9 @@ def layer(name: str) -> tuple[int, bool]:
     faces the outside."""
     parts = name.split(".")
     if len(parts) > 2 and parts[1] in APPS:
-        return APPS.index(parts[1]), any(part in OUTWARD for part in parts[2:])
+        return APPS.index(parts[1]), any(
+            part in OUTWARD or part.endswith("_views") for part in parts[2:]
+        )
     if name in ASSEMBLY:
         return len(APPS), True
     return -1, False

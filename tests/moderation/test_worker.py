@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.workers import wait_until
+from wsis.mail import send as mail_task
 from wsis.moderation import services
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -55,7 +56,15 @@ def test_a_worker_mails_after_commit_and_not_after_rollback(
     def ended():
         return {run["id"] for run in worker.events("finished") if run["state"] != "RETRY"}
 
-    wait_until(lambda: set(queued) <= ended(), "the worker to run the tasks queued")
+    # The notice task hands each mail to the one mail task (wsis/mail.py), queued by the worker
+    # itself: wait for that one too.
+    def mailed():
+        return any(
+            run["task"] == mail_task.name and run["state"] == "SUCCESS"
+            for run in worker.events("finished")
+        )
+
+    wait_until(lambda: set(queued) <= ended() and mailed(), "the worker to run the tasks and mail")
     text = "".join(path.read_text() for path in mail.glob("*.log"))
     assert "fatima@example.org" in text
     assert "COMMITTED rationale" in text

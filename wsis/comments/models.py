@@ -67,6 +67,11 @@ class EntryQuerySet(models.QuerySet):
         )
 
 
+# What a decision's rationale may hold, however it is recorded (one by one, from a CSV, on the
+# outcomes page of a new version).
+RATIONALE_LIMIT = 4000
+
+
 class Entry(models.Model):
     """A comment or a proposal by one organisation on one paragraph of one version."""
 

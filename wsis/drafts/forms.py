@@ -7,9 +7,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wsis.comments.models import Entry
+from wsis.comments.models import RATIONALE_LIMIT, Entry
 from wsis.drafts.importer import DraftFormatError, decode, parse
-from wsis.moderation.forms import RATIONALE_LIMIT
 from wsis.text import TypedTextField
 
 # Uploads larger than this are not drafts (the zero draft is about 60 kB).

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wsis.comments.carry import orphaned_entries
-from wsis.comments.models import Entry, attach_diffs
+from wsis.comments.models import RATIONALE_LIMIT, Entry, attach_diffs
 from wsis.comments.outcomes import suggest_outcomes
 from wsis.drafts.access import get_consultation, get_version
 from wsis.drafts.alignment import part_of, relink
@@ -27,7 +27,6 @@ from wsis.drafts.services import (
     import_revision,
     publish_version,
 )
-from wsis.moderation.forms import RATIONALE_LIMIT
 from wsis.moderation.services import decide_each
 from wsis.stakeholders.access import require_facilitator
 

@@ -20,10 +20,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from wsis.comments.models import Entry
+from wsis.comments.models import RATIONALE_LIMIT, Entry
 from wsis.drafts.models import Version
 from wsis.moderation import services
-from wsis.moderation.forms import RATIONALE_LIMIT
 from wsis.text import clean_typed
 
 # Columns of the export (wsis.reports.rendering.CSV_HEADER); the others are ignored.

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wsis.comments.models import Entry
+from wsis.comments.models import RATIONALE_LIMIT, Entry
 from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension, Version
 from wsis.stakeholders.models import Organisation
 from wsis.text import TypedTextField
@@ -12,10 +12,6 @@ MODERATION_CHOICES = [
     ("reject", _("Reject with reason")),
     ("hide", _("Hide")),
 ]
-
-
-# What a decision's rationale may hold (the outcomes page of a new version uses it too).
-RATIONALE_LIMIT = 4000
 
 
 class ModerateForm(forms.Form):
