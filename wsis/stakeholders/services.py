@@ -8,6 +8,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -29,6 +30,7 @@ from wsis.stakeholders.models import (
     duplicate_of,
 )
 from wsis.text import clean_typed
+from wsis.throttle import hold_allowance
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,26 @@ def invite(
             },
         )
     return invitation
+
+
+def invite_within_allowance(*, email, role, invited_by, base_url, **place) -> Invitation:
+    """``invite``, for a person sending invitations one at a time (a focal point inviting
+    delegates, a facilitator inviting facilitators): refused with ``LimitReached``, nothing
+    sent, beyond ``INVITATIONS_PER_HOUR`` or ``INVITATIONS_PER_DAY``. Bulk registration and
+    approvals are not counted."""
+    with transaction.atomic():
+        hold_allowance(
+            invited_by,
+            Invitation.objects.filter(invited_by=invited_by, role=role),
+            per_hour=settings.INVITATIONS_PER_HOUR,
+            per_day=settings.INVITATIONS_PER_DAY,
+            message=_(
+                "You have sent as many invitations as one person may in an hour (%(hour)d) or a "
+                "day (%(day)d): this one was not sent. Try again later."
+            )
+            % {"hour": settings.INVITATIONS_PER_HOUR, "day": settings.INVITATIONS_PER_DAY},
+        )
+        return invite(email=email, role=role, invited_by=invited_by, base_url=base_url, **place)
 
 
 def reinvite_focal_point(organisation: Organisation, *, email, by, base_url, request=None):

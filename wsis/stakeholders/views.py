@@ -42,7 +42,7 @@ from wsis.stakeholders.forms import (
 )
 from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership, Organisation
 from wsis.stakeholders.tasks import send_password_reset
-from wsis.throttle import LimitReached, hold_allowance, spend
+from wsis.throttle import LimitReached, spend
 
 
 def base_url(request: HttpRequest) -> str:
@@ -195,21 +195,6 @@ def bulk_register(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "stakeholders/bulk_register.html", context, status=status)
 
 
-def _hold_invitations(user, role) -> None:
-    """Refuse (LimitReached) an invitation beyond what one person may send one by one."""
-    hold_allowance(
-        user,
-        Invitation.objects.filter(invited_by=user, role=role),
-        per_hour=settings.INVITATIONS_PER_HOUR,
-        per_day=settings.INVITATIONS_PER_DAY,
-        message=_(
-            "You have sent as many invitations as one person may in an hour (%(hour)d) or a "
-            "day (%(day)d): this one was not sent. Try again later."
-        )
-        % {"hour": settings.INVITATIONS_PER_HOUR, "day": settings.INVITATIONS_PER_DAY},
-    )
-
-
 @require_GET
 @login_required
 def organisations(request: HttpRequest, slug: str) -> HttpResponse:
@@ -298,16 +283,14 @@ def facilitators_invite(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _facilitators(request, consultation, form, status=400)
     try:
-        with transaction.atomic():
-            _hold_invitations(request.user, Invitation.Role.FACILITATOR)
-            services.invite(
-                email=form.cleaned_data["email"],
-                role=Invitation.Role.FACILITATOR,
-                invited_by=request.user,
-                base_url=base_url(request),
-                consultation=consultation,
-                request=request,
-            )
+        services.invite_within_allowance(
+            email=form.cleaned_data["email"],
+            role=Invitation.Role.FACILITATOR,
+            invited_by=request.user,
+            base_url=base_url(request),
+            consultation=consultation,
+            request=request,
+        )
     except LimitReached as exc:
         form.add_error(None, str(exc))
         return _facilitators(request, consultation, form, status=429)
@@ -347,16 +330,14 @@ def people_invite(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _people(request, focal, form, status=400)
     try:
-        with transaction.atomic():
-            _hold_invitations(request.user, Invitation.Role.DELEGATE)
-            services.invite(
-                email=form.cleaned_data["email"],
-                role=Invitation.Role.DELEGATE,
-                invited_by=request.user,
-                base_url=base_url(request),
-                organisation=focal.organisation,
-                request=request,
-            )
+        services.invite_within_allowance(
+            email=form.cleaned_data["email"],
+            role=Invitation.Role.DELEGATE,
+            invited_by=request.user,
+            base_url=base_url(request),
+            organisation=focal.organisation,
+            request=request,
+        )
     except LimitReached as exc:
         form.add_error(None, str(exc))
         return _people(request, focal, form, status=429)
