@@ -26,14 +26,9 @@ from django.utils import timezone
 from bench.scratch import drop_consultations
 from bench.server import gunicorn, load
 from bench.timing import figure
+from wsis.cache import FACILITATED, PUBLIC, organisation_scope, renew
 from wsis.comments import services
-from wsis.comments.models import (
-    FACILITATED,
-    PUBLIC,
-    Entry,
-    bump_counts,
-    organisation_scope,
-)
+from wsis.comments.models import Entry
 from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import decode, import_draft, parse
 from wsis.drafts.models import CommentRound, Consultation
@@ -105,7 +100,7 @@ def _fill(version, organisations, count, paragraphs=None):
             )
         )  # fmt: skip
     Entry.objects.bulk_create(entries, batch_size=2000)
-    bump_counts()
+    renew()
 
 
 def _paired(client, url_a, url_b, recount=False, repeat=21):
@@ -119,7 +114,7 @@ def _paired(client, url_a, url_b, recount=False, repeat=21):
 
     def get(url):
         if recount:
-            bump_counts(*(() if recount is True else recount))
+            renew(*(() if recount is True else recount))
         start = time.perf_counter()
         response = client.get(url)
         elapsed = time.perf_counter() - start

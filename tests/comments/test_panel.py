@@ -67,7 +67,7 @@ def test_it_pages_long_panels_with_the_same_queries(anonymous, version, org_b, d
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from wsis.comments.models import bump_counts
+    from wsis.cache import renew
 
     def entries(n):
         Entry.objects.bulk_create(
@@ -78,7 +78,7 @@ def test_it_pages_long_panels_with_the_same_queries(anonymous, version, org_b, d
             )
             for i in range(n)
         )  # fmt: skip
-        bump_counts()  # bulk writes send no signals
+        renew()  # bulk writes send no signals
 
     entries(3)
     with CaptureQueriesContext(connection) as few:
@@ -91,7 +91,7 @@ def test_it_pages_long_panels_with_the_same_queries(anonymous, version, org_b, d
 
 
 def _published(version, organisation, author, n, kind="comment"):
-    from wsis.comments.models import bump_counts
+    from wsis.cache import renew
 
     Entry.objects.bulk_create(
         Entry(
@@ -101,7 +101,7 @@ def _published(version, organisation, author, n, kind="comment"):
         )
         for i in range(n)
     )  # fmt: skip
-    bump_counts()  # bulk writes send no signals
+    renew()  # bulk writes send no signals
 
 
 def test_a_long_panel_counts_by_kind_and_shows_all_on_request(
@@ -143,10 +143,10 @@ def test_the_cached_panel_follows_changes_for_each_audience(
     for client in (anonymous, delegate_b, focal_b):
         assert "Kenya." in panel(client, version).content.decode()
     # The UPU's focal point may support it: the button carries their own CSRF token.
-    from wsis.comments.views import _csrf_slot
+    from wsis.cache import _slot_mark
 
     html = panel(focal_b, version).content.decode()
-    assert f"/entries/{entry.pk}/support/" in html and _csrf_slot() not in html
+    assert f"/entries/{entry.pk}/support/" in html and _slot_mark() not in html
     import re
 
     token = re.search(
@@ -208,14 +208,14 @@ def test_a_change_renders_anew_and_reads_whole_only_the_entry_that_changed(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from wsis.comments.models import bump_counts
+    from wsis.cache import renew
 
     _published(version, org_b, delegate_b.user, 5)
     panel(anonymous, version)  # every entry rendered and cached
     changed = Entry.objects.filter(paragraph=paragraph(version, "26")).order_by("pk").last()
     changed.decision = Entry.Decision.INCORPORATED  # shown only on proposals, but it names
     changed.save()  # the entry's cached HTML all the same
-    bump_counts()  # in a test, the signal's bump waits for a commit that never comes
+    renew()  # in a test, the signal's bump waits for a commit that never comes
     with CaptureQueriesContext(connection) as queries:
         html = panel(anonymous, version).content.decode()
     whole = [q["sql"] for q in queries if '"comments_entry"."proposed_text"' in q["sql"]]
@@ -259,11 +259,12 @@ def test_supporters_show_at_once_to_each_audience_and_outlive_a_publication(
 def test_supports_written_in_bulk_show_once_the_generations_are_renewed(
     anonymous, version, published_b, org_a, focal_a
 ):
-    from wsis.comments.models import Support, bump_counts
+    from wsis.cache import renew
+    from wsis.comments.models import Support
 
     assert "Supported by" not in panel(anonymous, version, "76").content.decode()
     Support.objects.bulk_create([Support(entry=published_b, organisation=org_a, user=focal_a.user)])
-    bump_counts()  # bulk writes send no signals
+    renew()  # bulk writes send no signals
     assert "Supported by Kenya" in panel(anonymous, version, "76").content.decode()
 
 
@@ -329,12 +330,12 @@ def test_the_paragraph_is_read_once_and_follows_changes_to_the_draft(
 def test_a_change_to_the_draft_renews_panels_now_and_again_once_committed(
     version, django_capture_on_commit_callbacks
 ):
-    from wsis.comments.models import PARAGRAPHS, counts_generation
+    from wsis.cache import PARAGRAPHS, generation
 
-    before = counts_generation(PARAGRAPHS)
+    before = generation(PARAGRAPHS)
     with django_capture_on_commit_callbacks(execute=True):
         version.round.save()
-        during = counts_generation(PARAGRAPHS)
+        during = generation(PARAGRAPHS)
     # A panel opened between the change and its commit may have cached the committed state
     # under ``during``: the commit renews it again.
-    assert len({before, during, counts_generation(PARAGRAPHS)}) == 3
+    assert len({before, during, generation(PARAGRAPHS)}) == 3

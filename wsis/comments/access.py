@@ -4,20 +4,17 @@ Each helper fetches, checks and raises: Http404 for what the user may not even s
 PermissionDenied for what they see but may not change.
 """
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from wsis.cache import STRUCTURE_SECONDS, cached, key
 from wsis.comments.models import Entry
 from wsis.drafts.access import require_open, require_visible
-from wsis.drafts.models import Paragraph
+from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension, Paragraph, Version
 from wsis.stakeholders.access import active_membership, participating_membership
 from wsis.stakeholders.models import Membership
-
-# Renewed by the PARAGRAPHS generation on any change; the limit only bounds what sits unused.
-PARAGRAPH_CACHE_SECONDS = 3600
 
 
 def get_paragraph_by_id(request: HttpRequest, pk: int) -> Paragraph:
@@ -43,22 +40,62 @@ def get_paragraph_for_panel(request: HttpRequest, pk: int, generation: str | Non
     of these change. For reading only: a write checks the round again in its own transaction
     (``round_is_open``).
 
-    ``generation``: the global and ``PARAGRAPHS`` generations (``joined_generation``; None:
+    ``generation``: the global and ``PARAGRAPHS`` generations (``wsis.cache.joined``; None:
     cache nothing), read by the panel with the others it depends on.
     """
-    key = f"panel-paragraph:{pk}:{generation}"
-    paragraph = cache.get(key) if generation else None
-    if paragraph is None:
-        paragraph = get_object_or_404(
-            Paragraph.objects.select_related(
-                "version__consultation", "version__round"
-            ).prefetch_related("version__round__extensions"),
-            pk=pk,
-        )
-        if generation:
-            cache.set(key, paragraph, PARAGRAPH_CACHE_SECONDS)
+    rows = cached(
+        key("panel-paragraph", pk, generation), lambda: _panel_rows(pk), STRUCTURE_SECONDS
+    )
+    paragraph = _panel_paragraph(rows)
     # Checked on the cached paragraph too: a publication renews it with the version's status.
     require_visible(paragraph.version, request.user)
+    return paragraph
+
+
+def _row(instance) -> tuple:
+    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+
+
+def _instance(model, row):
+    return model.from_db("default", [field.attname for field in model._meta.concrete_fields], row)
+
+
+def _panel_rows(pk: int) -> dict:
+    """What a panel shows of its paragraph, version, consultation and round, as plain rows."""
+    paragraph = get_object_or_404(
+        Paragraph.objects.select_related(
+            "version__consultation", "version__round"
+        ).prefetch_related("version__round__extensions"),
+        pk=pk,
+    )
+    version = paragraph.version
+    found = getattr(version, "round", None)
+    return {
+        "paragraph": _row(paragraph),
+        "version": _row(version),
+        "consultation": _row(version.consultation),
+        "round": _row(found) if found else None,
+        "extensions": [_row(e) for e in found.extensions.all()] if found else [],
+    }
+
+
+def _panel_paragraph(rows: dict) -> Paragraph:
+    """The paragraph of ``_panel_rows``, with its version, consultation, round and extensions
+    in place, as the query with ``select_related`` and ``prefetch_related`` leaves them."""
+    paragraph = _instance(Paragraph, rows["paragraph"])
+    version = _instance(Version, rows["version"])
+    version.consultation = _instance(Consultation, rows["consultation"])
+    paragraph.version = version
+    if rows["round"] is None:
+        Version.round.related.set_cached_value(version, None)
+        return paragraph
+    found = _instance(CommentRound, rows["round"])
+    version.round = found
+    extensions = found.extensions.all()
+    # As prefetch_related stores them, so that ``closes_at_for`` asks nothing more.
+    extensions._result_cache = [_instance(DeadlineExtension, row) for row in rows["extensions"]]
+    extensions._prefetch_done = True
+    found._prefetched_objects_cache = {"extensions": extensions}
     return paragraph
 
 

@@ -3,14 +3,11 @@ import uuid
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from wsis.cache import FACILITATED, PUBLIC, SUPPORTS, generation, organisation_scope, renew
 from wsis.drafts.alignment import earlier_paragraphs
 from wsis.drafts.diff import cached_diffs
-from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension, Paragraph, Version
-from wsis.generations import bump_counts, counts_generation
 
 # Compilation order: Member States first, then by group and organisation.
 PANEL_ORDER = ("organisation__group__order", "organisation__name", "created", "pk")
@@ -53,7 +50,7 @@ class EntryQuerySet(models.QuerySet):
         ``earlier``: those paragraphs, if the caller has them already (``earlier_paragraphs``).
         """
         if earlier is None:
-            earlier = earlier_paragraphs(paragraph, counts_generation())
+            earlier = earlier_paragraphs(paragraph, generation())
         if not earlier:
             return self.filter(paragraph=paragraph)
         return self.filter(Q(paragraph=paragraph) | Q(paragraph_id__in=earlier))
@@ -238,27 +235,9 @@ class Support(models.Model):
         return f"{self.organisation.acronym} supports #{self.entry_id}"
 
 
-# What readers see of entries (the counts on the reader, the panels) is cached per audience.
-# Each cached piece names the generations of the scopes it depends on, and a change to an
-# entry starts a new generation of the scopes that entry is (or was) in, so that a delegate
-# saving a draft renews only their organisation's caches, not everyone's:
-# - "public": published submissions, which everyone sees;
-# - "facilitated": submitted and withdrawn entries, which facilitators see;
-# - "org:<id>": an organisation's own entries, which its members see;
-# - "supports": who supports which entry, whoever may see it (a publication does not change
-#   that, so the panel that renders its page anew still finds the supporters cached);
-# - "paragraphs": not entries, but the paragraph a panel is opened on, with its version, round
-#   and extensions (``get_paragraph_for_panel``), renewed when any of these change.
-# A global generation, part of every key, renews them all (``wsis.generations``): call
-# bump_counts() after bulk writes, which send no signals.
-PUBLIC = "public"
-FACILITATED = "facilitated"
-SUPPORTS = "supports"
-PARAGRAPHS = "paragraphs"
-
-
-def organisation_scope(organisation_id) -> str:
-    return f"org:{organisation_id}"
+# What readers see of entries (the counts on the reader, the panels) is cached per audience,
+# each piece named by the generations of the scopes it shows (``wsis.cache``); a change to an
+# entry renews the scopes it is (or was) in. The receivers are connected in ``CommentsConfig``.
 
 
 def scopes_of(organisation_id, status, moderation) -> set[str]:
@@ -279,15 +258,13 @@ def _entry_scopes(entry) -> set[str]:
     return scopes
 
 
-@receiver([post_save, post_delete], sender=Entry)
-def _entry_changed(sender, instance, **kwargs):
+def entry_changed(sender, instance, **kwargs):
     scopes = _entry_scopes(instance)
     instance._loaded_state = (instance.organisation_id, instance.status, instance.moderation)
-    transaction.on_commit(lambda: bump_counts(*scopes))
+    transaction.on_commit(lambda: renew(*scopes))
 
 
-@receiver([post_save, post_delete], sender=Support)
-def _support_changed(sender, instance, **kwargs):
+def support_changed(sender, instance, **kwargs):
     # Who supports a proposal shows wherever the proposal shows.
     if Support.entry.is_cached(instance):
         entry = instance.entry
@@ -299,16 +276,4 @@ def _support_changed(sender, instance, **kwargs):
             .first()
         )
     scopes = (scopes_of(*found) if found else {PUBLIC, FACILITATED}) | {SUPPORTS}
-    transaction.on_commit(lambda: bump_counts(*scopes))
-
-
-@receiver([post_save, post_delete], sender=Consultation)
-@receiver([post_save, post_delete], sender=Version)
-@receiver([post_save, post_delete], sender=CommentRound)
-@receiver([post_save, post_delete], sender=DeadlineExtension)
-@receiver([post_save, post_delete], sender=Paragraph)
-def _paragraph_changed(sender, instance, **kwargs):
-    # Now, so that the rest of this transaction reads the change; and again once it is
-    # committed, as a panel opened meanwhile may have cached what was committed before.
-    bump_counts(PARAGRAPHS)
-    transaction.on_commit(lambda: bump_counts(PARAGRAPHS))
+    transaction.on_commit(lambda: renew(*scopes))

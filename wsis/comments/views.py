@@ -1,29 +1,16 @@
-import functools
-import hashlib
-import uuid
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wsis.cache import PARAGRAPHS, SUPPORTS, generations, joined
 from wsis.comments import services
 from wsis.comments.access import (
     get_entry_for_edit,
@@ -36,45 +23,16 @@ from wsis.comments.access import (
     require_membership,
 )
 from wsis.comments.forms import MAX_LENGTH, EntryForm
-from wsis.comments.models import (
-    FACILITATED,
-    PANEL_ORDER,
-    PARAGRAPHS,
-    PUBLIC,
-    SUPPORTS,
-    Entry,
-    Support,
-    attach_diffs,
-    diff_pair,
-    organisation_scope,
-)
+from wsis.comments.models import Entry, attach_diffs, diff_pair
+from wsis.comments.panel import add_forms_html, entries_html
+from wsis.comments.panel import scopes as panel_scopes
 from wsis.drafts.access import get_version
-from wsis.drafts.alignment import earlier_paragraphs
 from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
-from wsis.generations import generations, joined_generation
-from wsis.stakeholders.access import (
-    active_membership,
-    acts_as_facilitator,
-    facilitated_consultations,
-    request_memberships,
-)
+from wsis.stakeholders.access import active_membership, acts_as_facilitator
 from wsis.throttle import LimitReached
 
-# Enough to read in one go on a slow link; the rest is a click away.
-PANEL_PAGE_SIZE = 20
-# Writes that send no signal (QuerySet.update, bulk_create) show within this delay at worst.
-PANEL_CACHE_SECONDS = 300
-# What depends only on a paragraph's text, which never changes once imported.
-READER_CACHE_SECONDS = 24 * 3600
 CHANGE_KINDS = (Entry.Kind.AMENDMENT, Entry.Kind.DELETION)
-# The four ways to add to a paragraph, in the order the panel offers them.
-ADD_KINDS = [
-    Entry.Kind.AMENDMENT,
-    Entry.Kind.COMMENT,
-    Entry.Kind.NEW_PARAGRAPH,
-    Entry.Kind.DELETION,
-]
 
 
 def _round_of(version) -> CommentRound | None:
@@ -95,215 +53,6 @@ def _round_context(version, membership) -> dict:
     }
 
 
-def _blank_form(paragraph, kind) -> EntryForm:
-    initial = {"kind": kind, "form_token": uuid.uuid4()}
-    if kind == Entry.Kind.AMENDMENT:
-        initial["proposed_text"] = paragraph.text
-    return EntryForm(initial=initial, paragraph=paragraph)
-
-
-def _panel_scopes(request) -> list[str]:
-    """The audiences whose entries this reader may see on a panel (see ``visible_to``): the
-    facilitators' if they facilitate any consultation, which ``_entries_html`` keeps only on
-    the panels of those. Known before the paragraph is, so that the panel reads all the
-    generations it depends on at once."""
-    if not request.user.is_authenticated:
-        return [PUBLIC]
-    organisations = sorted({m.organisation_id for m in request_memberships(request)})
-    scopes = [PUBLIC] + [organisation_scope(pk) for pk in organisations]
-    if facilitated_consultations(request):
-        scopes.append(FACILITATED)
-    return scopes
-
-
-@dataclass(slots=True)
-class _Shown:
-    """What names an entry's cached HTML in ``_rendered_entries``: a page of the panel reads
-    only these columns (and who supports each entry), and the whole entry only when its HTML
-    is not cached. Plain values, not model instances, as the page is read on every renewal."""
-
-    pk: int
-    updated: datetime
-    revision: int
-    status: str
-    moderation: str
-    decision: str
-    organisation_id: int
-    supporter_ids: tuple[int, ...] = ()
-    is_ours: bool = False
-    we_support: bool = False
-
-
-# The columns of ``_Shown``, in its order.
-SHOWN_FIELDS = ("pk", "updated", "revision", "status", "moderation", "decision", "organisation")
-
-
-def _supporters(paragraph, earlier, generation) -> dict[int, tuple[int, ...]]:
-    """Who supports each entry on the paragraph, whoever may see it (only the entries a reader
-    sees are looked up). Cached until a support changes (``SUPPORTS``), so that a publication,
-    which renews the panel's page, does not cost this query too."""
-    key = f"panel-supporters:{paragraph.pk}:{generation}"
-    found = cache.get(key) if generation else None
-    if found is None:
-        by_entry = defaultdict(list)
-        for entry_id, organisation_id in Support.objects.filter(
-            entry__paragraph__in=[paragraph.pk, *earlier]
-        ).values_list("entry_id", "organisation_id"):
-            by_entry[entry_id].append(organisation_id)
-        found = {entry_id: tuple(sorted(ids)) for entry_id, ids in by_entry.items()}
-        if generation:
-            cache.set(key, found, PANEL_CACHE_SECONDS)
-    return found
-
-
-def _entries_page(request, paragraph, membership, known):
-    """A page of the entries this reader sees, their counts by kind and who supports each.
-
-    ``known``: the generations read (``generations``; None: cache nothing).
-    """
-    earlier = earlier_paragraphs(paragraph, joined_generation(known))
-    # Who the reader is was asked once for this request already (the scopes, the navigation).
-    entries = Entry.objects.visible_to(
-        request.user,
-        organisation_ids=[m.organisation_id for m in request_memberships(request)],
-        consultation_ids=[c.pk for c in facilitated_consultations(request)],
-    ).on_paragraph(paragraph, earlier)
-    by_kind = dict(
-        entries.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
-    )
-    total = sum(by_kind.values())
-    show_all = request.GET.get("page") == "all"
-    light = entries.order_by(*PANEL_ORDER).values_list(*SHOWN_FIELDS)
-    paginator = Paginator(light, max(total, 1) if show_all else PANEL_PAGE_SIZE)
-    paginator.count = total  # counted above, by kind
-    page = paginator.get_page(1 if show_all else request.GET.get("page"))
-    supporters = _supporters(paragraph, earlier, joined_generation(known, SUPPORTS))
-    ours = membership.organisation_id if membership else None
-    page.object_list = [_Shown(*row) for row in page.object_list]
-    for entry in page.object_list:
-        entry.supporter_ids = supporters.get(entry.pk, ())
-        entry.is_ours = entry.organisation_id == ours
-        entry.we_support = ours in entry.supporter_ids
-    kinds = [(kind.label, by_kind[kind]) for kind in Entry.Kind if by_kind.get(kind)]
-    return page, kinds, show_all
-
-
-def _rendered_entries(entries, paragraph, membership) -> list[str]:
-    """Each entry as HTML, from the cache when nothing it shows has changed since.
-
-    A new entry on a long panel renews the panel, but not the other entries on its page;
-    only the entries rendered anew are read whole.
-    """
-    focal = bool(membership and membership.is_focal_point)
-    keys = {}
-    for entry in entries:
-        shown = (
-            entry.pk, entry.updated.timestamp(), entry.revision, entry.status, entry.moderation,
-            entry.decision, entry.supporter_ids, entry.is_ours,
-            entry.we_support, focal, paragraph.pk, paragraph.version_id, get_language(),
-        )  # fmt: skip
-        digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-        keys[entry.pk] = f"panel-entry:{digest}"
-    found = cache.get_many(keys.values())
-    missing = [entry for entry in entries if keys[entry.pk] not in found]
-    if missing:
-        whole = list(Entry.objects.filter(pk__in=[entry.pk for entry in missing]).for_panel())
-        attach_diffs(whole)
-        context = {"paragraph": paragraph, "membership": membership, "csrf_token": _csrf_slot()}
-        light = {entry.pk: entry for entry in missing}
-        for entry in whole:
-            entry.supporters = [support.organisation for support in entry.supports.all()]
-            entry.is_ours, entry.we_support = light[entry.pk].is_ours, light[entry.pk].we_support
-            html = render_to_string("comments/_entry.html", context | {"entry": entry})
-            found[keys[entry.pk]] = html
-        cache.set_many(
-            {keys[entry.pk]: found[keys[entry.pk]] for entry in missing}, PANEL_CACHE_SECONDS
-        )
-    return [mark_safe(found[keys[entry.pk]]) for entry in entries]  # noqa: S308 - our template
-
-
-def _entries_html(request, paragraph, membership, known=None) -> str:
-    """The panel's list of entries for this reader, rendered once per audience and page.
-
-    Cached until an entry its audience sees changes (the same generations as the reader's
-    counts, see ``scopes_of``); the CSRF token of the focal point's buttons is filled in
-    per request. ``known``: the generations of ``SUPPORTS`` and ``_panel_scopes``, if the
-    caller has read them (``generations``).
-    """
-    scopes = _panel_scopes(request)
-    if known is None:
-        known = generations(SUPPORTS, *scopes)
-    consultation_id = paragraph.version.consultation_id
-    if FACILITATED in scopes and all(
-        c.pk != consultation_id for c in facilitated_consultations(request)
-    ):
-        scopes.remove(FACILITATED)
-    page_asked = request.GET.get("page", "")
-    if not (page_asked == "all" or (page_asked.isdigit() and len(page_asked) < 7)):
-        page_asked = ""
-    audience = ",".join(scopes)
-    if membership is not None:
-        audience += f":ours={membership.organisation_id}:focal={membership.is_focal_point}"
-    # A support renews the panel too, as it changes what the panel shows.
-    generation = joined_generation(known, SUPPORTS, *scopes)
-    key = f"panel:{paragraph.pk}:{generation}:{audience}:{page_asked}:{get_language()}"
-    html = cache.get(key) if generation else None
-    if html is None:
-        page, kinds, show_all = _entries_page(request, paragraph, membership, known)
-        context = {
-            "paragraph": paragraph,
-            "page": page,
-            "rendered": _rendered_entries(page.object_list, paragraph, membership),
-            "kinds_counted": kinds,
-            "show_all": show_all,
-            "membership": membership,
-            "csrf_token": _csrf_slot(),
-        }
-        html = render_to_string("comments/_entries.html", context)
-        if generation:
-            cache.set(key, html, PANEL_CACHE_SECONDS)
-    if _csrf_slot() in html:
-        html = html.replace(_csrf_slot(), get_token(request))
-    return mark_safe(html)  # noqa: S308 - rendered by our own template, user text escaped
-
-
-@functools.cache
-def _csrf_slot() -> str:
-    """Stands for the CSRF token in cached HTML; derived from the secret key, so the same
-    in every worker and not something a delegate could type."""
-    return "csrf" + salted_hmac("panel-csrf-slot", "slot", algorithm="sha256").hexdigest()
-
-
-def _add_forms_html(request, paragraph, bound: EntryForm | None) -> str:
-    """The four forms to add to a paragraph. Blank, they are the same for everyone but for
-    their tokens (the form's, against resending it, and CSRF): rendered once per paragraph
-    and language, the tokens filled in per request."""
-    key = f"panel-forms:{paragraph.pk}:{paragraph.version_id}:{get_language()}"
-    html = cache.get(key) if bound is None else None
-    if html is None:
-        forms = []
-        for i, kind in enumerate(ADD_KINDS):
-            if bound is not None and bound.data.get("kind") == kind:
-                forms.append((kind, bound, True))
-            else:
-                form = _blank_form(paragraph, kind)
-                if bound is None:
-                    form.initial["form_token"] = f"{_csrf_slot()}-form-{i}"
-                forms.append((kind, form, False))
-        context = {
-            "paragraph": paragraph,
-            "forms": forms,
-            "kinds": Entry.Kind,
-            "csrf_token": _csrf_slot(),
-        }
-        html = render_to_string("comments/_add_forms.html", context)
-        if bound is None:
-            cache.set(key, html, READER_CACHE_SECONDS)
-    for i in range(len(ADD_KINDS)):
-        html = html.replace(f"{_csrf_slot()}-form-{i}", str(uuid.uuid4()))
-    return mark_safe(html.replace(_csrf_slot(), get_token(request)))  # noqa: S308 - ours
-
-
 def _panel_context(request, paragraph, bound: EntryForm | None, known) -> dict:
     membership = active_membership(request)
     version = paragraph.version
@@ -311,9 +60,9 @@ def _panel_context(request, paragraph, bound: EntryForm | None, known) -> dict:
         "paragraph": paragraph,
         "version": version,
         "consultation": version.consultation,
-        "entries_html": _entries_html(request, paragraph, membership, known),
+        "entries_html": entries_html(request, paragraph, membership, known),
         "membership": membership,
-        "add_forms_html": _add_forms_html(request, paragraph, bound) if membership else "",
+        "add_forms_html": add_forms_html(request, paragraph, bound) if membership else "",
     } | _round_context(version, membership)
 
 
@@ -346,8 +95,8 @@ def _late_message(request, entry: Entry) -> None:
 @require_GET
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
     # Every generation the panel depends on, the paragraph's included, in one read.
-    known = generations(PARAGRAPHS, SUPPORTS, *_panel_scopes(request))
-    paragraph = get_paragraph_for_panel(request, pk, joined_generation(known, PARAGRAPHS))
+    known = generations(PARAGRAPHS, SUPPORTS, *panel_scopes(request))
+    paragraph = get_paragraph_for_panel(request, pk, joined(known, PARAGRAPHS))
     return _render_panel(request, paragraph, known=known)
 
 

@@ -21,13 +21,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
+from wsis.cache import STRUCTURE_SECONDS, cached, generation, key, renew
 from wsis.drafts.diff import TOKEN
 from wsis.drafts.models import ParagraphLink, Version
-from wsis.generations import bump_counts, counts_generation
 
 WORD = re.compile(r"\w+")
 # A word found in more paragraphs than this says nothing about which paragraph is which.
@@ -298,7 +297,7 @@ def relink(version, old, new, edges: set[tuple[int, int]]) -> list:
 
 def _store(version, old, new, matches, *, confirmed=False) -> list:
     # Entries follow the links: renew what was cached from the old ones (``_ancestors``).
-    transaction.on_commit(bump_counts)
+    transaction.on_commit(renew)
     version.links.all().delete()
     links = [
         ParagraphLink(
@@ -348,38 +347,33 @@ def _ancestors(version) -> tuple[dict[int, set], dict[int, set]]:
 
 def cached_ancestors(version) -> tuple[dict[int, set], dict[int, set], set[int]]:
     """``_ancestors`` and the paragraphs of ``version``, cached until links are stored again
-    or a version is published (both start a new generation, see ``bump_counts``)."""
-    generation = counts_generation()
-    key = f"ancestors:{version.pk}:{version.status}:{generation}"
-    found = cache.get(key) if generation else None
-    if found is None:
+    or a version is published (both start a new generation, see ``renew``)."""
+
+    def compute():
         into, ends = _ancestors(version)
-        found = (dict(into), dict(ends), set(version.paragraphs.values_list("pk", flat=True)))
-        if generation:
-            cache.set(key, found, 3600)
-    return found
+        return dict(into), dict(ends), set(version.paragraphs.values_list("pk", flat=True))
+
+    name = key("ancestors", version.pk, version.status, generation())
+    return cached(name, compute, STRUCTURE_SECONDS)
 
 
-def earlier_paragraphs(paragraph, generation: str | None) -> list[int]:
+def earlier_paragraphs(paragraph, known_generation: str | None) -> list[int]:
     """The paragraphs of earlier versions that became ``paragraph``: those whose entries
     ``wsis.comments.carry`` carries to it.
 
     A panel needs only these ids (``Entry.objects.on_paragraph``), not the entries carried to
     the whole version, nor its ancestors read from the cache on every request. Cached per
-    paragraph under the global ``generation`` (``counts_generation()``, which a panel has read
+    paragraph under the global ``known_generation`` (``generation()``, which a panel has read
     already; None: not cached), renewed as ``cached_ancestors`` is.
     """
     version = paragraph.version
-    key = f"earlier:{paragraph.pk}:{version.status}:{generation}"
-    found = cache.get(key) if generation else None
-    if found is None:
+
+    def compute():
         into, _, own = cached_ancestors(version)
-        found = sorted(
-            pk for pk, became in into.items() if paragraph.pk in became and pk not in own
-        )
-        if generation:
-            cache.set(key, found, 3600)
-    return found
+        return sorted(pk for pk, became in into.items() if paragraph.pk in became and pk not in own)
+
+    name = key("earlier", paragraph.pk, version.status, known_generation)
+    return cached(name, compute, STRUCTURE_SECONDS)
 
 
 def _add(pk, roots, into, ends):

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from wsis.cache import CONTENT_SECONDS, cached_many, key
 
 # Words with their trailing punctuation split off, so "connectivity." -> "connectivity", "."
 # and an insertion before a full stop does not mark the last word as changed.
@@ -79,25 +80,17 @@ def diff_html(old: str, new: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece of user text is escaped above
 
 
-def _cache_key(old: str, new: str) -> str:
-    digest = hashlib.blake2b(f"{old}\x00{new}".encode(), digest_size=20).hexdigest()
-    return f"diff:1:{digest}"
-
-
 def cached_diffs(pairs) -> dict[tuple[str, str], SafeString]:
     """``diff_html`` for many (old, new) pairs, through the cache.
 
     Keyed by the texts themselves, so a cached diff can never be stale: a panel with
     hundreds of proposals costs one cache round trip instead of hundreds of diffs.
     """
-    keys = {pair: _cache_key(*pair) for pair in set(pairs)}
-    found = cache.get_many(keys.values()) if keys else {}
-    result, missing = {}, {}
-    for pair, key in keys.items():
-        if key in found:
-            result[pair] = mark_safe(found[key])  # noqa: S308 - stored from diff_html below
-        else:
-            result[pair] = missing[key] = diff_html(*pair)
-    if missing:
-        cache.set_many({key: str(html) for key, html in missing.items()}, timeout=7 * 86400)
-    return result
+    names = {
+        pair: key("diff", hashlib.blake2b("\x00".join(pair).encode(), digest_size=20).hexdigest())
+        for pair in set(pairs)
+    }
+    found = cached_many(
+        names, lambda missing: {pair: str(diff_html(*pair)) for pair in missing}, CONTENT_SECONDS
+    )
+    return {pair: mark_safe(html) for pair, html in found.items()}  # noqa: S308 - diff_html's

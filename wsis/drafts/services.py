@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
+from wsis.cache import renew
 from wsis.drafts.alignment import align_versions
 from wsis.drafts.importer import VersionInUse, import_draft
 from wsis.drafts.models import CommentRound, Paragraph, Version
-from wsis.generations import bump_counts
 
 DEFAULT_ROUND = timedelta(days=14)
 
@@ -102,7 +102,7 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
         version.status = Version.Status.OPEN
         version.save(update_fields=["status"])
         # Lineages and the versions entries follow changed: renew what was cached of them.
-        transaction.on_commit(bump_counts)
+        transaction.on_commit(renew)
         CommentRound.objects.update_or_create(
             version=version, defaults={"opens_at": now, "closes_at": closes_at}
         )

@@ -1,8 +1,6 @@
 import functools
 import logging
-import re
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,14 +13,20 @@ from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from wsis.comments.models import (
+from wsis.cache import (
+    CONTENT_SECONDS,
+    ENTRIES_SECONDS,
     FACILITATED,
     PUBLIC,
-    PUBLISHED_ENTRIES,
-    Entry,
-    counts_generation,
+    cached,
+    fill,
+    generations,
+    joined,
+    key,
     organisation_scope,
+    slot,
 )
+from wsis.comments.models import PUBLISHED_ENTRIES, Entry
 from wsis.drafts.access import get_version
 from wsis.drafts.models import Consultation, Paragraph, Version
 from wsis.stakeholders.access import (
@@ -32,11 +36,6 @@ from wsis.stakeholders.access import (
 )
 
 logger = logging.getLogger(__name__)
-# Where each paragraph's entry counts go in the cached text: <!--entries:LINEAGE-->.
-COUNT_SLOT = re.compile(r"<!--entries:([0-9a-f-]{36})-->")
-READER_CACHE_SECONDS = 24 * 3600
-# Writes that send no signal (QuerySet.update, bulk_create) show within this delay at worst.
-COUNTS_CACHE_SECONDS = 300
 
 
 @require_GET
@@ -53,18 +52,18 @@ def rendered_text(version) -> dict[str, str]:
     A version's text does not change once imported (a new import is a new version), so
     this is cached; each request then only fills in the entry counts.
     """
-    key = f"reader:{version.pk}:{version.created.timestamp()}:{version.source_sha256}"
-    key += f":{get_language()}"
-    found = cache.get(key)
-    if found is None:
+
+    def compute():
         paragraphs = list(version.paragraphs.in_document_order())
         sections = []
         for paragraph in paragraphs:
+            # Where its entry counts go, filled per request (``count_snippets``).
+            paragraph.count_slot = slot(str(paragraph.lineage))
             if not sections or sections[-1]["section"].pk != paragraph.section_id:
                 sections.append({"section": paragraph.section, "paragraphs": []})
             sections[-1]["paragraphs"].append(paragraph)
         context = {"sections": sections, "version": version}
-        found = {
+        return {
             "toc": render_to_string("drafts/reader.html#toc", context),
             "sections": render_to_string("drafts/reader.html#sections", context),
             # Every paragraph of the consultation, so entries on earlier versions count too.
@@ -81,8 +80,11 @@ def rendered_text(version) -> dict[str, str]:
                 )
             ),
         }
-        cache.set(key, found, READER_CACHE_SECONDS)
-    return found
+
+    name = key(
+        "reader", version.pk, version.created.timestamp(), version.source_sha256, get_language()
+    )
+    return cached(name, compute, CONTENT_SECONDS)
 
 
 def count_snippets(version, user, organisation_id, organisation_ids=(), facilitates=False):
@@ -101,15 +103,13 @@ def count_snippets(version, user, organisation_id, organisation_ids=(), facilita
     scopes = [PUBLIC] + [organisation_scope(pk) for pk in organisation_ids]
     if facilitates:
         scopes.append(FACILITATED)
-    generation = counts_generation(*scopes)
+    known = generations(*scopes)
     audience = ",".join(scopes) + (f":ours={organisation_id}" if organisation_ids else "")
-    key = f"reader-counts:{version.pk}:{generation}:{audience}:{get_language()}"
-    found = cache.get(key) if generation else None
-    if found is None:
-        public_generation = generation and ".".join(generation.split(".")[:2])  # global, public
+
+    def compute():
         counts = {
             lineage: {"total": total, "ours": 0, "drafts": 0}
-            for lineage, total in published_counts(version, public_generation).items()
+            for lineage, total in published_counts(version, joined(known, PUBLIC)).items()
         }
         if organisation_ids or facilitates:
             for lineage, extra in _other_counts(
@@ -118,10 +118,10 @@ def count_snippets(version, user, organisation_id, organisation_ids=(), facilita
                 found = counts.setdefault(lineage, {"total": 0, "ours": 0, "drafts": 0})
                 for name, value in extra.items():
                     found[name] += value
-        found = {lineage: _count_html(c) for lineage, c in counts.items()}
-        if generation:
-            cache.set(key, found, COUNTS_CACHE_SECONDS)
-    return found
+        return {lineage: _count_html(c) for lineage, c in counts.items()}
+
+    name = key("reader-counts", version.pk, joined(known, *scopes), audience, get_language())
+    return cached(name, compute, ENTRIES_SECONDS)
 
 
 def _by_lineage(version, rows) -> dict[str, dict]:
@@ -144,9 +144,8 @@ def published_counts(version, generation: str | None) -> dict[str, int]:
 
     Shared by all readers; ``generation`` is that of the published scope (None: not cached).
     """
-    key = f"reader-published:{version.pk}:{generation}"
-    found = cache.get(key) if generation else None
-    if found is None:
+
+    def compute():
         # Grouped by paragraph, with no join: an index-only scan of the partial index.
         rows = (
             Entry.objects.filter(PUBLISHED_ENTRIES)
@@ -155,10 +154,9 @@ def published_counts(version, generation: str | None) -> dict[str, int]:
             .annotate(total=Count("*"))  # COUNT(*): from the index alone, no row read
             .order_by()
         )
-        found = {lineage: c["total"] for lineage, c in _by_lineage(version, rows).items()}
-        if generation:
-            cache.set(key, found, COUNTS_CACHE_SECONDS)
-    return found
+        return {lineage: c["total"] for lineage, c in _by_lineage(version, rows).items()}
+
+    return cached(key("reader-published", version.pk, generation), compute, ENTRIES_SECONDS)
 
 
 def _other_counts(version, organisation_id, organisation_ids, facilitates) -> dict[str, dict]:
@@ -243,7 +241,6 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
             c.pk == version.consultation_id for c in facilitated_consultations(request)
         ),
     )
-    sections = COUNT_SLOT.sub(lambda m: snippets.get(m.group(1), ""), text["sections"])
     round_ = getattr(version, "round", None)
     closes_at = round_.closes_at_for(organisation) if round_ else None
     now = timezone.now()
@@ -252,7 +249,7 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         "version": version,
         "versions": versions,
         "toc_html": mark_safe(text["toc"]),  # noqa: S308 - rendered by our own template
-        "sections_html": mark_safe(sections),  # noqa: S308 - idem, counts via format_html
+        "sections_html": fill(text["sections"], snippets.get),  # counts via format_html
         "round": round_,
         "closes_at": closes_at,
         "round_is_open": bool(round_ and round_.is_open_for(organisation, now)),
