@@ -33,6 +33,7 @@ OUTWARD = {
     "forms",
     "management",
     "middleware",
+    "panel",
     "revisions",
     "urls",
     "views",
