@@ -51,14 +51,13 @@ def compilation_html(compilation: Compilation, kind: str) -> str:
 @contextmanager
 def fewer_collections(collect: bool = True):
     """WeasyPrint makes millions of small objects that live until the PDF is written: with
-    Python's default thresholds the cyclic garbage collector walks them some 2,400 times for
-    a part of 230 pages, 15 % of its time. While rendering, collect every 50,000 allocations
-    instead of 700 (measured: 0.5 s of collecting instead of 2.6 to 3.7 s). The layout is
-    cyclic garbage once written: collect it at the end, or the next part's would join it
-    (peak memory went from 737 to 924 MB without this).
+    Python's default thresholds the cyclic garbage collector walks them again and again, a
+    large share of a render's time. While rendering, collect every 50,000 allocations instead
+    of 700. The layout is cyclic garbage once written: collect it at the end, or the next
+    part's would join it and raise the worker's peak memory.
 
-    ``collect=False``: the caller collects (``gc.collect()``) when it suits it. That takes
-    about a second after a part, so a worker first hands its part on to the merge.
+    ``collect=False``: the caller collects (``gc.collect()``) when it suits it. That is slow
+    after a large part, so a worker first hands its part on to the merge.
     """
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)

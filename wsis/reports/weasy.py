@@ -56,8 +56,8 @@ class StaticOnlyFetcher(URLFetcher):
 
 @functools.cache
 def static_fetcher() -> StaticOnlyFetcher:
-    """One for the process: making one loads the system's certificates (40 ms), and a merge
-    lays out four documents."""
+    """One for the process: making one loads the system's certificates, and a merge lays out
+    several documents."""
     return StaticOnlyFetcher()
 
 
@@ -71,9 +71,9 @@ def html_document(html: str) -> HTML:
 
 def _page_references(pdf: PDF) -> tuple[bytes, ...]:
     """pydyf builds this tuple of every page's reference anew on each call, and a tagged PDF
-    asks for it once per structure element: quadratic in pages (7.5 million references for a
-    part of 231 pages, most of the time tagging adds). Pages are only ever appended, so build
-    it again only when their number has changed."""
+    asks for it once per structure element: quadratic in pages, most of the time tagging adds
+    to a large part. Pages are only ever appended, so build it again only when their number
+    has changed."""
     kids = pdf.pages["Kids"]
     count, references = pdf.__dict__.get("_page_references", (None, ()))
     if count != len(kids):
