@@ -278,3 +278,10 @@ def test_an_organisation_not_accredited_is_offered_no_form(version):
     text = panel(signed_in(user), paragraph).content.decode()
     assert reverse("comments:create", args=[paragraph.pk]) not in text
     assert "Elsewhere is not accredited to this consultation" in text
+
+
+def test_a_draft_on_a_closed_version_is_not_said_to_be_carried(draft_a, delegate_a):
+    draft_a.version.status = draft_a.version.Status.CLOSED
+    draft_a.version.save(update_fields=["status"])
+    page = delegate_a.get(draft_a_url(draft_a))
+    assert page.context["form"] is None and not page.context["left_behind"]

@@ -213,7 +213,9 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
         "can_withdraw_support": supported and not ours and entry.status == Entry.Status.SUBMITTED,
         "is_facilitator": acts_as_facilitator(request.user, entry.version.consultation),
         "can_delete": draft and (entry.author_id == request.user.pk or focal),
-        "left_behind": draft and not entry.version.is_open,
+        "left_behind": draft
+        and not entry.version.is_open
+        and left_behind_target(entry) is not None,
     } | _round_context(entry.version, membership)
 
 
