@@ -67,6 +67,23 @@ ROWS = [
         "comments:withdraw", expect(302, 404, 404, 403, 403, 404), args=_pk("submitted_b"),
         method="POST",
     ),
+    # Only the draft's author (delegate_b) or the UPU's focal point may delete it; no one else
+    # even sees it.
+    Row("comments:delete", expect(302, 404, 404, 200, 404, 404), args=_pk("draft_b")),
+    Row(
+        "comments:delete", expect(302, 404, 404, 302, 404, 404), args=_pk("draft_b"),
+        method="POST", refuses_get=False,
+    ),
+    Row(
+        "comments:delete", expect(302, 404, 404, 403, 403, 404), args=_pk("submitted_b"),
+        method="POST", note="submitted", refuses_get=False,
+    ),
+    # The draft is on the open version already: nothing to carry (tests/comments/test_lifecycle.py
+    # carries one through a real Rev.1).
+    Row(
+        "comments:carry", expect(302, 404, 404, 403, 404, 404), args=_pk("draft_b"),
+        method="POST", data=lambda w: {"paragraph": w.paragraph.pk},
+    ),
     Row(
         "comments:support", expect(302, 403, 302, 403, 403, 403), args=_pk("published_b"),
         method="POST",

@@ -162,3 +162,33 @@ def get_entry_for_support(request: HttpRequest, pk: int) -> tuple[Entry, Members
         raise PermissionDenied(_("Only submitted proposals can be supported."))
     require_open(entry.version)
     return entry, membership
+
+
+def _our_draft(request: HttpRequest, pk: int) -> tuple[Entry, Membership]:
+    """A draft of the user's organisation, on any version (no ``require_open``: a draft left
+    on a superseded version must still be carried or discarded)."""
+    entry = get_entry_for_view(request, pk)
+    membership = require_membership(request, entry.version.consultation)
+    if entry.organisation_id != membership.organisation_id:
+        raise PermissionDenied(_("This entry belongs to another organisation."))
+    if entry.status != Entry.Status.DRAFT:
+        raise PermissionDenied(
+            _("Submitted entries are never deleted or moved: withdraw it instead.")
+        )
+    return entry, membership
+
+
+def get_draft_for_delete(request: HttpRequest, pk: int) -> tuple[Entry, Membership]:
+    """A draft its author, or the focal point of its organisation, may delete."""
+    entry, membership = _our_draft(request, pk)
+    if entry.author_id != request.user.pk and not membership.is_focal_point:
+        raise PermissionDenied(
+            _("Only its author or your organisation's focal point can delete this draft.")
+        )
+    return entry, membership
+
+
+def get_draft_for_carry(request: HttpRequest, pk: int) -> tuple[Entry, Membership]:
+    """A draft left on a superseded version, which any member may carry forward (as any member
+    may edit it)."""
+    return _our_draft(request, pk)

@@ -78,3 +78,63 @@ def carried_entries_for_version(version, entries=None) -> tuple[dict[int, list],
 def orphaned_entries(version, entries=None) -> list:
     """Entries of earlier versions whose paragraph was deleted on the way to ``version``."""
     return carried_entries_for_version(version, entries)[1]
+
+
+# Drafts left on a superseded version ---------------------------------------------------------
+
+
+def left_behind_target(entry):
+    """The consultation's current open version, if ``entry`` was written on another one: a
+    draft there can no longer be submitted, only carried to that version or discarded."""
+    current = entry.version.consultation.current_version()
+    if current is None or not current.is_open or current.pk == entry.version_id:
+        return None
+    return current
+
+
+def carry_targets(entry, current) -> list:
+    """The paragraphs of ``current`` that ``entry``'s paragraph became through the confirmed
+    alignment, in document order; none if it was deleted on the way."""
+    into, _, _ = cached_ancestors(current)
+    return list(Paragraph.objects.filter(pk__in=into.get(entry.paragraph_id, ())).order_by("order"))
+
+
+@dataclass
+class LeftBehind:
+    """A draft of an earlier version and where it may go in the current one."""
+
+    entry: object
+    targets: list  # paragraphs of the current version; empty when its paragraph was deleted
+
+
+def left_behind_drafts(organisation, current) -> list[LeftBehind]:
+    """The drafts of ``organisation`` in ``current``'s consultation written on other versions
+    than ``current``, in the order they were written, each with its carry targets (one query
+    for all of them)."""
+    if current is None or not current.is_open:
+        return []
+    drafts = list(
+        Entry.objects.filter(
+            organisation=organisation,
+            status=Entry.Status.DRAFT,
+            version__consultation_id=current.consultation_id,
+        )
+        .exclude(version=current)
+        .select_related("paragraph__version", "author")
+        .order_by("paragraph__version__order", "paragraph__order", "created", "pk")
+    )
+    if not drafts:
+        return []
+    into, _, _ = cached_ancestors(current)
+    wanted = {pk for entry in drafts for pk in into.get(entry.paragraph_id, ())}
+    paragraphs = {p.pk: p for p in Paragraph.objects.filter(pk__in=wanted)}
+    return [
+        LeftBehind(
+            entry,
+            sorted(
+                (paragraphs[pk] for pk in into.get(entry.paragraph_id, ())),
+                key=lambda p: p.order,
+            ),
+        )
+        for entry in drafts
+    ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
+from wsis.comments.carry import carry_targets, left_behind_target
 from wsis.comments.models import Entry, Support
 from wsis.drafts.models import CommentRound
 from wsis.throttle import hold_allowance
@@ -223,3 +224,68 @@ def withdraw_support(entry: Entry, *, membership, request=None) -> str:
         return ALREADY
     _record("entry.support_withdrawn", entry, membership, request)
     return DONE
+
+
+@transaction.atomic
+def delete_draft(entry: Entry, *, membership, request=None) -> str:
+    """Delete a draft for good, and audit what it was (its text is not kept: it was never
+    submitted). Precondition: ``membership`` is its author's or the organisation's focal point.
+
+    Submitted and withdrawn entries are never deleted (they are withdrawn instead), and neither
+    is a draft another organisation supports (supports are only given to submissions, so that
+    would be a draft that was once submitted).
+    """
+    locked = Entry.objects.select_for_update().filter(pk=entry.pk).first()
+    if locked is None:
+        return ALREADY
+    if locked.status != Entry.Status.DRAFT or locked.supports.exists():
+        raise NotAllowed("not a draft")
+    _record(
+        "entry.deleted",
+        locked,
+        membership,
+        request,
+        kind=locked.kind,
+        paragraph=locked.paragraph_id,
+        version=locked.version_id,
+        text_length=len(locked.text) + len(locked.proposed_text),
+    )
+    locked.delete()
+    return DONE
+
+
+@transaction.atomic
+def carry_draft(entry: Entry, *, membership, paragraph, request=None) -> tuple[Entry, str]:
+    """Move a draft left on a superseded version to ``paragraph`` of the consultation's current
+    open version, which must be one its own paragraph became (``carry.carry_targets``).
+
+    The draft's revision bumps, so a form opened on the old paragraph is stale.
+    """
+    locked = (
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("version__consultation")
+        .get(pk=entry.pk)
+    )
+    if locked.status != Entry.Status.DRAFT:
+        raise NotAllowed("not a draft")
+    current = left_behind_target(locked)
+    if current is None or paragraph.version_id != current.pk:
+        raise NotAllowed("not left behind")
+    if paragraph.pk not in {p.pk for p in carry_targets(locked, current)}:
+        raise NotAllowed("not a continuation")
+    origin = (locked.version_id, locked.paragraph_id)
+    locked.version_id, locked.paragraph = current.pk, paragraph
+    locked.revision += 1
+    locked.save(update_fields=["version", "paragraph", "revision", "updated"])
+    _record(
+        "entry.carried",
+        locked,
+        membership,
+        request,
+        from_version=origin[0],
+        from_paragraph=origin[1],
+        to_version=current.pk,
+        to_paragraph=paragraph.pk,
+        revision=locked.revision,
+    )
+    return locked, DONE

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wsis.cache import PARAGRAPHS, SUPPORTS, generations, joined
 from wsis.comments import services
 from wsis.comments.access import (
+    get_draft_for_carry,
+    get_draft_for_delete,
     get_entry_for_edit,
     get_entry_for_focal_point,
     get_entry_for_support,
@@ -22,6 +24,7 @@ from wsis.comments.access import (
     get_paragraph_for_panel,
     require_membership,
 )
+from wsis.comments.carry import carry_targets, left_behind_drafts, left_behind_target
 from wsis.comments.forms import MAX_LENGTH, EntryForm
 from wsis.comments.models import Entry, attach_diffs, diff_pair
 from wsis.comments.panel import add_forms_html, entries_html
@@ -29,7 +32,11 @@ from wsis.comments.panel import scopes as panel_scopes
 from wsis.drafts.access import get_version
 from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
-from wsis.stakeholders.access import active_membership, acts_as_facilitator
+from wsis.stakeholders.access import (
+    active_membership,
+    acts_as_facilitator,
+    participating_membership,
+)
 from wsis.throttle import LimitReached
 
 CHANGE_KINDS = (Entry.Kind.AMENDMENT, Entry.Kind.DELETION)
@@ -56,13 +63,20 @@ def _round_context(version, membership) -> dict:
 def _panel_context(request, paragraph, bound: EntryForm | None, known) -> dict:
     membership = active_membership(request)
     version = paragraph.version
+    # Forms only where a write could be taken: the server refuses the rest anyway.
+    writer = (
+        participating_membership(request, version.consultation)
+        if membership and version.is_open
+        else None
+    )
     return {
         "paragraph": paragraph,
         "version": version,
         "consultation": version.consultation,
         "entries_html": entries_html(request, paragraph, membership, known),
         "membership": membership,
-        "add_forms_html": add_forms_html(request, paragraph, bound) if membership else "",
+        "can_write": writer is not None,
+        "add_forms_html": add_forms_html(request, paragraph, bound) if writer else "",
     } | _round_context(version, membership)
 
 
@@ -72,12 +86,20 @@ def _render_panel(request, paragraph, bound=None, status=200, known=None) -> Htt
     return render(request, template, context, status=status)
 
 
+def _safe_next(request, target: str) -> str | None:
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target  # a URL, never a view name
+    return None
+
+
 def _after_change(request, entry: Entry) -> HttpResponse:
     if request.htmx:
         return _render_panel(request, entry.paragraph)
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return HttpResponseRedirect(target)  # a URL, never a view name
+    target = _safe_next(request, request.POST.get("next", ""))
+    if target:
+        return HttpResponseRedirect(target)
     return redirect("comments:entry", entry.pk)
 
 
@@ -158,7 +180,8 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
     attach_diffs([entry])
     entry.supporters = [s.organisation for s in entry.supports.select_related("organisation")]
     ours = membership is not None and membership.organisation_id == entry.organisation_id
-    editable = ours and entry.status == Entry.Status.DRAFT
+    draft = ours and entry.status == Entry.Status.DRAFT
+    editable = draft and entry.version.is_open
     if editable and form is None:
         form = EntryForm(
             initial={
@@ -178,7 +201,7 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
         "membership": membership,
         "form": form if editable else None,
         "conflict": conflict,
-        "can_submit": focal and ours and entry.status == Entry.Status.DRAFT,
+        "can_submit": focal and editable,
         "can_withdraw": focal and ours and entry.status == Entry.Status.SUBMITTED,
         "can_support": (
             focal
@@ -189,6 +212,10 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
         ),
         "can_withdraw_support": supported and not ours and entry.status == Entry.Status.SUBMITTED,
         "is_facilitator": acts_as_facilitator(request.user, entry.version.consultation),
+        "can_delete": draft and (entry.author_id == request.user.pk or focal),
+        "left_behind": draft
+        and not entry.version.is_open
+        and left_behind_target(entry) is not None,
     } | _round_context(entry.version, membership)
 
 
@@ -317,6 +344,69 @@ def withdraw_support(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page (GET), then the deletion (POST): it works without JavaScript."""
+    found, membership = get_draft_for_delete(request, pk)
+    back = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method == "GET":
+        attach_diffs([found])
+        context = {
+            "entry": found,
+            "paragraph": found.paragraph,
+            "consultation": found.version.consultation,
+            "membership": membership,
+            "next": back or "",
+        }
+        return render(request, "comments/delete.html", context)
+    try:
+        services.delete_draft(found, membership=membership, request=request)
+    except services.NotAllowed as exc:
+        raise PermissionDenied(_("Only drafts can be deleted: withdraw it instead.")) from exc
+    messages.success(
+        request, _("The draft on %(label)s was deleted.") % {"label": found.target_label}
+    )
+    if back:
+        return HttpResponseRedirect(back)
+    return redirect("comments:panel", found.paragraph_id)
+
+
+@require_POST
+@login_required
+def carry(request: HttpRequest, pk: int) -> HttpResponse:
+    found, membership = get_draft_for_carry(request, pk)
+    current = left_behind_target(found)
+    if current is None:
+        raise PermissionDenied(
+            _("This draft is on the version open for comments: there is nothing to carry.")
+        )
+    asked = request.POST.get("paragraph", "")
+    target = next((p for p in carry_targets(found, current) if str(p.pk) == asked), None)
+    if target is None:
+        messages.error(
+            request,
+            _(
+                "That paragraph does not continue %(label)s in %(version)s: nothing was "
+                "changed. Choose one of the paragraphs listed, or discard the draft."
+            )
+            % {"label": found.target_label, "version": current.label},
+        )
+        return redirect("comments:our_entries", current.consultation.slug)
+    try:
+        carried, _outcome = services.carry_draft(
+            found, membership=membership, paragraph=target, request=request
+        )
+    except services.NotAllowed as exc:
+        raise PermissionDenied(_("This draft can no longer be carried.")) from exc
+    messages.success(
+        request,
+        _("The draft now sits on %(label)s of %(version)s: check its wording.")
+        % {"label": carried.target_label, "version": current.label},
+    )
+    return redirect("comments:entry", carried.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
     version = get_version(slug)
     membership = require_membership(request, version.consultation, focal_point=True)
@@ -344,7 +434,11 @@ def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
                 % {"count": count},
             )
         return redirect("comments:our_entries", slug)
-    drafts = list(services.drafts_to_submit(version, membership.organisation))
+    # Drafts left on an earlier version cannot be submitted: they are carried or discarded
+    # from "My organisation" first.
+    drafts = (
+        list(services.drafts_to_submit(version, membership.organisation)) if version.is_open else []
+    )
     attach_diffs(drafts)
     context = {
         "consultation": version.consultation,
@@ -366,12 +460,20 @@ def our_entries(request: HttpRequest, slug: str) -> HttpResponse:
         .for_panel()
         .order_by("version__order", "paragraph__order", "created", "pk")
     )
+    left_behind = left_behind_drafts(membership.organisation, version)
+    waiting = {item.entry.pk for item in left_behind}
     context = {
         "consultation": version.consultation,
         "version": version,
-        "entries": entries,
+        "entries": [e for e in entries if e.pk not in waiting],
+        "left_behind": left_behind,
         "membership": membership,
-        "drafts": sum(e.status == Entry.Status.DRAFT for e in entries),
+        # Only what the submit-all page would submit: drafts on this version.
+        "drafts": sum(
+            e.status == Entry.Status.DRAFT and e.version_id == version.pk for e in entries
+        )
+        if version.is_open
+        else 0,
     } | _round_context(version, membership)
     return render(request, "comments/our_entries.html", context)
 
