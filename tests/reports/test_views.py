@@ -20,14 +20,15 @@ def no_broker():
     """A broker nobody listens on: asking must still work, and say so."""
     from wsis.celery import app
 
-    def use(url):
-        app.conf.broker_url = url
+    def use(url, transport):
+        # With no broker configured the transport is named apart from the URL (wsis/broker.py).
+        app.conf.broker_url, app.conf.broker_transport = url, transport
         app._after_fork()  # drop the connection and producer pools built for the old URL
 
-    previous = app.conf.broker_url
-    use("redis://127.0.0.1:1/0")
+    previous = app.conf.broker_url, app.conf.broker_transport
+    use("redis://127.0.0.1:1/0", None)
     yield
-    use(previous)
+    use(*previous)
 
 
 def index_url(version):
