@@ -78,7 +78,9 @@ def test_it_keeps_the_query_count_flat(
 ):
     for i in range(30):
         make_entry(org_a if i % 2 else org_b, label=str(20 + i % 5))
-    with django_assert_max_num_queries(20):
+    # Six of them list the versions for the switcher (2) and map where entries sit (4, read
+    # once per cache generation: the cache is empty in tests).
+    with django_assert_max_num_queries(24):
         facilitator.get(URL, {"q": "meaningful", "group": "member_state"})
 
 

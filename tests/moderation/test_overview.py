@@ -52,6 +52,7 @@ def test_it_keeps_the_query_count_flat(
     for i in range(40):
         make_entry(org_a if i % 2 else org_b, label=str(1 + i % 30))
     # One of them reads the device the facilitator confirmed a code with (django-otp's
-    # middleware, for every verified session).
-    with django_assert_max_num_queries(13):
+    # middleware, for every verified session); six list the versions for the switcher (2) and
+    # map where entries sit (4, read once per cache generation: the cache is empty in tests).
+    with django_assert_max_num_queries(19):
         facilitator.get(URL)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from wsis.audit.models import AuditEvent
-from wsis.drafts.models import Consultation
+from wsis.drafts.models import Consultation, Version
 from wsis.reports.models import ReportJob
 
 PERSONAS = ["anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator"]
@@ -282,3 +282,31 @@ def test_a_download_is_private_and_not_stored(version, facilitator):
     response = facilitator.get(reverse("reports:download", args=[job.pk]))
     assert response.status_code == 200
     assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}
+
+
+def _rev1(version, status):
+    return Version.objects.create(
+        consultation=version.consultation, label="Rev.1", order=version.order + 1, status=status
+    )
+
+
+def switcher(response):
+    return [v.label for v in response.context["versions"]]
+
+
+def test_its_index_switches_between_the_versions_one_may_see(version, facilitator, focal_a):
+    rev1 = _rev1(version, Version.Status.OPEN)
+    for client in (facilitator, focal_a):
+        older = client.get(index_url(version))
+        assert switcher(older) == ["Zero draft", "Rev.1"]
+        assert f'href="{index_url(rev1)}"' in older.content.decode()
+        current = client.get(index_url(rev1))
+        assert current.context["version"] == rev1
+        assert f'href="{index_url(version)}"' in current.content.decode()
+
+
+def test_a_version_in_preparation_is_offered_to_facilitators_only(version, facilitator, focal_a):
+    rev1 = _rev1(version, Version.Status.PREPARING)
+    assert switcher(facilitator.get(index_url(version))) == ["Zero draft", "Rev.1"]
+    assert switcher(focal_a.get(index_url(version))) == ["Zero draft"]
+    assert focal_a.get(index_url(rev1)).status_code == 404

@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from wsis.comments.models import Entry
@@ -34,9 +35,20 @@ def current_version(consultation: Consultation) -> Version:
     return version
 
 
-def submitted_entries(version: Version):
-    """What facilitators work on: every submitted entry of the version, drafts never."""
-    return Entry.objects.filter(version=version, status=Entry.Status.SUBMITTED)
+def chosen_version(request, consultation: Consultation) -> tuple[Version, list[Version]]:
+    """The version asked for with ``?version=<label>`` (default: the current one) and every
+    version of the consultation the user may see, for the switcher. A label that is unknown,
+    or names a version the user may not see, answers 404 as if it did not exist."""
+    versions = list(
+        Version.objects.visible_to(request.user).filter(consultation=consultation).order_by("order")
+    )
+    label = request.GET.get("version", "")
+    if not label:
+        return current_version(consultation), versions
+    version = next((v for v in versions if v.label == label), None)
+    if version is None:
+        raise Http404("No such version.")
+    return version, versions
 
 
 def get_entry(consultation: Consultation, pk: int) -> Entry:

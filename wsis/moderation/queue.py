@@ -1,6 +1,7 @@
 """The facilitators' queue: submitted entries filtered by URL parameters, with facet counts.
 
-Each filter is a facet: one URL parameter, one field. The count shown next to each
+Each filter is a facet: one URL parameter, one field (or, for the section and the paragraph,
+where the entry sits in the version shown: ``Placement``). The count shown next to each
 value of a facet is computed with every *other* filter applied, so it says how many
 entries picking that value would show. One aggregate query per facet, whatever the
 number of entries.
@@ -25,6 +26,9 @@ class Facet:
     choices: type | None = None
     # A number in the database: a value that is not one (a hand-made URL) matches nothing.
     numeric: bool = False
+    # Read where an entry sits in the version shown (``Placement``), not on the entry: one made
+    # on an earlier version counts under the paragraph that continues its own.
+    placed: bool = False
 
     def accepts(self, value: str) -> bool:
         return not self.numeric or (value.isascii() and value.isdigit() and int(value) < 2**31)
@@ -46,19 +50,8 @@ FACETS = [
         "organisation__acronym",
         ("organisation__name", "organisation__name"),
     ),
-    Facet(
-        "section",
-        _("Section"),
-        "paragraph__section__order",
-        ("paragraph__section__heading", "paragraph__section__order"),
-        numeric=True,
-    ),
-    Facet(
-        "paragraph",
-        _("Paragraph"),
-        "paragraph__label",
-        ("paragraph__kind", "paragraph__order"),
-    ),
+    Facet("section", _("Section"), "paragraph_id", numeric=True, placed=True),
+    Facet("paragraph", _("Paragraph"), "paragraph_id", placed=True),
 ]
 PARAMS = [facet.param for facet in FACETS] + ["q"]
 
@@ -89,9 +82,18 @@ def _clean(value: str | None) -> str:
     return (value or "").replace("\x00", "").strip()
 
 
+def _placed_value(facet: Facet, paragraph) -> tuple[str, str, int]:
+    """A paragraph of the version as a value of a placed facet: value, name, order."""
+    if facet.param == "section":
+        section = paragraph.section
+        return str(section.order), section.heading, section.order
+    return paragraph.label, paragraph.display_label, paragraph.order
+
+
 class Queue:
-    def __init__(self, base, params):
-        self.base = base
+    def __init__(self, placement, params):
+        self.placement = placement
+        self.base = placement.entries()
         self.selected = {}
         for facet in FACETS:
             value = _clean(params.get(facet.param))
@@ -106,16 +108,63 @@ class Queue:
                 value = self.selected[facet.param]
                 if not facet.accepts(value):
                     return queryset.none()
-                queryset = queryset.filter(**{facet.field: value})
+                if facet.placed:
+                    queryset = queryset.filter(paragraph_id__in=self._placed_sources(facet, value))
+                else:
+                    queryset = queryset.filter(**{facet.field: value})
         if self.q:
             queryset = queryset.filter(_words_filter(self.q))
         return queryset
+
+    def _placed_sources(self, facet: Facet, value: str) -> list[int]:
+        paragraphs = self.placement.paragraphs.values()
+        return self.placement.sources_of(
+            p for p in paragraphs if _placed_value(facet, p)[0] == value
+        )
+
+    def _option(self, facet: Facet, row) -> dict:
+        value = row[facet.field]
+        if facet.choices is not None:
+            name, order = facet.choices(value).label, list(facet.choices).index(value)
+        else:
+            name, order = row[facet.shown[0]], row[facet.shown[1]]
+        return {
+            "value": str(value),
+            "name": name,
+            "n": row["n"],
+            "order": order,
+            "selected": self.selected.get(facet.param) == str(value),
+        }
+
+    def _placed_options(self, facet: Facet, rows) -> list[dict]:
+        """Counts per paragraph made on, summed where those entries sit in the version. An
+        entry counts once per value it sits under (a split paragraph's entries sit on both
+        parts); entries whose paragraph was deleted sit nowhere and count under none."""
+        counted: dict[str, dict] = {}
+        for row in rows:
+            values = {}
+            for paragraph in self.placement.targets_of(row["paragraph_id"]):
+                value, name, order = _placed_value(facet, paragraph)
+                values[value] = (name, order)
+            for value, (name, order) in values.items():
+                option = counted.setdefault(
+                    value,
+                    {
+                        "value": value,
+                        "name": name,
+                        "n": 0,
+                        "order": order,
+                        "selected": self.selected.get(facet.param) == value,
+                    },
+                )
+                option["n"] += row["n"]
+        return list(counted.values())
 
     def entries(self):
         """Newest first, with what a row shows fetched in the same query."""
         return (
             self._filtered()
-            .select_related("paragraph__section", "organisation__group")
+            .select_related("paragraph__section", "paragraph__version", "organisation__group")
             .annotate(supporters=SUPPORTERS)
             .order_by("-submitted_at", "-pk")
         )
@@ -129,25 +178,10 @@ class Queue:
                 .values(facet.field, *facet.shown)
                 .annotate(n=Count("pk"))
             )
-            options = []
-            for row in rows:
-                value = row[facet.field]
-                if facet.choices is not None:
-                    name, order = facet.choices(value).label, list(facet.choices).index(value)
-                elif facet.param == "paragraph":
-                    prefix = "PP" if row["paragraph__kind"] == "preambular" else "OP"
-                    name, order = f"{prefix} {value}", row["paragraph__order"]
-                else:
-                    name, order = row[facet.shown[0]], row[facet.shown[1]]
-                options.append(
-                    {
-                        "value": str(value),
-                        "name": name,
-                        "n": row["n"],
-                        "order": order,
-                        "selected": self.selected.get(facet.param) == str(value),
-                    }
-                )
+            if facet.placed:
+                options = self._placed_options(facet, rows)
+            else:
+                options = [self._option(facet, row) for row in rows]
             options.sort(key=lambda option: (option["order"], option["name"]))
             if facet.choices is not None:
                 # Every state is listed, even at zero, so the tabs do not move about.

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,10 +25,10 @@ from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
 from wsis.moderation import second_factor, services
 from wsis.moderation.access import (
+    chosen_version,
     current_version,
     facilitator_view,
     get_entry,
-    submitted_entries,
 )
 from wsis.moderation.forms import (
     BulkForm,
@@ -40,6 +40,7 @@ from wsis.moderation.forms import (
     SettingsForm,
     TokenForm,
 )
+from wsis.moderation.placement import Placement
 from wsis.moderation.queue import PARAMS, Queue
 from wsis.stakeholders.access import require_facilitator
 from wsis.stakeholders.models import Organisation, StakeholderGroup
@@ -87,13 +88,25 @@ VERBS = {
 }
 
 
+def _switcher(request, version, versions) -> dict:
+    """What the version switcher shows, and the query that keeps the version chosen in links
+    (empty for the default, the current version)."""
+    return {
+        "version": version,
+        "versions": versions,
+        "at_version": urlencode({"version": version.label}) if request.GET.get("version") else "",
+    }
+
+
 # The queue ----------------------------------------------------------------------------------
 
 
 def _dashboard_context(request, consultation, bulk_form=None):
-    version = current_version(consultation)
-    queue = Queue(submitted_entries(version), request.GET)
+    version, versions = chosen_version(request, consultation)
+    placement = Placement(version)
+    queue = Queue(placement, request.GET)
     page = Paginator(queue.entries(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = placement.place(page.object_list)
     facets = queue.facets()
     kept = request.GET.copy()
     kept.pop("page", None)
@@ -103,14 +116,14 @@ def _dashboard_context(request, consultation, bulk_form=None):
     return {
         "consultation": consultation,
         "tab": "queue",
-        "version": version,
+        **_switcher(request, version, versions),
         "queue": queue,
         "page": page,
         "facets": facets,
         "tabs": facets[0],
         "tabs_total": sum(option["n"] for option in facets[0]["options"]),
         "query_without_page": kept.urlencode(),
-        "params": {name: request.GET.get(name, "") for name in PARAMS},
+        "params": {name: request.GET.get(name, "") for name in [*PARAMS, "version"]},
         "bulk_form": bulk_form or BulkForm(entries=Entry.objects.none()),
         "selected": selected,
     }
@@ -125,12 +138,13 @@ def dashboard(request: HttpRequest, consultation) -> HttpResponse:
 @require_POST
 @facilitator_view
 def bulk(request: HttpRequest, consultation) -> HttpResponse:
-    version = current_version(consultation)
-    form = BulkForm(request.POST, entries=submitted_entries(version))
     back = _next_url(request, reverse("moderation:dashboard", args=[consultation.slug]))
+    # The queue's own address says which version its ticks were made on.
+    request.GET = QueryDict(back.split("?", 1)[1] if "?" in back else "")
+    version, _versions = chosen_version(request, consultation)
+    form = BulkForm(request.POST, entries=Placement(version).entries())
     if not form.is_valid():
         # Re-render the queue as it was, ticks and typed text kept, with the errors.
-        request.GET = QueryDict(back.split("?", 1)[1] if "?" in back else "")
         context = _dashboard_context(request, consultation, bulk_form=form)
         context["back"] = back  # not this page's address: GET is refused here
         return render(request, "moderation/dashboard.html", context, status=400)
@@ -282,12 +296,13 @@ def duplicate(request: HttpRequest, consultation, pk: int) -> HttpResponse:
 @require_GET
 @facilitator_view
 def paragraph(request: HttpRequest, consultation, label: str) -> HttpResponse:
-    version = current_version(consultation)
+    version, versions = chosen_version(request, consultation)
     paragraph = get_paragraph(version, label)
+    placement = Placement(version)
     entries = _with_supports(
-        submitted_entries(version)
-        .filter(paragraph=paragraph)
-        .select_related("organisation__group", "paragraph", "duplicate_of")
+        placement.entries()
+        .filter(paragraph_id__in=placement.sources_of([paragraph]))
+        .select_related("organisation__group", "paragraph__version", "duplicate_of")
         .order_by("organisation__group__order", "organisation__name", "pk")
     )
     neighbours = list(
@@ -295,10 +310,10 @@ def paragraph(request: HttpRequest, consultation, label: str) -> HttpResponse:
     )
     context = {
         "consultation": consultation,
-        "version": version,
+        **_switcher(request, version, versions),
         "tab": "overview",
         "paragraph": paragraph,
-        "cards": [_card(entry) for entry in entries],
+        "cards": [_card(entry) for entry in placement.place(entries)],
         "previous": next((p for p in neighbours if p.order < paragraph.order), None),
         "following": next((p for p in neighbours if p.order > paragraph.order), None),
         "next": request.get_full_path(),
@@ -316,30 +331,36 @@ def _bucket(n: int) -> int:
 @require_GET
 @facilitator_view
 def overview(request: HttpRequest, consultation) -> HttpResponse:
-    version = current_version(consultation)
+    version, versions = chosen_version(request, consultation)
+    placement = Placement(version)
     groups = list(StakeholderGroup.objects.all())
     counts = defaultdict(lambda: {"n": 0, "decided": 0, "groups": set()})
     rows = (
-        submitted_entries(version)
+        placement.entries()
         .exclude(kind=Entry.Kind.COMMENT)
         .order_by()
         .values("paragraph_id", "organisation__group_id")
         .annotate(n=Count("pk"), decided=Count("pk", filter=~Q(decision=Entry.Decision.OPEN)))
     )
+    # Counted per paragraph made on, then added up where those paragraphs now sit.
     for row in rows:
-        cell = counts[row["paragraph_id"]]
-        cell["n"] += row["n"]
-        cell["decided"] += row["decided"]
-        cell["groups"].add(row["organisation__group_id"])
-    comments = dict(
-        submitted_entries(version)
+        for target in placement.targets_of(row["paragraph_id"]):
+            cell = counts[target.pk]
+            cell["n"] += row["n"]
+            cell["decided"] += row["decided"]
+            cell["groups"].add(row["organisation__group_id"])
+    comments = defaultdict(int)
+    for paragraph_id, n in (
+        placement.entries()
         .filter(kind=Entry.Kind.COMMENT)
         .order_by()
         .values_list("paragraph_id")
         .annotate(n=Count("pk"))
-    )
+    ):
+        for target in placement.targets_of(paragraph_id):
+            comments[target.pk] += n
     sections = []
-    for paragraph in version.paragraphs.in_document_order():
+    for paragraph in placement.paragraphs.values():
         if not sections or sections[-1]["section"].pk != paragraph.section_id:
             sections.append({"section": paragraph.section, "cells": []})
         cell = counts[paragraph.pk]
@@ -355,10 +376,7 @@ def overview(request: HttpRequest, consultation) -> HttpResponse:
             }
         )
     organisations = Organisation.objects.select_related("group").annotate(
-        submitted=Count(
-            "entries",
-            filter=Q(entries__version=version, entries__status=Entry.Status.SUBMITTED),
-        ),
+        submitted=Count("entries", filter=placement.submitted("entries__")),
         drafts=Count(
             "entries", filter=Q(entries__version=version, entries__status=Entry.Status.DRAFT)
         ),
@@ -370,7 +388,7 @@ def overview(request: HttpRequest, consultation) -> HttpResponse:
     context = {
         "consultation": consultation,
         "tab": "overview",
-        "version": version,
+        **_switcher(request, version, versions),
         "sections": sections,
         "groups": groups,
         "buckets": [

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wsis.drafts.access import get_version
-from wsis.drafts.models import Consultation
+from wsis.drafts.models import Consultation, Version
 from wsis.reports.access import get_job, report_scope
 from wsis.reports.forms import ReportForm
 from wsis.reports.models import ReportJob
@@ -27,6 +27,10 @@ def _index(request: HttpRequest, version, scope, form: ReportForm, status: int =
         "consultation": version.consultation,
         "version": version,
         "scope": scope,
+        # The switcher: every version of the consultation this user may see.
+        "versions": Version.objects.visible_to(request.user)
+        .filter(consultation=version.consultation)
+        .order_by("order"),
         "form": form,
         "jobs": ReportJob.objects.visible_to(version, scope)[:50],
     }
