@@ -36,3 +36,13 @@ def entry_a(make_entry, org_a):
 @pytest.fixture
 def entry_b(make_entry, org_b, delegate_b):
     return make_entry(org_b, author=delegate_b.user, proposed_text="A wholly new wording.")
+
+
+def facet(response, param):
+    """The counts the queue shows beside each value of one filter."""
+    return {
+        o["value"]: o["n"]
+        for f in response.context["facets"]
+        if f["param"] == param
+        for o in f["options"]
+    }

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.moderation.conftest import facet
 from wsis.audit.models import AuditEvent
 from wsis.comments.models import Entry
 
@@ -12,15 +13,6 @@ BULK = reverse("moderation:bulk", args=["wsis20"])
 
 def listed(response):
     return [entry.pk for entry in response.context["page"]]
-
-
-def facet(response, param):
-    return {
-        o["value"]: o["n"]
-        for f in response.context["facets"]
-        if f["param"] == param
-        for o in f["options"]
-    }
 
 
 def test_it_lists_submitted_entries_newest_first(facilitator, entry_a, entry_b, make_entry, org_a):

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from tests.drafts import conftest as drafts
+from tests.moderation.conftest import facet
 from wsis.comments.models import Entry
 from wsis.drafts.models import Consultation, Version
 
@@ -28,15 +29,6 @@ def paragraph_url(label):
 
 def listed(response):
     return {entry.pk for entry in response.context["page"]}
-
-
-def facet(response, param):
-    return {
-        o["value"]: o["n"]
-        for f in response.context["facets"]
-        if f["param"] == param
-        for o in f["options"]
-    }
 
 
 def cell(response, anchor):
