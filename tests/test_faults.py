@@ -156,8 +156,9 @@ def test_with_redis_stopped_saving_works_and_reports_wait_for_it(
     facilitator.get(reverse("reports:job", args=[job.pk]))
     job.refresh_from_db()
     assert job.enqueued is not None
-    # The task now waits in Redis for a worker (tests/reports/test_worker.py runs one).
-    assert redis.Redis.from_url(stopped_redis).llen("celery") >= 1
+    # The task now waits in Redis for a worker (tests/reports/test_worker.py runs one), on
+    # the queue of report tasks (settings: CELERY_TASK_ROUTES).
+    assert redis.Redis.from_url(stopped_redis).llen("reports") >= 1
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
