@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from tests.drafts import conftest as drafts
 from wsis.comments.models import Entry
+from wsis.drafts.services import publish_version
+from wsis.moderation.compose import compose_revision
 
 # The zero draft's entries and Rev.1 published after it (tests/drafts/conftest.py).
 rev1, published_rev1, zero_entries = drafts.rev1, drafts.published_rev1, drafts.zero_entries
@@ -25,7 +27,7 @@ def export(capsys, acronym):
 
 
 # Sign-in, gate and accreditation, the entries, the latest version and its paragraphs.
-QUERIES = 12
+QUERIES = 13
 
 
 def url(acronym="UPU"):
@@ -127,3 +129,40 @@ def test_the_page_takes_as_many_queries_for_many_entries_as_for_few(
     with django_assert_max_num_queries(QUERIES):
         response = facilitator.get(url("KEN"))
     assert len(response.context["lines"]) > 60
+
+
+# After a revision composed from the decisions -------------------------------------------------
+
+
+def compose_and_publish(version):
+    rev1 = compose_revision(version, "Rev.1").version
+    publish_version(rev1, closes_at=timezone.now() + timezone.timedelta(days=14))
+    return rev1
+
+
+def test_an_entry_is_where_the_composed_revision_took_it_in(
+    zero_entries, capsys, delegate_b, version
+):
+    upu26, upu44 = zero_entries["upu26"], zero_entries["upu44"]
+    Entry.objects.filter(pk=upu26.pk).update(decision="incorporated")
+    Entry.objects.filter(pk=upu44.pk).update(decision="not_incorporated")
+    # Kenya's OP 7 deletion is taken in: the seven operative paragraphs after it move up.
+    Entry.objects.filter(pk=zero_entries["ken7_deletion"].pk).update(decision="incorporated")
+    compose_and_publish(version)
+    data = {line["entry"]: line for line in export(capsys, "UPU")}
+    assert data[upu26.pk]["now_in"] == {"version": "Rev.1", "label": "OP 25"}
+    assert data[upu44.pk]["now_in"] is None  # not incorporated: not taken in
+    # An open decision: where its paragraph is now.
+    assert data[zero_entries["upu76"].pk]["now_in"] == {"version": "Rev.1", "label": "OP 75"}
+    text = delegate_b.get(url()).content.decode()
+    assert "What survived of the wording proposed" in text
+
+
+def test_a_composed_revision_in_preparation_shows_no_one_where_words_went(
+    zero_entries, capsys, version
+):
+    upu26 = zero_entries["upu26"]
+    Entry.objects.filter(pk=upu26.pk).update(decision="incorporated")
+    compose_revision(version, "Rev.1")
+    [first, *_rest] = export(capsys, "UPU")
+    assert first["now_in"] == {"version": "Zero draft", "label": "OP 26"}

@@ -1,10 +1,13 @@
 """How an organisation's input was addressed: every entry it submitted in a consultation,
 its moderation and decision, and where its paragraph is now.
 
-"Now" is the latest published version (``Consultation.current_version``): an entry's paragraph
-continues there through the confirmed alignment (``wsis.drafts.alignment``, as
-``wsis.comments.carry`` follows it), or it was deleted on the way, and the entry is "not
-taken in". The whole ledger takes a fixed number of queries, however many entries it holds.
+"Now" is the latest published version (``Consultation.current_version``). Where a published
+version composed from the decisions took the entry in (``TakenIn``), its words are in that
+paragraph and in what it became since; an entry decided not incorporated is "not taken in";
+otherwise (no revision yet, or one imported as text) the entry is where its paragraph continues
+through the confirmed alignment (``wsis.drafts.alignment``, as ``wsis.comments.carry`` follows
+it), unless the paragraph was deleted on the way. The whole ledger takes a fixed number of
+queries, however many entries it holds.
 """
 
 from dataclasses import dataclass
@@ -13,9 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from wsis.comments.models import Entry
+from wsis.comments.models import Entry, TakenIn
 from wsis.drafts.alignment import cached_ancestors
-from wsis.drafts.models import Consultation, Paragraph
+from wsis.drafts.diff import cached_diffs
+from wsis.drafts.models import Consultation, Paragraph, Version
 from wsis.stakeholders.access import participating_membership, require_facilitator
 from wsis.stakeholders.models import Organisation
 
@@ -24,6 +28,8 @@ from wsis.stakeholders.models import Organisation
 class Line:
     entry: Entry
     now_in: Paragraph | None  # of the latest published version; None: not taken in
+    # What survived of the proposed wording in ``now_in``, as a word diff (``attach_survivals``).
+    survived: str = ""
 
     def as_json(self) -> dict:
         entry = self.entry
@@ -64,7 +70,21 @@ def ledger(consultation: Consultation, organisation: Organisation, entries=None)
         return [Line(entry, None) for entry in found]
     # Each paragraph of ``latest`` is there too, continuing itself.
     into, _ends, _own = cached_ancestors(latest)
-    wanted = {entry.paragraph_id: into.get(entry.paragraph_id, ()) for entry in found}
+    took = {}
+    for entry_id, paragraph_id in TakenIn.objects.filter(
+        entry__in=[entry.pk for entry in found],
+        paragraph__version__status__in=[Version.Status.OPEN, Version.Status.SUPERSEDED],
+    ).values_list("entry_id", "paragraph_id"):
+        took.setdefault(entry_id, set()).add(paragraph_id)
+    wanted = {}
+    for entry in found:
+        if entry.pk in took:
+            starts = took[entry.pk]
+        elif entry.decision == Entry.Decision.NOT_INCORPORATED:
+            starts = ()
+        else:
+            starts = (entry.paragraph_id,)
+        wanted[entry.pk] = {pk for start in starts for pk in into.get(start, ())}
     targets = {
         paragraph.pk: paragraph
         for paragraph in Paragraph.objects.filter(
@@ -74,9 +94,25 @@ def ledger(consultation: Consultation, organisation: Organisation, entries=None)
     lines = []
     for entry in found:
         # A split paragraph continues in several: the first in the document stands for them.
-        now = sorted((targets[pk] for pk in wanted[entry.paragraph_id]), key=lambda p: p.order)
+        now = sorted((targets[pk] for pk in wanted[entry.pk]), key=lambda p: p.order)
         lines.append(Line(entry, now[0] if now else None))
     return lines
+
+
+def attach_survivals(lines: list[Line]) -> None:
+    """Give each line whose proposal is now in a paragraph the diff from the wording proposed
+    to the wording there now: what survived, what was dropped, what was added."""
+    pairs = {
+        id(line): (line.entry.proposed_text, line.now_in.text)
+        for line in lines
+        if line.now_in is not None
+        and line.entry.kind in (Entry.Kind.AMENDMENT, Entry.Kind.NEW_PARAGRAPH)
+        and line.entry.proposed_text
+    }
+    rendered = cached_diffs(pairs.values())
+    for line in lines:
+        if id(line) in pairs:
+            line.survived = rendered[pairs[id(line)]]
 
 
 def get_ledger_organisation(

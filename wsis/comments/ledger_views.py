@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from wsis.comments.ledger import get_ledger_organisation, ledger
+from wsis.comments.ledger import attach_survivals, get_ledger_organisation, ledger
 from wsis.comments.models import Entry, attach_diffs
 from wsis.drafts.models import Consultation
 
@@ -19,6 +19,7 @@ def ledger_page(request: HttpRequest, slug: str, acronym: str) -> HttpResponse:
     entries = Entry.objects.all() if as_facilitator else Entry.objects.visible_to(request.user)
     lines = ledger(consultation, organisation, entries)
     attach_diffs([line.entry for line in lines])
+    attach_survivals(lines)
     context = {
         "consultation": consultation,
         "organisation": organisation,

@@ -277,3 +277,34 @@ def support_changed(sender, instance, **kwargs):
         )
     scopes = (scopes_of(*found) if found else {PUBLIC, FACILITATED}) | {SUPPORTS}
     transaction.on_commit(lambda: renew(*scopes))
+
+
+class TakenIn(models.Model):
+    """An entry that a paragraph of a later version took in: the provenance of its wording.
+
+    Written when a facilitator composes a revision from the decisions
+    (``wsis.moderation.compose``) and kept as they edit it; an organisation sees where its
+    words went once that version is published.
+    """
+
+    class How(models.TextChoices):
+        APPLIED = "applied", _("applied as proposed")
+        BY_HAND = "by_hand", _("written in by the facilitator")
+        CONFLICT = "conflict", _("in conflict with another proposal")
+
+    paragraph = models.ForeignKey(
+        "drafts.Paragraph", on_delete=models.CASCADE, related_name="took_in"
+    )
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="taken_into")
+    how = models.CharField(_("how"), max_length=10, choices=How)
+
+    class Meta:
+        ordering = ["paragraph__order", "entry__created", "entry__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["paragraph", "entry"], name="one_uptake_per_paragraph")
+        ]
+        verbose_name = _("entry taken in")
+        verbose_name_plural = _("entries taken in")
+
+    def __str__(self):
+        return f"{self.paragraph} took in #{self.entry_id} ({self.how})"

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from wsis.comments.carry import carried_entries_for_version
+from wsis.comments.models import TakenIn
 
 
 def entry_as_dict(entry) -> dict:
@@ -23,6 +24,17 @@ def carried_as_dict(carried) -> dict:
     return entry_as_dict(carried.entry) | {"made_on": carried.made_on, "changed": carried.changed}
 
 
+def taken_in_as_dict(row) -> dict:
+    entry = row.entry
+    return {
+        "entry": entry.pk,
+        "organisation": entry.organisation.acronym,
+        "kind": entry.kind,
+        "decision": entry.decision,
+        "how": row.how,
+    }
+
+
 def version_as_dict(version, *, entries=None, carried=None) -> dict:
     """``entries``, when given, is a queryset of the entries to list under their paragraphs.
 
@@ -30,6 +42,9 @@ def version_as_dict(version, *, entries=None, carried=None) -> dict:
     follow a paragraph of this version are listed under it too, with ``made_on`` (the version
     and paragraph they were made on), and those whose paragraph was deleted under
     ``orphaned_entries``.
+
+    With ``entries``, each paragraph also lists the entries it took in (``took_in``) when the
+    version was composed from the decisions (``wsis.moderation.compose``).
     """
     followers, orphaned = {}, []
     if carried is not None:
@@ -42,6 +57,13 @@ def version_as_dict(version, *, entries=None, carried=None) -> dict:
         )
         for entry in entries.order_by("created", "pk"):
             by_paragraph[entry.paragraph_id].append(entry_as_dict(entry))
+        took_in = defaultdict(list)
+        for row in (
+            TakenIn.objects.filter(paragraph__version=version)
+            .select_related("entry__organisation")
+            .order_by("entry__created", "entry__pk")
+        ):
+            took_in[row.paragraph_id].append(taken_in_as_dict(row))
     sections = []
     current = None
     for paragraph in version.paragraphs.in_document_order():
@@ -53,6 +75,7 @@ def version_as_dict(version, *, entries=None, carried=None) -> dict:
             item["entries"] = by_paragraph[paragraph.pk] + [
                 carried_as_dict(c) for c in followers.get(paragraph.pk, [])
             ]
+            item["took_in"] = took_in[paragraph.pk]
         current["paragraphs"].append(item)
     data = {
         "consultation": version.consultation.slug,

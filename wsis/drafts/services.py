@@ -75,6 +75,14 @@ def publish_version(version, *, closes_at, actor=None, request=None) -> Version:
             raise RevisionError(_("This version is already published."))
         if version.links.filter(confirmed=False).exists():
             raise RevisionError(_("Confirm the alignment before publishing."))
+        # A composed revision may hold proposals in conflict (``wsis.moderation.compose``):
+        # they are the facilitator's to settle, never published unresolved.
+        in_conflict = version.paragraphs.filter(took_in__how="conflict").distinct()
+        if in_conflict.exists():
+            raise RevisionError(
+                _("Proposals on %(labels)s are in conflict: resolve them before publishing.")
+                % {"labels": ", ".join(p.display_label for p in in_conflict.order_by("order"))}
+            )
         previous = version.previous()
         deleted_round = None
         lineage = {}
