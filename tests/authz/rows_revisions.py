@@ -29,6 +29,11 @@ def on_rev1(world):
     return [world.consultation.slug, world.extra["rev1"].label]
 
 
+def on_rev1_paragraph(world):
+    rev1 = world.extra["rev1"]
+    return [world.consultation.slug, rev1.label, rev1.paragraphs.get(label="24").pk]
+
+
 def upload(world):
     # Importing again under the label in preparation replaces it (only one at a time).
     return {"label": "Rev.1", "file": SimpleUploadedFile("rev1.txt", REV1.read_bytes())}
@@ -45,6 +50,34 @@ ROWS = [
     # Rev.1 holds entries (rows_visibility.py): replacing it is refused, and says why
     # (tests/drafts/test_importer.py has the import that goes through).
     Row("drafts:import", facilitators_only(400), args=slug, method="POST", data=upload),
+    # Rev.1 is in preparation already: composing another is refused, and says why
+    # (tests/drafts/test_compose_pages.py has the composition that goes through).
+    Row(
+        "drafts:compose",
+        facilitators_only(400),
+        args=slug,
+        method="POST",
+        data=lambda w: {"label": "Rev.2"},
+    ),
+    Row("drafts:edit", ON_PREPARING, args=on_rev1),
+    Row("drafts:edit_one", ON_PREPARING, args=on_rev1_paragraph),
+    Row(
+        "drafts:edit_one",
+        ACTION_ON_PREPARING,
+        args=on_rev1_paragraph,
+        method="POST",
+        data=lambda w: {"text": "The co-facilitators' wording."},
+        note="save",
+        refuses_get=False,  # the same address shows the form
+    ),
+    Row(
+        "drafts:edit_preview",
+        ON_PREPARING,
+        args=on_rev1_paragraph,
+        method="POST",
+        data=lambda w: {"text": "The co-facilitators' wording."},
+    ),
+    Row("drafts:renumber", ACTION_ON_PREPARING, args=on_rev1, method="POST"),
     Row("drafts:alignment", ON_PREPARING, args=on_rev1),
     Row("drafts:alignment_save", ACTION_ON_PREPARING, args=on_rev1, method="POST"),
     Row(

@@ -192,8 +192,10 @@ def test_it_composes_only_from_the_current_version_one_at_a_time(version, make_e
         compose_revision(version, "Rev.2")
     with pytest.raises(ComposeError, match="A version labelled Rev.1 already exists"):
         compose_revision(rev1, "Rev.1")
-    with pytest.raises(ComposeError, match="Give the new version a label"):
+    with pytest.raises(ComposeError, match="Give the version a label"):
         compose_revision(rev1, "  ")
+    with pytest.raises(ComposeError, match="Give the version a label"):
+        compose_revision(rev1, "Rev/2")
 
 
 def test_a_published_version_is_not_edited(version):

@@ -2,13 +2,13 @@
 outcomes. Each form refuses bad input field by field, before anything is written."""
 
 import re
-import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wsis.comments.models import RATIONALE_LIMIT, Entry
 from wsis.drafts.importer import DraftFormatError, decode, parse
+from wsis.drafts.models import LABEL_ERROR, normal_version_label
 from wsis.text import TypedTextField
 
 # Uploads larger than this are not drafts (the zero draft is about 60 kB).
@@ -16,27 +16,25 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 LABEL_SEPARATORS = re.compile(r"[,;]+")
 
 
-def _has_control_characters(text: str) -> bool:
-    # A label is part of the version's addresses, which allow none (wsis/converters.py).
-    return any(unicodedata.category(char).startswith("C") for char in text)
+class VersionLabelForm(forms.Form):
+    """The label of a new version, composed from the decisions or uploaded."""
+
+    label = forms.CharField(required=False, strip=False)
+
+    def clean_label(self):
+        label = normal_version_label(self.cleaned_data["label"])
+        if label is None:
+            raise forms.ValidationError(LABEL_ERROR)
+        return label
 
 
-class VersionUploadForm(forms.Form):
+class VersionUploadForm(VersionLabelForm):
     """The label and the text file of a new version; ``cleaned_data["file"]`` is the parsed
     draft."""
 
-    label = forms.CharField(required=False, strip=False)
     file = forms.FileField(
         required=False, error_messages={"empty": _("Choose the text file of the new version.")}
     )
-
-    def clean_label(self):
-        label = " ".join(self.cleaned_data["label"].split())
-        if not label or len(label) > 60 or "/" in label or _has_control_characters(label):
-            raise forms.ValidationError(
-                _("Give the version a label of up to 60 characters, without “/”, e.g. Rev.1.")
-            )
-        return label
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -120,3 +118,23 @@ class OutcomeForm(forms.Form):
         if decision and decision != Entry.Decision.OPEN and not data.get("rationale"):
             self.add_error("rationale", _("Give the rationale: the organisation will read it."))
         return data
+
+
+# A paragraph's wording: the longest in the WSIS+20 drafts is about 1,500 characters.
+PARAGRAPH_LIMIT = 10000
+
+
+class ParagraphEditForm(forms.Form):
+    """A facilitator's wording for a paragraph of a version in preparation, and which of the
+    entries it took in it still takes in (``keep``, their ids)."""
+
+    text = TypedTextField(
+        multiline=True,
+        max_length=PARAGRAPH_LIMIT,
+        error_messages={"required": _("A paragraph needs its text.")},
+    )
+    keep = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, *args, entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].choices = [(entry.pk, entry.pk) for entry in entries]

@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -75,6 +76,21 @@ def sees_versions_in_preparation(user, consultation) -> bool:
     ``Version.is_visible_to``, so that the facilitator gate is wired in here alone.
     """
     return consultation.is_facilitator(user) and not second_factor_missing(user)
+
+
+LABEL_ERROR = _("Give the version a label of up to 60 characters, without “/”, e.g. Rev.1.")
+
+
+def normal_version_label(label: str) -> str | None:
+    """A version's label as stored, spaces collapsed; None if it cannot be one: empty, over 60
+    characters, or holding "/" or control characters, which its addresses allow none of
+    (``wsis/converters.py``)."""
+    label = " ".join(label.split())
+    if not label or len(label) > 60 or "/" in label:
+        return None
+    if any(unicodedata.category(char).startswith("C") for char in label):
+        return None
+    return label
 
 
 class VersionQuerySet(models.QuerySet):

@@ -1,4 +1,5 @@
-"""New versions of a draft: upload, alignment review, publication, outcomes; and comparison."""
+"""New versions of a draft: upload or composition from the decisions, editing, alignment
+review, publication, outcomes; and comparison."""
 
 from datetime import datetime
 
@@ -6,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wsis.comments.carry import orphaned_entries
 from wsis.comments.models import RATIONALE_LIMIT, Entry, attach_diffs
@@ -18,14 +20,28 @@ from wsis.comments.outcomes import suggest_outcomes
 from wsis.drafts.access import get_consultation, get_version
 from wsis.drafts.alignment import part_of, relink
 from wsis.drafts.comparison import comparison_context
-from wsis.drafts.diff import diff_html
-from wsis.drafts.forms import AlignmentForm, OutcomeForm, VersionUploadForm
+from wsis.drafts.diff import cached_diffs, diff_html
+from wsis.drafts.forms import (
+    PARAGRAPH_LIMIT,
+    AlignmentForm,
+    OutcomeForm,
+    ParagraphEditForm,
+    VersionLabelForm,
+    VersionUploadForm,
+)
 from wsis.drafts.models import Consultation, ParagraphLink, Version
 from wsis.drafts.services import (
     RevisionError,
     default_closing,
     import_revision,
     publish_version,
+)
+from wsis.moderation.compose import (
+    ComposeError,
+    compose_revision,
+    edit_paragraph,
+    renumber,
+    taken_in_by,
 )
 from wsis.moderation.services import decide_each
 from wsis.stakeholders.access import require_facilitator
@@ -46,13 +62,20 @@ def _get_version_to_revise(request: HttpRequest, slug: str, label: str) -> Versi
     return version
 
 
-def _upload_page(request, consultation, *, form=None, error=None, status=200):
+def _typed_label(form):
+    return (form.cleaned_data.get("label") or form["label"].value()) if form else ""
+
+
+def _upload_page(request, consultation, *, form=None, error=None, status=200, **composing):
+    """The page that starts a new version: composed from the decisions, or imported as text."""
     context = {
         "consultation": consultation,
         "current": consultation.current_version(),
         "preparing": consultation.versions.filter(status=Version.Status.PREPARING).first(),
-        "label": (form.cleaned_data.get("label") or form["label"].value()) if form else "",
+        "label": _typed_label(form),
         "error": error,
+        "compose_label": _typed_label(composing.get("compose_form")),
+        "compose_error": composing.get("compose_error"),
     }
     return render(request, "drafts/alignment_upload.html", context, status=status)
 
@@ -87,6 +110,186 @@ def import_version(request: HttpRequest, slug: str) -> HttpResponse:
         % {"label": version.label, "previous": version.previous().label},
     )
     return redirect("drafts:alignment", slug, version.label)
+
+
+@require_POST
+@login_required
+def compose(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start the next version from the current one and the decisions taken on it."""
+    consultation = _get_consultation_to_revise(request, slug)
+    form = VersionLabelForm(request.POST)
+    current = consultation.current_version()
+    error = None
+    if not form.is_valid():
+        error = form.errors["label"][0]
+    elif current is None:
+        error = _("There is no published version to compose from.")
+    else:
+        try:
+            composition = compose_revision(
+                current, form.cleaned_data["label"], actor=request.user, request=request
+            )
+        except ComposeError as exc:
+            error = str(exc)
+    if error is not None:
+        return _upload_page(
+            request, consultation, compose_form=form, compose_error=error, status=400
+        )
+    version = composition.version
+    messages.success(
+        request,
+        _(
+            "%(label)s is composed from %(previous)s: %(applied)d proposals applied, "
+            "%(by_hand)d to write in by hand. Nobody else sees it until you publish it."
+        )
+        % {
+            "label": version.label,
+            "previous": current.label,
+            "applied": composition.applied,
+            "by_hand": composition.by_hand,
+        },
+    )
+    return redirect("drafts:edit", slug, version.label)
+
+
+def _editing(request, slug, label):
+    """The version in preparation to edit; None (with a message) once it is published."""
+    version = _get_version_to_revise(request, slug, label)
+    if not version.is_preparing:
+        messages.info(
+            request, _("%(label)s is published: its text is final.") % {"label": version.label}
+        )
+        return None
+    return version
+
+
+@require_GET
+@login_required
+def edit(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    """The version in preparation, paragraph by paragraph: what changed from the previous one,
+    the entries each paragraph took in, the conflicts to resolve."""
+    version = _editing(request, slug, label)
+    if version is None:
+        return redirect("drafts:version", slug, label)
+    links = list(version.links.in_document_order())
+    taken = taken_in_by(version)
+    entries = [row.entry for rows in taken.values() for row in rows]
+    attach_diffs(entries)
+    pairs = [
+        (link.source.text, link.target.text)
+        for link in links
+        if link.source_id and link.target_id and link.source.text != link.target.text
+    ]
+    diffs = cached_diffs(pairs)
+    rows = []
+    for link in links:
+        paragraph = link.target
+        changed = link.source_id and paragraph and link.source.text != paragraph.text
+        took_in = taken.get(paragraph.pk, []) if paragraph else []
+        rows.append(
+            {
+                "link": link,
+                "paragraph": paragraph,
+                "diff": diffs[(link.source.text, paragraph.text)] if changed else None,
+                "took_in": took_in,
+                "conflict": any(row.how == "conflict" for row in took_in),
+            }
+        )
+    in_conflict = [row["paragraph"] for row in rows if row["conflict"]]
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "previous": version.previous(),
+        "rows": rows,
+        "in_conflict": in_conflict,
+        "applied": sum(row.how == "applied" for rows_ in taken.values() for row in rows_),
+        "by_hand": sum(row.how == "by_hand" for rows_ in taken.values() for row in rows_),
+        "changed": sum(1 for row in rows if row["link"].kind != "unchanged"),
+    }
+    return render(request, "drafts/edit.html", context)
+
+
+def _paragraph_page(request, version, paragraph, *, form=None, error=None, status=200):
+    link = paragraph.links_back.select_related("source").first()
+    before = link.source.text if link and link.source_id else ""
+    took_in = taken_in_by(version).get(paragraph.pk, [])
+    attach_diffs([row.entry for row in took_in])
+    text = form["text"].value() if form is not None else paragraph.text
+    keep = (
+        {int(pk) for pk in form["keep"].value() or [] if str(pk).isdigit()}
+        if form is not None
+        else {row.entry_id for row in took_in}
+    )
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "paragraph": paragraph,
+        "previous": version.previous(),
+        "before": before,
+        "text": text,
+        "change_html": diff_html(before, text or ""),
+        "took_in": took_in,
+        "keep": keep,
+        "error": error,
+        "limit": PARAGRAPH_LIMIT,
+    }
+    return render(request, "drafts/edit_paragraph.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_one(request: HttpRequest, slug: str, label: str, pk: int) -> HttpResponse:
+    version = _editing(request, slug, label)
+    if version is None:
+        return redirect("drafts:version", slug, label)
+    paragraph = get_object_or_404(version.paragraphs.select_related("section"), pk=pk)
+    if request.method == "GET":
+        return _paragraph_page(request, version, paragraph)
+    took_in = paragraph.took_in.select_related("entry")
+    form = ParagraphEditForm(request.POST, entries=[row.entry for row in took_in])
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+        return _paragraph_page(request, version, paragraph, form=form, error=error, status=400)
+    try:
+        edit_paragraph(
+            paragraph,
+            text=form.cleaned_data["text"],
+            keep=set(form.cleaned_data["keep"]),
+            actor=request.user,
+            request=request,
+        )
+    except ComposeError as exc:
+        return _paragraph_page(request, version, paragraph, form=form, error=str(exc), status=400)
+    messages.success(request, _("%(label)s is saved.") % {"label": paragraph.display_label})
+    return redirect(reverse("drafts:edit", args=[slug, label]) + f"#{paragraph.anchor}")
+
+
+@require_POST
+@login_required
+def edit_preview(request: HttpRequest, slug: str, label: str, pk: int) -> HttpResponse:
+    """The word diff of the wording being typed against the previous version's, live."""
+    version = _get_version_to_revise(request, slug, label)
+    paragraph = get_object_or_404(version.paragraphs, pk=pk)
+    link = paragraph.links_back.select_related("source").first()
+    before = link.source.text if link and link.source_id else ""
+    text = request.POST.get("text", "")[:PARAGRAPH_LIMIT]
+    context = {"change_html": diff_html(before, text)}
+    return render(request, "drafts/edit_paragraph.html#preview", context)
+
+
+@require_POST
+@login_required
+def renumber_version(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    version = _editing(request, slug, label)
+    if version is None:
+        return redirect("drafts:version", slug, label)
+    changed = renumber(version, actor=request.user, request=request)
+    messages.success(
+        request,
+        ngettext("%(count)d paragraph relabelled.", "%(count)d paragraphs relabelled.", changed)
+        % {"count": changed},
+    )
+    return redirect("drafts:edit", slug, label)
 
 
 def _before(link, old_text):

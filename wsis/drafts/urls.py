@@ -9,6 +9,15 @@ urlpatterns = [
     path("<slug:slug>/v/<label:label>/", views.reader, name="version"),
     path("<slug:slug>/revisions/new/", revisions.upload, name="upload"),
     path("<slug:slug>/revisions/import/", revisions.import_version, name="import"),
+    path("<slug:slug>/revisions/compose/", revisions.compose, name="compose"),
+    path("<slug:slug>/v/<label:label>/edit/", revisions.edit, name="edit"),
+    path("<slug:slug>/v/<label:label>/edit/<int:pk>/", revisions.edit_one, name="edit_one"),
+    path(
+        "<slug:slug>/v/<label:label>/edit/<int:pk>/preview/",
+        revisions.edit_preview,
+        name="edit_preview",
+    ),
+    path("<slug:slug>/v/<label:label>/renumber/", revisions.renumber_version, name="renumber"),
     path("<slug:slug>/v/<label:label>/alignment/", revisions.alignment, name="alignment"),
     path(
         "<slug:slug>/v/<label:label>/alignment/save/",

@@ -24,10 +24,16 @@ from wsis.audit.models import record
 from wsis.cache import renew
 from wsis.comments.models import Entry, TakenIn
 from wsis.drafts.alignment import cached_ancestors
-from wsis.drafts.models import Paragraph, ParagraphLink, Section, Version
+from wsis.drafts.models import (
+    LABEL_ERROR,
+    Paragraph,
+    ParagraphLink,
+    Section,
+    Version,
+    normal_version_label,
+)
 
 TAKEN = (Entry.Decision.INCORPORATED, Entry.Decision.PARTIAL)
-LABEL_LENGTH = Version._meta.get_field("label").max_length
 
 
 class ComposeError(ValueError):
@@ -164,11 +170,9 @@ def link_kind(source: Paragraph, target: Paragraph) -> tuple[str, float]:
 
 
 def check_label(consultation, label: str) -> str:
-    label = label.strip()
-    if not label:
-        raise ComposeError(_("Give the new version a label, such as “Rev.1”."))
-    if len(label) > LABEL_LENGTH:
-        raise ComposeError(_("A label has at most %(limit)d characters.") % {"limit": LABEL_LENGTH})
+    label = normal_version_label(label)
+    if label is None:
+        raise ComposeError(LABEL_ERROR)
     if consultation.versions.filter(label=label).exists():
         raise ComposeError(_("A version labelled %(label)s already exists.") % {"label": label})
     return label
