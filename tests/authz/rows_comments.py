@@ -105,6 +105,17 @@ ROWS = [
         args=lambda w: [w.consultation.slug]),
     Row("comments:our_submission", signed_in(200) | NO_ORGANISATION,
         args=lambda w: [w.consultation.slug]),
+    # A version chosen by its label; an unknown one answers 404 before anything else.
+    *(
+        row
+        for name in ("comments:our_entries", "comments:our_submission")
+        for row in (
+            Row(name, signed_in(200) | NO_ORGANISATION, args=lambda w: [w.consultation.slug],
+                data=lambda w: {"version": w.version.label}, note="version"),
+            Row(name, signed_in(404), args=lambda w: [w.consultation.slug],
+                data=lambda w: {"version": "Rev.9"}, note="unknown version"),
+        )
+    ),
     # The UPU's ledger: its own members and the consultation's facilitators (through the gate).
     Row("comments:ledger", expect(302, 403, 403, 200, 200, 302),
         args=lambda w: [w.consultation.slug, w.org_b.acronym]),

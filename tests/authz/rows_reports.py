@@ -28,6 +28,19 @@ def build(world, request):
     job.path.write_text("paragraph,organisation\n")
     job.finish(size=23, pages=None)
     world.extra["job_b"] = job
+    # The UPU's ledger as its members read it (what facilitators hid left out).
+    ledger = ReportJob.objects.create(
+        requested_by=request.getfixturevalue("delegate_b").user,
+        version=world.version,
+        organisation=world.org_b,
+        kind=ReportJob.Kind.LEDGER,
+        options={"with_hidden": False},
+        input_hash="e" * 64,
+    )
+    ledger.path.parent.mkdir(parents=True, exist_ok=True)
+    ledger.path.write_bytes(b"%PDF-1.7 ledger")
+    ledger.finish(size=15, pages=1)
+    world.extra["ledger_b"] = ledger
 
 
 def on_version(world):
@@ -36,6 +49,16 @@ def on_version(world):
 
 def on_job(world):
     return [world.extra["job_b"].pk]
+
+
+def on_ledger(world):
+    return [world.extra["ledger_b"].pk]
+
+
+LEDGER_READERS = dict.fromkeys(PERSONAS, 403) | {
+    "anonymous": 302, "delegate_b": 200, "facilitator": 200,
+    "unverified_facilitator": SECOND_FACTOR_FIRST,
+}  # fmt: skip
 
 
 ROWS = [
@@ -52,4 +75,14 @@ ROWS = [
     ),
     Row("reports:job", OWN_SCOPE | {"focal_a": 403}, args=on_job),
     Row("reports:download", OWN_SCOPE | {"focal_a": 403}, args=on_job),
+    # The UPU's ledger: asked for, read and downloaded by whoever may read its ledger page (its
+    # members, delegates too, and the consultation's facilitators), as the ledger page is.
+    Row(
+        "reports:ask_ledger",
+        LEDGER_READERS | {"delegate_b": 302, "facilitator": 302},
+        args=lambda w: [w.consultation.slug, w.org_b.acronym],
+        method="POST",
+    ),
+    Row("reports:job", LEDGER_READERS, args=on_ledger, note="ledger"),
+    Row("reports:download", LEDGER_READERS, args=on_ledger, note="ledger"),
 ]

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,9 +30,11 @@ from wsis.comments.forms import MAX_LENGTH, EntryForm
 from wsis.comments.models import Entry, attach_diffs, diff_pair
 from wsis.comments.panel import add_forms_html, entries_html
 from wsis.comments.panel import scopes as panel_scopes
-from wsis.drafts.access import get_version
+from wsis.drafts.access import get_consultation, get_version
 from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
+from wsis.moderation.access import chosen_version
+from wsis.moderation.placement import Placement
 from wsis.stakeholders.access import (
     active_membership,
     acts_as_facilitator,
@@ -449,26 +452,52 @@ def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "comments/submit_all.html", context)
 
 
+def _chosen_version(request, slug: str):
+    """The version asked for with ``?version=<label>`` (default: the current one) and every
+    version the user may see, for the switcher; 404 for an unknown or invisible label, and for
+    a consultation with no draft yet."""
+    consultation = get_consultation(slug)
+    if not request.GET.get("version") and consultation.current_version() is None:
+        raise Http404("This consultation has no draft yet.")
+    version, versions = chosen_version(request, consultation)
+    version.consultation = consultation
+    return version, versions
+
+
+def _ours_on(request, version, membership):
+    """The organisation's entries on ``version`` (withdrawn ones left out), and the submitted
+    ones of earlier versions that now sit on its paragraphs, each placed (``Placement``): a
+    fixed number of queries, however many there are."""
+    placement = Placement(version)
+    entries = placement.place(
+        Entry.objects.visible_to(request.user)
+        .filter(Q(version=version) | placement.submitted(), organisation=membership.organisation)
+        .exclude(status=Entry.Status.WITHDRAWN)
+        .for_panel()
+        .select_related("paragraph__version")
+        .order_by("created", "pk")
+    )
+    return placement, entries
+
+
 @require_GET
 @login_required
 def our_entries(request: HttpRequest, slug: str) -> HttpResponse:
-    version = get_version(slug)
+    version, versions = _chosen_version(request, slug)
     membership = require_membership(request, version.consultation)
-    entries = list(
-        Entry.objects.visible_to(request.user)
-        .filter(organisation=membership.organisation, version__consultation=version.consultation)
-        .for_panel()
-        .order_by("version__order", "paragraph__order", "created", "pk")
-    )
+    _placement, entries = _ours_on(request, version, membership)
+    # In the order they were made on: earlier versions first, then paragraph by paragraph.
+    entries.sort(key=lambda e: (e.paragraph.version.order, e.paragraph.order, e.created, e.pk))
+    # Drafts written on other versions than the open one wait to be carried or discarded.
     left_behind = left_behind_drafts(membership.organisation, version)
-    waiting = {item.entry.pk for item in left_behind}
     context = {
         "consultation": version.consultation,
         "version": version,
-        "entries": [e for e in entries if e.pk not in waiting],
+        "versions": versions,
+        "entries": entries,
         "left_behind": left_behind,
         "membership": membership,
-        # Only what the submit-all page would submit: drafts on this version.
+        # Only what the submit-all page would submit: drafts on this version, when it is open.
         "drafts": sum(
             e.status == Entry.Status.DRAFT and e.version_id == version.pk for e in entries
         )
@@ -481,38 +510,42 @@ def our_entries(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def our_submission(request: HttpRequest, slug: str) -> HttpResponse:
-    version = get_version(slug)
+    version, versions = _chosen_version(request, slug)
     membership = require_membership(request, version.consultation)
-    entries = list(
-        Entry.objects.visible_to(request.user)
-        .filter(organisation=membership.organisation, paragraph__version=version)
-        .exclude(status=Entry.Status.WITHDRAWN)
-        .for_panel()
-        .order_by("created", "pk")
-    )
+    placement, entries = _ours_on(request, version, membership)
     attach_diffs(entries)
-    by_paragraph: dict[int, list[Entry]] = {}
+    own: dict[int, list[Entry]] = {}
+    carried: dict[int, list[Entry]] = {}
+    gone = []
     for item in entries:
-        by_paragraph.setdefault(item.paragraph_id, []).append(item)
+        if item.made_on is None:
+            own.setdefault(item.paragraph_id, []).append(item)
+        elif not item.sits:
+            gone.append(item)  # its paragraph was deleted on the way to this version
+        else:
+            # A split paragraph continues in several: the entry is shown under each.
+            for paragraph in item.sits:
+                carried.setdefault(paragraph.pk, []).append(item)
     sections = []
-    for paragraph in version.paragraphs.in_document_order():
+    for paragraph in placement.paragraphs.values():
         if not sections or sections[-1]["section"].pk != paragraph.section_id:
             sections.append({"section": paragraph.section, "paragraphs": []})
-        mine = by_paragraph.get(paragraph.pk, [])
+        mine = own.get(paragraph.pk, [])
         sections[-1]["paragraphs"].append(
             {
                 "paragraph": paragraph,
-                "changes": [
-                    e for e in mine if e.kind in (Entry.Kind.AMENDMENT, Entry.Kind.DELETION)
-                ],
+                "changes": [e for e in mine if e.kind in CHANGE_KINDS],
                 "notes": [e for e in mine if e.kind == Entry.Kind.COMMENT],
                 "additions": [e for e in mine if e.kind == Entry.Kind.NEW_PARAGRAPH],
+                "carried": carried.get(paragraph.pk, []),
             }
         )
     context = {
         "consultation": version.consultation,
         "version": version,
+        "versions": versions,
         "sections": sections,
+        "gone": gone,
         "membership": membership,
         "count": len(entries),
     }

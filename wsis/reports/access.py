@@ -4,11 +4,16 @@ A facilitator of the consultation: any report, once through the facilitator gate
 facilitator who has not confirmed a second factor is sent to do so). A focal point of an
 organisation accredited to it: their own organisation's submission, nothing else. Everyone
 else: nothing. Downloads go through the same check.
+
+An organisation's ledger is read by the people who may read its ledger page
+(``get_ledger_organisation``): any member, not only a focal point, and a member never gets a
+ledger asked for by a facilitator, which holds what facilitators hid.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from wsis.comments.ledger import get_ledger_organisation
 from wsis.reports.models import ReportJob
 from wsis.stakeholders.access import participating_membership, require_facilitator
 from wsis.stakeholders.models import Organisation
@@ -35,6 +40,13 @@ def get_job(request: HttpRequest, pk: int) -> ReportJob:
     )
     if job is None or not job.version.is_visible_to(request.user):
         raise Http404
+    if job.kind == ReportJob.Kind.LEDGER:
+        _organisation, as_facilitator = get_ledger_organisation(
+            request, job.version.consultation, job.organisation.acronym
+        )
+        if job.options.get("with_hidden") and not as_facilitator:
+            raise PermissionDenied
+        return job
     scope = report_scope(request, job.version)
     if scope is not None and (
         job.kind != ReportJob.Kind.SUBMISSION or job.organisation_id != scope.pk

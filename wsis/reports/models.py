@@ -30,6 +30,7 @@ class ReportJob(models.Model):
         SUBMISSION = "submission", _("organisation's submission")
         ENTRIES = "entries", _("all entries")
         COMPARISON = "comparison", _("comparison of two versions")
+        LEDGER = "ledger", _("ledger of an organisation")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from wsis.comments.models import Entry
 from wsis.reports.compilation import Compilation, Options, collect
+from wsis.reports.ledger import ledger_html
 from wsis.reports.weasy import html_document
 
 TEMPLATES = {
@@ -292,9 +293,23 @@ def render_comparison(job, progress: Progress | None = None) -> int:
     return job.path.stat().st_size
 
 
+def render_ledger(job, progress: Progress | None = None) -> int:
+    """An organisation's ledger (``wsis.reports.ledger``): its lines as the ledger page
+    lists them, read as the asker read them."""
+    progress = progress or (lambda percent: None)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        html = ledger_html(job)
+        progress(35)
+        with write_atomically(job.path) as temporary, layout_progress(progress):
+            write_pdf(html, temporary)
+    return job.path.stat().st_size
+
+
 def render_job(job, progress: Progress | None = None) -> int:
     if job.kind == "comparison":
         return render_comparison(job, progress)
+    if job.kind == "ledger":
+        return render_ledger(job, progress)
     return render(
         job.path,
         kind=job.kind,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.reports.compilation import Options, input_hash
+from wsis.reports.ledger import ledger_hash, ledger_options
 from wsis.reports.models import ReportJob
 from wsis.stakeholders.models import Organisation
 from wsis.throttle import LimitReached, lock_person
@@ -62,6 +63,43 @@ def ask_for_report(
     """Reuse an identical report, or record a new job and send it; LimitReached if the
     asker's share of the queue is spent (nothing is recorded then)."""
     fingerprint = input_hash(kind, fmt, version, options, organisation, language)
+    return _ask(
+        user=user,
+        version=version,
+        kind=kind,
+        fmt=fmt,
+        organisation=organisation,
+        options=options.as_dict(),
+        language=language,
+        fingerprint=fingerprint,
+        request=request,
+    )
+
+
+def ask_for_ledger(*, user, consultation, organisation, as_facilitator, language, request=None):
+    """The ledger of ``organisation`` as a PDF, as ``user`` reads it on the ledger page
+    (``as_facilitator``: with what facilitators hid); reused or recorded as ``ask_for_report``.
+    None when the consultation has no published version yet."""
+    version = consultation.current_version()
+    if version is None:
+        return None
+    options = ledger_options(as_facilitator)
+    return _ask(
+        user=user,
+        version=version,
+        kind=ReportJob.Kind.LEDGER,
+        fmt=ReportJob.Format.PDF,
+        organisation=organisation,
+        options=options,
+        language=language,
+        fingerprint=ledger_hash(version, organisation, options, language),
+        request=request,
+    )
+
+
+def _ask(
+    *, user, version, kind, fmt, organisation, options: dict, language, fingerprint, request
+) -> Asked:
     with transaction.atomic():
         existing = ReportJob.objects.reusable(fingerprint).order_by("-created").first()
         done = existing is not None and existing.state == ReportJob.State.DONE
@@ -74,7 +112,7 @@ def ask_for_report(
             organisation=organisation,
             kind=kind,
             format=fmt,
-            options=options.as_dict(),
+            options=options,
             language=language,
             input_hash=fingerprint,
         )

@@ -2,17 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from wsis.comments.ledger import get_ledger_organisation
 from wsis.drafts.access import get_version
 from wsis.drafts.models import Consultation, Version
 from wsis.reports.access import get_job, report_scope
 from wsis.reports.forms import ReportForm
 from wsis.reports.models import ReportJob
-from wsis.reports.services import ask_for_report
+from wsis.reports.services import ask_for_ledger, ask_for_report
 from wsis.reports.tasks import enqueue
 from wsis.throttle import LimitReached
 
@@ -74,6 +76,33 @@ def ask(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     return redirect("reports:job", pk=asked.job.pk)
 
 
+@require_POST
+@login_required
+def ask_ledger(request: HttpRequest, slug: str, acronym: str) -> HttpResponse:
+    """The ledger page's button: the ledger as a PDF, as the asker reads it there."""
+    consultation = get_object_or_404(Consultation, slug=slug)
+    organisation, as_facilitator = get_ledger_organisation(request, consultation, acronym)
+    try:
+        asked = ask_for_ledger(
+            user=request.user,
+            consultation=consultation,
+            organisation=organisation,
+            as_facilitator=as_facilitator,
+            language=get_language(),
+            request=request,
+        )
+    except LimitReached as exc:
+        messages.error(request, str(exc))
+        return redirect("comments:ledger", slug, acronym)
+    if asked is None:
+        raise Http404(_("This consultation has no draft yet."))
+    if asked.reused:
+        messages.info(request, _("An identical report was already asked for: here it is."))
+    elif not asked.sent:
+        messages.warning(request, BROKER_DOWN)
+    return redirect("reports:job", pk=asked.job.pk)
+
+
 @require_GET
 @login_required
 def job(request: HttpRequest, pk: int) -> HttpResponse:
@@ -82,7 +111,19 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     # Polled every few seconds: try the broker again at most every 15 seconds per job.
     if waiting_for_broker and cache.add(f"reports:retry-enqueue:{job.pk}", 1, timeout=15):
         waiting_for_broker = not enqueue(job)
-    context = {"job": job, "version": job.version, "waiting_for_broker": waiting_for_broker}
+    consultation = job.version.consultation
+    # Where it was asked for: the ledger page, or the reports of its version.
+    back = (
+        reverse("comments:ledger", args=[consultation.slug, job.organisation.acronym])
+        if job.kind == ReportJob.Kind.LEDGER
+        else reverse("reports:index", args=[consultation.slug, job.version.label])
+    )
+    context = {
+        "job": job,
+        "version": job.version,
+        "waiting_for_broker": waiting_for_broker,
+        "back": back,
+    }
     template = "reports/job.html#status" if request.htmx else "reports/job.html"
     return render(request, template, context)
 
