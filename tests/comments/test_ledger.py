@@ -166,3 +166,16 @@ def test_a_composed_revision_in_preparation_shows_no_one_where_words_went(
     compose_revision(version, "Rev.1")
     [first, *_rest] = export(capsys, "UPU")
     assert first["now_in"] == {"version": "Zero draft", "label": "OP 26"}
+
+
+def test_the_ledger_is_linked_from_our_pages_and_the_facilitators(
+    zero_entries, delegate_b, facilitator
+):
+    mine = delegate_b.get(reverse("comments:our_entries", args=["wsis20"])).content.decode()
+    assert f'href="{url()}"' in mine
+    overview = facilitator.get(reverse("moderation:overview", args=["wsis20"])).content.decode()
+    assert f'href="{url()}"' in overview and f'href="{url("KEN")}"' in overview
+    organisations = facilitator.get(
+        reverse("stakeholders:organisations", args=["wsis20"])
+    ).content.decode()
+    assert f'href="{url()}"' in organisations
