@@ -1,6 +1,7 @@
 from django.urls import path
 
-from wsis.comments import ledger_views, views
+from wsis import converters  # noqa: F401 - registers <label:...>
+from wsis.comments import ledger_views, rolling_views, views
 
 app_name = "comments"
 urlpatterns = [
@@ -19,4 +20,5 @@ urlpatterns = [
     path("c/<slug:slug>/our-entries/", views.our_entries, name="our_entries"),
     path("c/<slug:slug>/our-submission/", views.our_submission, name="our_submission"),
     path("c/<slug:slug>/ledger/<str:acronym>/", ledger_views.ledger_page, name="ledger"),
+    path("c/<slug:slug>/v/<label:label>/rolling/", rolling_views.rolling, name="rolling"),
 ]

@@ -27,7 +27,7 @@ class Change:
     text: str
 
 
-def _tokens(text: str) -> tuple[list[str], list[str]]:
+def spaced_tokens(text: str) -> tuple[list[str], list[str]]:
     """The tokens and, for each, the text from it up to the next token (its spacing)."""
     matches = list(TOKEN.finditer(text))
     tokens = [m.group() for m in matches]
@@ -39,8 +39,8 @@ def _tokens(text: str) -> tuple[list[str], list[str]]:
 
 
 def word_diff(old: str, new: str) -> list[Change]:
-    old_tokens, old_spans = _tokens(old)
-    new_tokens, new_spans = _tokens(new)
+    old_tokens, old_spans = spaced_tokens(old)
+    new_tokens, new_spans = spaced_tokens(new)
     matcher = SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     changes: list[Change] = []
 

@@ -1,0 +1,212 @@
+"""The rolling text: a version with every proposal inline in square brackets, attributed to the
+organisations that made it, as delegations negotiate on it (NEGOTIATION.md).
+
+- words inserted: ``[inserted words – UPU]`` where they go;
+- words deleted: ``[deleted words – KEN delete]``;
+- words replaced: the words deleted, then those inserted, each bracket attributed;
+- proposals that rewrite overlapping words differently: alternatives,
+  ``[wording A – BRA / wording B – JPN]`` (``KEN delete`` for one that deletes them);
+- a paragraph some propose to delete: ``[JPN: delete]`` before it;
+- a new paragraph proposed after OP 31: ``OP 31 bis`` with its text in brackets.
+
+Organisations proposing the same change appear once together; supporters count as proponents.
+Member States come first, then the other groups, in the compilation's order.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from django.db.models import Q
+
+from wsis.comments.models import PUBLISHED_ENTRIES, Entry
+from wsis.drafts.diff import spaced_tokens
+
+BEFORE_PUNCTUATION = re.compile(r"\] ([.,;:])")
+BIS = ["bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies"]
+
+
+@dataclass
+class Piece:
+    """A run of the paragraph: plain ``text``, or a bracket."""
+
+    kind: str  # "text", "insert", "delete" or "alternatives"
+    text: str = ""
+    proponents: list[str] = field(default_factory=list)
+    # For "alternatives": (wording, proponents), an empty wording deleting the words.
+    alternatives: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    label: str  # as delegates say it: "OP 26", "OP 31 bis"
+    anchor: str
+    pieces: list[Piece]
+    delete: list[str] = field(default_factory=list)  # who proposes to delete the paragraph
+    new: bool = False
+
+
+@dataclass
+class RollingSection:
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+
+
+def _proponents(entries) -> list[str]:
+    found = {}
+    for entry in entries:
+        for organisation in [entry.organisation] + [s.organisation for s in entry.supports.all()]:
+            found[organisation.acronym] = (organisation.group.order, organisation.acronym)
+    return sorted(found, key=found.__getitem__)
+
+
+def _edits(tokens: list[str], spans: list[str], proposed: str) -> list[tuple[int, int, str]]:
+    """What a wording changes in the paragraph: (first token, end token, words instead)."""
+    new_tokens, new_spans = spaced_tokens(proposed)
+    matcher = SequenceMatcher(a=tokens, b=new_tokens, autojunk=False)
+    return [
+        (i1, i2, "".join(new_spans[j1:j2]).strip())
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _clusters(edits: list[tuple[int, int, str, int]]) -> list[list[tuple[int, int, str, int]]]:
+    """Edits grouped where they touch the same words (an insertion touches its position)."""
+    clusters: list[list] = []
+    end = -1.0
+    for edit in sorted(edits, key=lambda e: (e[0], e[1])):
+        start, stop = edit[0], max(edit[1], edit[0] + 0.5)
+        if clusters and start < end:
+            clusters[-1].append(edit)
+            end = max(end, stop)
+        else:
+            clusters.append([edit])
+            end = stop
+    return clusters
+
+
+def _rewrite(spans: list[str], start: int, stop: int, edits) -> str:
+    """The words ``start``..``stop`` of the paragraph as one proposal's edits leave them."""
+    out, position = [], start
+    for first, end, words in sorted(edits):
+        out.append("".join(spans[position:first]))
+        if words:
+            out.append(words + " ")
+        position = end
+    out.append("".join(spans[position:stop]))
+    return " ".join("".join(out).split())
+
+
+def paragraph_pieces(text: str, amendments: list[Entry]) -> list[Piece]:
+    """The paragraph's words with the amendments' changes in brackets where they fall."""
+    tokens, spans = spaced_tokens(text)
+    by_entry = {entry.pk: entry for entry in amendments}
+    edits = [
+        (first, end, words, entry.pk)
+        for entry in amendments
+        for first, end, words in _edits(tokens, spans, entry.proposed_text)
+    ]
+    pieces, position = [], 0
+    for cluster in _clusters(edits):
+        start = min(e[0] for e in cluster)
+        stop = max(e[1] for e in cluster)
+        pieces.append(Piece("text", "".join(spans[position:start])))
+        original = " ".join("".join(spans[start:stop]).split())
+        mine: dict[int, list] = defaultdict(list)
+        for first, end, words, pk in cluster:
+            mine[pk].append((first, end, words))
+        wordings: dict[str, list[Entry]] = defaultdict(list)
+        for pk, own in mine.items():
+            wordings[_rewrite(spans, start, stop, own)].append(by_entry[pk])
+        if len(wordings) == 1:
+            [(wording, entries)] = wordings.items()
+            who = _proponents(entries)
+            if original:
+                pieces.append(Piece("delete", original, who))
+            if wording:
+                pieces.append(Piece("insert", wording, who))
+        else:
+            alternatives = [(wording, _proponents(found)) for wording, found in wordings.items()]
+            pieces.append(Piece("alternatives", alternatives=alternatives))
+        position = stop
+    pieces.append(Piece("text", "".join(spans[position:])))
+    return [piece for piece in pieces if piece.kind != "text" or piece.text.strip()]
+
+
+def rolling_text(version, *, with_pending: bool = False) -> list[RollingSection]:
+    """The version's rolling text, from the submitted proposals made on it that are published
+    (and, with ``with_pending``, those pending moderation)."""
+    shown = PUBLISHED_ENTRIES
+    if with_pending:
+        shown |= Q(status=Entry.Status.SUBMITTED, moderation=Entry.Moderation.PENDING)
+    proposals = (
+        Entry.objects.filter(shown, version=version)
+        .exclude(kind=Entry.Kind.COMMENT)
+        .select_related("organisation__group")
+        .prefetch_related("supports__organisation__group")
+        .order_by("created", "pk")
+    )
+    by_paragraph: dict[int, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for entry in proposals:
+        by_paragraph[entry.paragraph_id][entry.kind].append(entry)
+    sections: list[RollingSection] = []
+    for paragraph in version.paragraphs.in_document_order():
+        if not sections or sections[-1].heading != paragraph.section.heading:
+            sections.append(RollingSection(paragraph.section.heading))
+        found = by_paragraph.get(paragraph.pk, {})
+        block = Block(
+            paragraph.display_label,
+            paragraph.anchor,
+            paragraph_pieces(paragraph.text, found.get(Entry.Kind.AMENDMENT, [])),
+            delete=_proponents(found.get(Entry.Kind.DELETION, [])),
+        )
+        sections[-1].blocks.append(block)
+        wordings: dict[str, list[Entry]] = defaultdict(list)
+        for entry in found.get(Entry.Kind.NEW_PARAGRAPH, []):
+            wordings[" ".join(entry.proposed_text.split())].append(entry)
+        for number, (wording, entries) in enumerate(wordings.items()):
+            suffix = BIS[number] if number < len(BIS) else f"({number + 1})"
+            sections[-1].blocks.append(
+                Block(
+                    f"{paragraph.display_label} {suffix}",
+                    f"{paragraph.anchor}-{suffix}",
+                    [Piece("insert", wording, _proponents(entries))],
+                    new=True,
+                )
+            )
+    return sections
+
+
+def _bracket(piece: Piece) -> str:
+    who = ", ".join(piece.proponents)
+    if piece.kind == "insert":
+        return f"[{piece.text} – {who}]"
+    if piece.kind == "delete":
+        return f"[{piece.text} – {who} delete]"
+    return (
+        "["
+        + " / ".join(
+            f"{wording} – {', '.join(proponents)}" if wording else f"{', '.join(proponents)} delete"
+            for wording, proponents in piece.alternatives
+        )
+        + "]"
+    )
+
+
+def block_text(block: Block) -> str:
+    body = " ".join(p.text if p.kind == "text" else _bracket(p) for p in block.pieces)
+    # One space between words and brackets, none before the punctuation that follows a bracket.
+    body = BEFORE_PUNCTUATION.sub(r"]\1", " ".join(body.split()))
+    lines = [f"[{', '.join(block.delete)}: delete]"] if block.delete else []
+    return "\n".join([*lines, f"{block.label}  {body}"])
+
+
+def as_plain_text(version, sections: list[RollingSection]) -> str:
+    parts = [f"{version.consultation.title}", f"{version.label}: rolling text", ""]
+    for section in sections:
+        parts += [section.heading, ""]
+        for block in section.blocks:
+            parts += [block_text(block), ""]
+    return "\n".join(parts).rstrip() + "\n"
