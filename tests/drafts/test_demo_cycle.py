@@ -68,7 +68,7 @@ def test_the_upus_amendment_on_op26_goes_into_rev1(tmp_path, capsys):
         "--label", "Rev.1", "--publish",
     )  # fmt: skip
     out = capsys.readouterr().out
-    assert "1 proposals applied" in out and "Published Rev.1" in out
+    assert "1 proposal applied" in out and "Published Rev.1" in out
     rev1 = Version.objects.get(consultation__slug="wsis20", label="Rev.1")
     assert rev1.status == Version.Status.OPEN
     # The paragraph of Rev.1 that holds the UPU's wording, wherever it landed.

@@ -55,7 +55,7 @@ def test_a_proposal_decided_incorporated_reaches_rev1_and_its_ledger(
     page.fill("#id_compose_label", "Rev.1")
     page.click("button:has-text('Compose from Zero draft')")
     page.wait_for_url("**/c/wsis20/v/Rev.1/edit/")
-    expect(page.locator(".messages")).to_contain_text("1 proposals applied")
+    expect(page.locator(".messages")).to_contain_text("1 proposal applied")
     expect(page.locator(".jump a")).to_have_text(["OP 26"])  # the one paragraph changed
     row = page.locator("#OP26")
     expect(row.locator(".change-edited")).to_be_visible()

@@ -250,7 +250,7 @@ def run(capsys, *args):
 def test_the_command_composes_and_can_publish(version, make_entry, org_a, capsys):
     decided(make_entry(org_a, "26", proposed_text="Post offices connect everyone."))
     out = run(capsys, "--from", "Zero draft", "--label", "Rev.1", "--publish")
-    assert "Composed Rev.1 from Zero draft" in out and "1 proposals applied" in out
+    assert "Composed Rev.1 from Zero draft" in out and "1 proposal applied" in out
     assert "Published Rev.1" in out
     rev1 = Version.objects.get(label="Rev.1")
     assert rev1.status == Version.Status.OPEN

@@ -138,9 +138,12 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     version = composition.version
     messages.success(
         request,
-        _(
+        ngettext(
+            "%(label)s is composed from %(previous)s: %(applied)d proposal applied, "
+            "%(by_hand)d to write in by hand. Nobody else sees it until you publish it.",
             "%(label)s is composed from %(previous)s: %(applied)d proposals applied, "
-            "%(by_hand)d to write in by hand. Nobody else sees it until you publish it."
+            "%(by_hand)d to write in by hand. Nobody else sees it until you publish it.",
+            composition.applied,
         )
         % {
             "label": version.label,

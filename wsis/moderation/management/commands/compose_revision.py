@@ -53,9 +53,10 @@ class Command(BaseCommand):
         except (ComposeError, RevisionError) as exc:
             raise CommandError(f"{exc} Nothing was composed.") from exc
         version = composition.version
+        proposals = "proposal" if composition.applied == 1 else "proposals"
         self.stdout.write(
             f"Composed {version.label} from {found.label}: {version.paragraphs.count()} "
-            f"paragraphs; {composition.applied} proposals applied, {composition.by_hand} to "
+            f"paragraphs; {composition.applied} {proposals} applied, {composition.by_hand} to "
             "write in by hand."
         )
         if composition.conflicts:
