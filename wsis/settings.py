@@ -216,7 +216,12 @@ CACHES = {
     "default": (
         _read(env.dj_cache_url, "CACHE_URL")
         if env.str("CACHE_URL", "")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Django's default of 300 pieces is less than one large page caches (a ledger of 500
+        # entries wants a diff each): the page would evict its own pieces on every request.
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
     )
 }
 # What every process must read alike, however many gunicorn workers: the generations of
