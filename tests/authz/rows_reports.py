@@ -1,7 +1,7 @@
 """Reports: facilitators ask for and download any report; a focal point only their own
 organisation's submission; delegates nothing."""
 
-from tests.authz.matrix import PERSONAS, SECOND_FACTOR_FIRST, Row
+from tests.authz.matrix import PERSONAS, SECOND_FACTOR_FIRST, Row, everyone, facilitators_only
 from wsis.reports.models import ReportJob
 
 # focal_a may compile Kenya's submission; B's report jobs are not theirs. A facilitator
@@ -82,6 +82,23 @@ ROWS = [
         LEDGER_READERS | {"delegate_b": 302, "facilitator": 302},
         args=lambda w: [w.consultation.slug, w.org_b.acronym],
         method="POST",
+    ),
+    # The rolling text as a file: for everyone who takes part (signing in first); with the
+    # proposals pending moderation, for the facilitators.
+    Row(
+        "reports:ask_rolling",
+        everyone(302),
+        args=on_version,
+        method="POST",
+        data=lambda w: {"format": "docx"},
+    ),
+    Row(
+        "reports:ask_rolling",
+        facilitators_only(302),
+        args=on_version,
+        method="POST",
+        data=lambda w: {"format": "pdf", "with_pending": "1"},
+        note="pending",
     ),
     Row("reports:job", LEDGER_READERS, args=on_ledger, note="ledger"),
     Row("reports:download", LEDGER_READERS, args=on_ledger, note="ledger"),

@@ -76,6 +76,11 @@ def test_an_insertion_shows_where_it_goes_with_its_proponents(
     assert f"{words} [postal – KEN, UPU]" in text
 
 
+def test_a_bracket_before_a_full_stop_keeps_it_after(version, propose, org_b, capsys):
+    propose(org_b, edit=lambda t: t[:-1] + " through post offices.")
+    assert block(rolling(capsys), "OP 26").endswith(" [through post offices – UPU].")
+
+
 def test_a_deletion_of_words_and_of_a_paragraph(version, propose, org_a, japan, capsys):
     paragraph = version.paragraphs.get(label=OP26)
     last = paragraph.text.split()[-2]
@@ -144,6 +149,9 @@ def test_everyone_reads_the_rolling_text(version, propose, org_b, anonymous, cap
     assert response.status_code == 200
     html = response.content.decode()
     assert "[<ins>postal</ins> – UPU]" in html and "1 bracket." in html
+    # A space on each side of the bracket, however the paragraph's own spacing fell.
+    next_word = version.paragraphs.get(label=OP26).text.split()[3]
+    assert f"{words} <span" in html and f"UPU]</span> {next_word}" in html
     plain = anonymous.get(url() + "?format=text")
     assert plain["Content-Type"].startswith("text/plain")
     assert "[postal – UPU]" in plain.content.decode()

@@ -13,7 +13,6 @@ Organisations proposing the same change appear once together; supporters count a
 Member States come first, then the other groups, in the compilation's order.
 """
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -23,7 +22,6 @@ from django.db.models import Q
 from wsis.comments.models import PUBLISHED_ENTRIES, Entry
 from wsis.drafts.diff import spaced_tokens
 
-BEFORE_PUNCTUATION = re.compile(r"\] ([.,;:])")
 BIS = ["bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies"]
 
 
@@ -132,7 +130,27 @@ def paragraph_pieces(text: str, amendments: list[Entry]) -> list[Piece]:
             pieces.append(Piece("alternatives", alternatives=alternatives))
         position = stop
     pieces.append(Piece("text", "".join(spans[position:])))
-    return [piece for piece in pieces if piece.kind != "text" or piece.text.strip()]
+    return _spaced([piece for piece in pieces if piece.kind != "text" or piece.text.strip()])
+
+
+def _spaced(pieces: list[Piece]) -> list[Piece]:
+    """One space between a bracket and the words beside it (the paragraph's own spacing may
+    have none where the change falls), none before the punctuation that follows it."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if piece.kind != "text":
+            if out and out[-1].kind == "text" and not out[-1].text[-1:].isspace():
+                out[-1].text += " "
+            elif out and out[-1].kind != "text":
+                out.append(Piece("text", " "))
+        elif (
+            out
+            and out[-1].kind != "text"
+            and (piece.text[:1].isalnum() or piece.text[:1] in '([“"')
+        ):
+            piece.text = " " + piece.text
+        out.append(piece)
+    return out
 
 
 def rolling_text(version, *, with_pending: bool = False) -> list[RollingSection]:
@@ -196,9 +214,9 @@ def _bracket(piece: Piece) -> str:
 
 
 def block_text(block: Block) -> str:
-    body = " ".join(p.text if p.kind == "text" else _bracket(p) for p in block.pieces)
-    # One space between words and brackets, none before the punctuation that follows a bracket.
-    body = BEFORE_PUNCTUATION.sub(r"]\1", " ".join(body.split()))
+    body = " ".join(
+        "".join(p.text if p.kind == "text" else _bracket(p) for p in block.pieces).split()
+    )
     lines = [f"[{', '.join(block.delete)}: delete]"] if block.delete else []
     return "\n".join([*lines, f"{block.label}  {body}"])
 

@@ -8,6 +8,10 @@ else: nothing. Downloads go through the same check.
 An organisation's ledger is read by the people who may read its ledger page
 (``get_ledger_organisation``): any member, not only a focal point, and a member never gets a
 ledger asked for by a facilitator, which holds what facilitators hid.
+
+The rolling text is public on screen; as a file it is asked for through the queue, so by
+the people who take part: facilitators (with the proposals pending moderation if they wish)
+and the members of any organisation accredited to the consultation (published proposals only).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -30,6 +34,16 @@ def report_scope(request: HttpRequest, version) -> Organisation | None:
     raise PermissionDenied
 
 
+def may_ask_for_rolling(request: HttpRequest, version, with_pending: bool) -> None:
+    """PermissionDenied unless the user may have the rolling text of ``version`` as a file."""
+    consultation = version.consultation
+    if consultation.is_facilitator(request.user):
+        require_facilitator(request, consultation)
+        return
+    if with_pending or participating_membership(request, consultation) is None:
+        raise PermissionDenied
+
+
 def get_job(request: HttpRequest, pk: int) -> ReportJob:
     job = (
         ReportJob.objects.select_related(
@@ -46,6 +60,9 @@ def get_job(request: HttpRequest, pk: int) -> ReportJob:
         )
         if job.options.get("with_hidden") and not as_facilitator:
             raise PermissionDenied
+        return job
+    if job.kind == ReportJob.Kind.ROLLING:
+        may_ask_for_rolling(request, job.version, job.options.get("with_pending", False))
         return job
     scope = report_scope(request, job.version)
     if scope is not None and (

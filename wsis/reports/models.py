@@ -31,6 +31,7 @@ class ReportJob(models.Model):
         ENTRIES = "entries", _("all entries")
         COMPARISON = "comparison", _("comparison of two versions")
         LEDGER = "ledger", _("ledger of an organisation")
+        ROLLING = "rolling", _("rolling text")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from wsis.comments.models import Entry
 from wsis.reports.compilation import Compilation, Options, collect
 from wsis.reports.ledger import ledger_html
+from wsis.reports.rolling import rolling_html, write_rolling_docx
 from wsis.reports.weasy import html_document
 
 TEMPLATES = {
@@ -305,11 +306,28 @@ def render_ledger(job, progress: Progress | None = None) -> int:
     return job.path.stat().st_size
 
 
+def render_rolling(job, progress: Progress | None = None) -> int:
+    """The rolling text of a version (``wsis.reports.rolling``), as a PDF or a Word document."""
+    progress = progress or (lambda percent: None)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        with write_atomically(job.path) as temporary:
+            if job.format == "docx":
+                write_rolling_docx(job, temporary)
+            else:
+                html = rolling_html(job)
+                progress(35)
+                with layout_progress(progress):
+                    write_pdf(html, temporary)
+    return job.path.stat().st_size
+
+
 def render_job(job, progress: Progress | None = None) -> int:
     if job.kind == "comparison":
         return render_comparison(job, progress)
     if job.kind == "ledger":
         return render_ledger(job, progress)
+    if job.kind == "rolling":
+        return render_rolling(job, progress)
     return render(
         job.path,
         kind=job.kind,

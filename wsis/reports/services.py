@@ -12,6 +12,7 @@ from wsis.audit.models import record
 from wsis.reports.compilation import Options, input_hash
 from wsis.reports.ledger import ledger_hash, ledger_options
 from wsis.reports.models import ReportJob
+from wsis.reports.rolling import rolling_hash, rolling_options
 from wsis.stakeholders.models import Organisation
 from wsis.throttle import LimitReached, lock_person
 
@@ -93,6 +94,23 @@ def ask_for_ledger(*, user, consultation, organisation, as_facilitator, language
         options=options,
         language=language,
         fingerprint=ledger_hash(version, organisation, options, language),
+        request=request,
+    )
+
+
+def ask_for_rolling(*, user, version, fmt, with_pending, language, request=None) -> Asked:
+    """The rolling text of ``version`` as a PDF or DOCX (``with_pending``: with the proposals
+    pending moderation, for facilitators); reused or recorded as ``ask_for_report``."""
+    options = rolling_options(with_pending)
+    return _ask(
+        user=user,
+        version=version,
+        kind=ReportJob.Kind.ROLLING,
+        fmt=fmt,
+        organisation=None,
+        options=options,
+        language=language,
+        fingerprint=rolling_hash(version, options, fmt, language),
         request=request,
     )
 

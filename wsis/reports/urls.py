@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/v/<label:label>/", views.index, name="index"),
     path("<slug:slug>/v/<label:label>/ask/", views.ask, name="ask"),
     path("<slug:slug>/ledger/<str:acronym>/ask/", views.ask_ledger, name="ask_ledger"),
+    path("<slug:slug>/v/<label:label>/rolling/ask/", views.ask_rolling, name="ask_rolling"),
     path("job/<int:pk>/", views.job, name="job"),
     path("job/<int:pk>/download/", views.download, name="download"),
 ]

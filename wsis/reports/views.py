@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from wsis.comments.ledger import get_ledger_organisation
 from wsis.drafts.access import get_version
 from wsis.drafts.models import Consultation, Version
-from wsis.reports.access import get_job, report_scope
+from wsis.reports.access import get_job, may_ask_for_rolling, report_scope
 from wsis.reports.forms import ReportForm
 from wsis.reports.models import ReportJob
-from wsis.reports.services import ask_for_ledger, ask_for_report
+from wsis.reports.services import ask_for_ledger, ask_for_report, ask_for_rolling
 from wsis.reports.tasks import enqueue
 from wsis.throttle import LimitReached
 
@@ -96,11 +96,41 @@ def ask_ledger(request: HttpRequest, slug: str, acronym: str) -> HttpResponse:
         return redirect("comments:ledger", slug, acronym)
     if asked is None:
         raise Http404(_("This consultation has no draft yet."))
+    return _to_the_job(request, asked)
+
+
+def _to_the_job(request, asked):
     if asked.reused:
         messages.info(request, _("An identical report was already asked for: here it is."))
     elif not asked.sent:
         messages.warning(request, BROKER_DOWN)
     return redirect("reports:job", pk=asked.job.pk)
+
+
+@require_POST
+@login_required
+def ask_rolling(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    """The rolling text page's buttons: the rolling text as a PDF or a Word document."""
+    version = get_version(slug, label, user=request.user)
+    fmt = request.POST.get("format", ReportJob.Format.PDF)
+    if fmt not in (ReportJob.Format.PDF, ReportJob.Format.DOCX):
+        messages.error(request, _("Choose PDF or Word."))
+        return redirect("comments:rolling", slug, label)
+    with_pending = request.POST.get("with_pending") == "1"
+    may_ask_for_rolling(request, version, with_pending)
+    try:
+        asked = ask_for_rolling(
+            user=request.user,
+            version=version,
+            fmt=fmt,
+            with_pending=with_pending,
+            language=get_language(),
+            request=request,
+        )
+    except LimitReached as exc:
+        messages.error(request, str(exc))
+        return redirect("comments:rolling", slug, label)
+    return _to_the_job(request, asked)
 
 
 @require_GET
@@ -113,11 +143,12 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         waiting_for_broker = not enqueue(job)
     consultation = job.version.consultation
     # Where it was asked for: the ledger page, or the reports of its version.
-    back = (
-        reverse("comments:ledger", args=[consultation.slug, job.organisation.acronym])
-        if job.kind == ReportJob.Kind.LEDGER
-        else reverse("reports:index", args=[consultation.slug, job.version.label])
-    )
+    if job.kind == ReportJob.Kind.LEDGER:
+        back = reverse("comments:ledger", args=[consultation.slug, job.organisation.acronym])
+    elif job.kind == ReportJob.Kind.ROLLING:
+        back = reverse("comments:rolling", args=[consultation.slug, job.version.label])
+    else:
+        back = reverse("reports:index", args=[consultation.slug, job.version.label])
     context = {
         "job": job,
         "version": job.version,

@@ -1,0 +1,106 @@
+"""The rolling text as a PDF and a Word document, rendered by the report worker, for the
+people who take part in the consultation."""
+
+import docx
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import run_in_process
+from tests.reports.helpers import pdf_text
+from wsis.comments.models import Entry
+from wsis.reports.models import ReportJob
+from wsis.reports.tasks import render_report
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reports:ask_rolling", args=["wsis20", "Zero draft"])
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def rendered_at_once(monkeypatch):
+    run_in_process(monkeypatch, render_report)
+
+
+@pytest.fixture
+def proposals(version, org_a, org_b, delegate_a):
+    def make(organisation, label, proposed, moderation=Entry.Moderation.PUBLISHED):
+        return Entry.objects.create(
+            version=version,
+            paragraph=version.paragraphs.get(label=label),
+            organisation=organisation,
+            author=delegate_a.user,
+            kind=Entry.Kind.AMENDMENT,
+            proposed_text=proposed,
+            status=Entry.Status.SUBMITTED,
+            moderation=moderation,
+            submitted_at=timezone.now(),
+        )
+
+    text = version.paragraphs.get(label="29").text
+    make(org_b, "29", text.replace("costs", "costs for postal users", 1))
+    make(org_a, "30", "A pending wording.", moderation=Entry.Moderation.PENDING)
+
+
+def ask(client, **data) -> ReportJob:
+    response = client.post(URL, data)
+    assert response.status_code == 302, response.status_code
+    job = ReportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    job.refresh_from_db()
+    return job
+
+
+def test_a_delegate_gets_the_pdf_with_published_proposals(rendered_at_once, proposals, delegate_a):
+    job = ask(delegate_a, format="pdf")
+    assert (job.state, job.kind, job.format) == ("done", "rolling", "pdf")
+    text = " ".join(pdf_text(job.path).split())
+    assert "Rolling text of Zero draft" in text
+    assert "[for postal users – UPU]" in text
+    assert "pending wording" not in text
+    assert delegate_a.get(reverse("reports:download", args=[job.pk])).status_code == 200
+
+
+def test_a_facilitator_gets_the_word_document_with_pending_proposals(
+    rendered_at_once, proposals, facilitator
+):
+    job = ask(facilitator, format="docx", with_pending="1")
+    assert (job.state, job.format) == ("done", "docx")
+    document = docx.Document(str(job.path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "OP 29" in text and "[for postal users – UPU]" in text
+    assert "[A pending wording – KEN]" in text
+    inserted = [
+        run.text
+        for p in document.paragraphs
+        for run in p.runs
+        if run.style is not None and run.style.name == "Insertion"
+    ]
+    assert "for postal users" in inserted
+
+
+def test_pending_proposals_and_their_files_are_the_facilitators(
+    rendered_at_once, proposals, delegate_a, facilitator, anonymous
+):
+    assert delegate_a.post(URL, {"format": "pdf", "with_pending": "1"}).status_code == 403
+    assert anonymous.post(URL, {"format": "pdf"}).status_code == 302
+    job = ask(facilitator, format="pdf", with_pending="1")
+    assert delegate_a.get(reverse("reports:job", args=[job.pk])).status_code == 403
+    assert delegate_a.get(reverse("reports:download", args=[job.pk])).status_code == 403
+
+
+def test_an_unknown_format_is_refused_and_nothing_asked(proposals, delegate_a):
+    response = delegate_a.post(URL, {"format": "csv"}, follow=True)
+    assert "Choose PDF or Word." in response.content.decode()
+    assert not ReportJob.objects.exists()
+
+
+def test_the_same_rolling_text_asked_twice_is_rendered_once(
+    rendered_at_once, proposals, delegate_a, delegate_b
+):
+    first = ask(delegate_a, format="pdf")
+    assert ask(delegate_b, format="pdf").pk == first.pk
