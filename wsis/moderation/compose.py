@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
@@ -360,11 +359,6 @@ def renumber(version: Version, *, actor=None, request=None) -> int:
     transaction.on_commit(renew)
     record("version.renumbered", version, actor=actor, request=request, paragraphs=len(changed))
     return len(changed)
-
-
-def uptake_counts(version: Version) -> dict[str, int]:
-    found = TakenIn.objects.filter(paragraph__version=version).values("how").annotate(n=Count("pk"))
-    return {row["how"]: row["n"] for row in found}
 
 
 def taken_in_by(version: Version) -> dict[int, list[TakenIn]]:
