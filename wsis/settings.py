@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "wsis.stakeholders",
     "wsis.comments",
     "wsis.moderation",
+    "wsis.negotiation",
+    "wsis.silence",
     "wsis.reports",
 ]
 

@@ -7,9 +7,22 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tests.conftest import group, make_user
+from tests.conftest import group, make_user, run_in_process
 from wsis.comments.models import Entry, Support
+from wsis.reports.tasks import render_report
 from wsis.stakeholders.models import Organisation
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Reports are written in a folder of their own (a test may want another)."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def rendered_at_once(monkeypatch):
+    """Reports rendered in the test's process, as soon as they are asked for."""
+    run_in_process(monkeypatch, render_report)
 
 
 def author_of(organisation):

@@ -3,19 +3,22 @@ from django.core.management import CommandError, call_command
 from docx import Document
 
 
-def test_it_writes_the_csv_of_all_entries(version, entries, tmp_path, capsys):
-    out = tmp_path / "entries.csv"
+def compile_zero_draft(out, *args):
     call_command(
         "compile_report",
         "--consultation",
         "wsis20",
         "--label",
         "Zero draft",
-        "--format",
-        "csv",
+        *args,
         "--out",
         str(out),
     )
+
+
+def test_it_writes_the_csv_of_all_entries(version, entries, tmp_path, capsys):
+    out = tmp_path / "entries.csv"
+    compile_zero_draft(out, "--format", "csv")
     # The header and the five published entries (not the pending, rejected or hidden ones).
     assert out.read_text(encoding="utf-8-sig").count("\n") == 6
     assert f"Wrote {out}" in capsys.readouterr().out
@@ -23,19 +26,7 @@ def test_it_writes_the_csv_of_all_entries(version, entries, tmp_path, capsys):
 
 def test_it_writes_an_organisations_submission(version, entries, tmp_path):
     out = tmp_path / "kenya.docx"
-    call_command(
-        "compile_report",
-        "--consultation",
-        "wsis20",
-        "--label",
-        "Zero draft",
-        "--organisation",
-        "ken",
-        "--format",
-        "docx",
-        "--out",
-        str(out),
-    )
+    compile_zero_draft(out, "--organisation", "ken", "--format", "docx")
     text = "\n".join(p.text for p in Document(out).paragraphs)
     assert "With the comments and proposals of Kenya (Member State)" in text
     assert "Kenya addition." in text and "postal and digital" not in text
@@ -43,20 +34,7 @@ def test_it_writes_an_organisations_submission(version, entries, tmp_path):
 
 def test_it_filters_like_the_web_form(version, entries, tmp_path):
     out = tmp_path / "entries.csv"
-    call_command(
-        "compile_report",
-        "--consultation",
-        "wsis20",
-        "--label",
-        "Zero draft",
-        "--format",
-        "csv",
-        "--with-pending",
-        "--groups",
-        "civil_society",
-        "--out",
-        str(out),
-    )
+    compile_zero_draft(out, "--format", "csv", "--with-pending", "--groups", "civil_society")
     rows = out.read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 2 and "Access Now" in rows[1]
 

@@ -8,26 +8,14 @@ is deleted.
 import pytest
 from django.urls import reverse
 
-from tests.conftest import run_in_process
 from tests.drafts import conftest as drafts
 from tests.reports.helpers import pdf_text
 from wsis.comments.models import Entry
 from wsis.reports.models import ReportJob
-from wsis.reports.tasks import render_report
 
 rev1, published_rev1, zero_entries = drafts.rev1, drafts.published_rev1, drafts.zero_entries
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def rendered_at_once(monkeypatch):
-    run_in_process(monkeypatch, render_report)
 
 
 def ask_url(acronym="UPU"):

@@ -6,25 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import run_in_process
 from tests.reports.helpers import pdf_text
 from wsis.comments.models import Entry
 from wsis.reports.models import ReportJob
-from wsis.reports.tasks import render_report
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:ask_rolling", args=["wsis20", "Zero draft"])
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def rendered_at_once(monkeypatch):
-    run_in_process(monkeypatch, render_report)
 
 
 @pytest.fixture

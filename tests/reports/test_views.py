@@ -10,11 +10,6 @@ from wsis.reports.models import ReportJob
 PERSONAS = ["anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator"]
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def no_broker():
     """A broker nobody listens on: asking must still work, and say so."""

@@ -42,10 +42,10 @@ def test_it_reports_created_existing_and_refused_rows(
         response = upload(facilitator, CSV)
     assert response.status_code == 200
     report = response.context["report"]
-    assert [r.acronym for r in report.created] == ["GHA", "WHO"]
-    assert [r.acronym for r in report.existing] == ["KEN2"]
-    assert "Already registered as Kenya (KEN)" in report.existing[0].reason
-    refused = {r.line: r.reason for r in report.refused}
+    assert [r.acronym for r in report.by_outcome["created"]] == ["GHA", "WHO"]
+    assert [r.acronym for r in report.by_outcome["existing"]] == ["KEN2"]
+    assert "Already registered as Kenya (KEN)" in report.by_outcome["existing"][0].reason
+    refused = {r.line: r.reason for r in report.by_outcome["refused"]}
     assert set(refused) == {5, 6, 7, 8}
     assert "request accreditation" in refused[5]
     assert "not an email address" in refused[6]
@@ -68,15 +68,15 @@ def test_a_row_with_a_control_character_is_refused_and_the_others_go_on(facilita
         "Peru,PER,member_state,a@pe.example\n",
     )
     report = response.context["report"]
-    assert [r.acronym for r in report.created] == ["PER"]
-    assert all("control characters" in r.reason for r in report.refused)
+    assert [r.acronym for r in report.by_outcome["created"]] == ["PER"]
+    assert all("control characters" in r.reason for r in report.by_outcome["refused"])
     assert list(Organisation.objects.values_list("acronym", flat=True)) == ["PER"]
 
 
 def test_it_reads_semicolons_and_a_byte_order_mark(facilitator, consultation):
     text = "\ufeffName;Acronym;Group;Focal_point_email\nGhana;GHA;member_state;f@gh.example\n"
     response = upload(facilitator, text)
-    assert [r.acronym for r in response.context["report"].created] == ["GHA"]
+    assert [r.acronym for r in response.context["report"].by_outcome["created"]] == ["GHA"]
 
 
 def test_it_refuses_a_file_without_the_columns(facilitator, consultation):
@@ -134,8 +134,8 @@ def test_a_row_the_database_refuses_fails_alone(
         response = upload(facilitator, text)
     assert response.status_code == 200
     report = response.context["report"]
-    assert [r.acronym for r in report.created] == ["GHA", "CHL"]
-    (failed,) = report.failed
+    assert [r.acronym for r in report.by_outcome["created"]] == ["GHA", "CHL"]
+    (failed,) = report.by_outcome["failed"]
     assert failed.line == 3 and "nothing of it was kept" in failed.reason
     assert "2 created, 0 already registered, 0 refused, 1 failed" in response.content.decode()
     assert Organisation.objects.get(acronym="KEN") == org_a
@@ -148,7 +148,7 @@ def test_an_address_too_long_to_store_is_refused_with_its_reason(facilitator, co
     text = f"name,acronym,group,focal_point_email\nGhana,GHA,member_state,{long_address}\n"
     response = upload(facilitator, text)
     assert response.status_code == 200
-    (refused,) = response.context["report"].refused
+    (refused,) = response.context["report"].by_outcome["refused"]
     assert "longer than 254 characters" in refused.reason
     assert not Organisation.objects.filter(acronym="GHA").exists()
 
@@ -165,5 +165,5 @@ def test_registration_goes_on_while_the_mail_server_is_down(
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(facilitator, text)
     assert response.status_code == 200
-    assert [r.acronym for r in response.context["report"].created] == ["GHA", "CHL"]
+    assert [r.acronym for r in response.context["report"].by_outcome["created"]] == ["GHA", "CHL"]
     assert Invitation.objects.count() == 2 and mailoutbox == []

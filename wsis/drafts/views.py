@@ -13,19 +13,7 @@ from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from wsis.cache import (
-    CONTENT_SECONDS,
-    ENTRIES_SECONDS,
-    FACILITATED,
-    PUBLIC,
-    cached,
-    fill,
-    generations,
-    joined,
-    key,
-    organisation_scope,
-    slot,
-)
+from wsis import cache
 from wsis.comments.models import PUBLISHED_ENTRIES, Entry
 from wsis.drafts.access import get_version
 from wsis.drafts.models import Consultation, Paragraph, Version
@@ -58,7 +46,7 @@ def rendered_text(version) -> dict[str, str]:
         sections = []
         for paragraph in paragraphs:
             # Where its entry counts go, filled per request (``count_snippets``).
-            paragraph.count_slot = slot(str(paragraph.lineage))
+            paragraph.count_slot = cache.slot(str(paragraph.lineage))
             if not sections or sections[-1]["section"].pk != paragraph.section_id:
                 sections.append({"section": paragraph.section, "paragraphs": []})
             sections[-1]["paragraphs"].append(paragraph)
@@ -81,10 +69,10 @@ def rendered_text(version) -> dict[str, str]:
             ),
         }
 
-    name = key(
+    name = cache.key(
         "reader", version.pk, version.created.timestamp(), version.source_sha256, get_language()
     )
-    return cached(name, compute, CONTENT_SECONDS)
+    return cache.cached(name, compute, cache.CONTENT_SECONDS)
 
 
 def count_snippets(version, user, organisation_id, organisation_ids=(), facilitates=False):
@@ -100,16 +88,18 @@ def count_snippets(version, user, organisation_id, organisation_ids=(), facilita
     """
     organisation_ids = sorted(set(organisation_ids)) if user.is_authenticated else []
     facilitates = facilitates and user.is_authenticated
-    scopes = [PUBLIC] + [organisation_scope(pk) for pk in organisation_ids]
+    scopes = [cache.PUBLIC] + [cache.organisation_scope(pk) for pk in organisation_ids]
     if facilitates:
-        scopes.append(FACILITATED)
-    known = generations(*scopes)
+        scopes.append(cache.FACILITATED)
+    known = cache.generations(*scopes)
     audience = ",".join(scopes) + (f":ours={organisation_id}" if organisation_ids else "")
 
     def compute():
         counts = {
             lineage: {"total": total, "ours": 0, "drafts": 0}
-            for lineage, total in published_counts(version, joined(known, PUBLIC)).items()
+            for lineage, total in published_counts(
+                version, cache.joined(known, cache.PUBLIC)
+            ).items()
         }
         if organisation_ids or facilitates:
             for lineage, extra in _other_counts(
@@ -120,8 +110,10 @@ def count_snippets(version, user, organisation_id, organisation_ids=(), facilita
                     found[name] += value
         return {lineage: _count_html(c) for lineage, c in counts.items()}
 
-    name = key("reader-counts", version.pk, joined(known, *scopes), audience, get_language())
-    return cached(name, compute, ENTRIES_SECONDS)
+    name = cache.key(
+        "reader-counts", version.pk, cache.joined(known, *scopes), audience, get_language()
+    )
+    return cache.cached(name, compute, cache.ENTRIES_SECONDS)
 
 
 def _by_lineage(version, rows) -> dict[str, dict]:
@@ -156,7 +148,9 @@ def published_counts(version, generation: str | None) -> dict[str, int]:
         )
         return {lineage: c["total"] for lineage, c in _by_lineage(version, rows).items()}
 
-    return cached(key("reader-published", version.pk, generation), compute, ENTRIES_SECONDS)
+    return cache.cached(
+        cache.key("reader-published", version.pk, generation), compute, cache.ENTRIES_SECONDS
+    )
 
 
 def _other_counts(version, organisation_id, organisation_ids, facilitates) -> dict[str, dict]:
@@ -249,7 +243,7 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         "version": version,
         "versions": versions,
         "toc_html": mark_safe(text["toc"]),  # noqa: S308 - rendered by our own template
-        "sections_html": fill(text["sections"], snippets.get),  # counts via format_html
+        "sections_html": cache.fill(text["sections"], snippets.get),  # counts via format_html
         "round": round_,
         "closes_at": closes_at,
         "round_is_open": bool(round_ and round_.is_open_for(organisation, now)),

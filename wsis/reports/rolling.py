@@ -13,14 +13,11 @@ import json
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_COLOR_INDEX
-from docx.shared import Pt
 
 from wsis.comments.models import Entry
 from wsis.comments.rolling import rolling_text
 from wsis.reports.compilation import RENDERER_VERSION
+from wsis.reports.word import marked_document
 from wsis.text import xml_safe
 
 TEMPLATE = "reports/pdf/rolling.html"
@@ -66,20 +63,6 @@ def rolling_html(job) -> str:
     return render_to_string(TEMPLATE, context)
 
 
-def _document():
-    document = Document()
-    styles = document.styles
-    styles["Normal"].font.name = "Noto Sans"
-    styles["Normal"].font.size = Pt(10)
-    insertion = styles.add_style("Insertion", WD_STYLE_TYPE.CHARACTER)
-    insertion.font.bold = True
-    insertion.font.underline = True
-    insertion.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    deletion = styles.add_style("Deletion", WD_STYLE_TYPE.CHARACTER)
-    deletion.font.strike = True
-    return document
-
-
 def _add_piece(paragraph, piece) -> None:
     def run(text, style=None):
         paragraph.add_run(xml_safe(text), style=style)
@@ -107,7 +90,7 @@ def _add_piece(paragraph, piece) -> None:
 
 def write_rolling_docx(job, target) -> None:
     """Headings and paragraphs as Word styles, so the secretariat can go on editing it."""
-    document = _document()
+    document = marked_document()
     version = job.version
     document.add_heading(xml_safe(version.consultation.title), level=0)
     document.add_paragraph(xml_safe(f"{version.label}: rolling text"))

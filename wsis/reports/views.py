@@ -69,11 +69,7 @@ def ask(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     except LimitReached as exc:
         form.add_error(None, str(exc))
         return _index(request, version, scope, form, status=429)
-    if asked.reused:
-        messages.info(request, _("An identical report was already asked for: here it is."))
-    elif not asked.sent:
-        messages.warning(request, BROKER_DOWN)
-    return redirect("reports:job", pk=asked.job.pk)
+    return _to_the_job(request, asked)
 
 
 @require_POST
@@ -82,18 +78,24 @@ def ask_ledger(request: HttpRequest, slug: str, acronym: str) -> HttpResponse:
     """The ledger page's button: the ledger as a PDF, as the asker reads it there."""
     consultation = get_object_or_404(Consultation, slug=slug)
     organisation, as_facilitator = get_ledger_organisation(request, consultation, acronym)
+    return _ask(
+        request,
+        ("comments:ledger", slug, acronym),
+        ask_for_ledger,
+        consultation=consultation,
+        organisation=organisation,
+        as_facilitator=as_facilitator,
+    )
+
+
+def _ask(request, back, ask_for, **what):
+    """Ask for a report from a page's button: to the job, or back to ``back`` when the
+    asker has reached their limit."""
     try:
-        asked = ask_for_ledger(
-            user=request.user,
-            consultation=consultation,
-            organisation=organisation,
-            as_facilitator=as_facilitator,
-            language=get_language(),
-            request=request,
-        )
+        asked = ask_for(user=request.user, language=get_language(), request=request, **what)
     except LimitReached as exc:
         messages.error(request, str(exc))
-        return redirect("comments:ledger", slug, acronym)
+        return redirect(*back)
     if asked is None:
         raise Http404(_("This consultation has no draft yet."))
     return _to_the_job(request, asked)
@@ -118,19 +120,14 @@ def ask_rolling(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         return redirect("comments:rolling", slug, label)
     with_pending = request.POST.get("with_pending") == "1"
     may_ask_for_rolling(request, version, with_pending)
-    try:
-        asked = ask_for_rolling(
-            user=request.user,
-            version=version,
-            fmt=fmt,
-            with_pending=with_pending,
-            language=get_language(),
-            request=request,
-        )
-    except LimitReached as exc:
-        messages.error(request, str(exc))
-        return redirect("comments:rolling", slug, label)
-    return _to_the_job(request, asked)
+    return _ask(
+        request,
+        ("comments:rolling", slug, label),
+        ask_for_rolling,
+        version=version,
+        fmt=fmt,
+        with_pending=with_pending,
+    )
 
 
 @require_GET

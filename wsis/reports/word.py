@@ -13,10 +13,24 @@ from wsis.reports.compilation import Compilation, Item
 from wsis.text import xml_safe
 
 
-def _styles(document):
+def marked_document():
+    """A new Word document in our body font, with the character styles that mark proposed
+    insertions (bold on yellow, underlined) and deletions (struck through)."""
+    document = Document()
     styles = document.styles
     styles["Normal"].font.name = "Noto Sans"
     styles["Normal"].font.size = Pt(10)
+    insertion = styles.add_style("Insertion", WD_STYLE_TYPE.CHARACTER)
+    insertion.font.bold = True
+    insertion.font.underline = True
+    insertion.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    deletion = styles.add_style("Deletion", WD_STYLE_TYPE.CHARACTER)
+    deletion.font.strike = True
+    return document
+
+
+def _styles(document):
+    styles = document.styles
     made = {}
     for name, base, size, bold, colour in [
         ("Paragraph Label", "Heading 3", 10, True, RGBColor(0x1A, 0x4E, 0x8A)),
@@ -35,12 +49,6 @@ def _styles(document):
     made["Proposal"].paragraph_format.left_indent = Pt(18)
     made["Justification"].paragraph_format.left_indent = Pt(18)
     made["Attribution"].paragraph_format.left_indent = Pt(18)
-    insertion = styles.add_style("Insertion", WD_STYLE_TYPE.CHARACTER)
-    insertion.font.bold = True
-    insertion.font.underline = True
-    insertion.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    deletion = styles.add_style("Deletion", WD_STYLE_TYPE.CHARACTER)
-    deletion.font.strike = True
     # Not yet moderated: bold capitals on grey, which read in black and white too.
     pending = styles.add_style("Pending Moderation", WD_STYLE_TYPE.CHARACTER)
     pending.font.bold = True
@@ -107,7 +115,7 @@ def _item(document, item: Item, with_decisions: bool):
 
 
 def build(compilation: Compilation, kind: str):
-    document = Document()
+    document = marked_document()
     _styles(document)
     version = compilation.version
     consultation = version.consultation

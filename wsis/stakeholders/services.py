@@ -335,12 +335,16 @@ MAX_ROWS = 500
 EMAIL_MAX_LENGTH = Invitation._meta.get_field("email").max_length
 
 
+# Created; existing or refused (skipped, with the reason); failed (not saved).
+OUTCOMES = ("created", "existing", "refused", "failed")
+
+
 @dataclass
 class RowResult:
     line: int
     name: str
     acronym: str
-    outcome: str  # created; existing or refused (skipped, with the reason); failed
+    outcome: str  # one of OUTCOMES
     reason: str = ""
     organisation: Organisation | None = None
 
@@ -350,24 +354,13 @@ class BulkReport:
     rows: list[RowResult] = field(default_factory=list)
     error: str = ""
 
-    def of(self, outcome):
-        return [row for row in self.rows if row.outcome == outcome]
-
     @property
-    def created(self):
-        return self.of("created")
-
-    @property
-    def existing(self):
-        return self.of("existing")
-
-    @property
-    def refused(self):
-        return self.of("refused")
-
-    @property
-    def failed(self):
-        return self.of("failed")
+    def by_outcome(self) -> dict[str, list[RowResult]]:
+        """The rows under each outcome, every outcome present (the report's counts read 0)."""
+        grouped = {outcome: [] for outcome in OUTCOMES}
+        for row in self.rows:
+            grouped[row.outcome].append(row)
+        return grouped
 
 
 def read_csv(data: bytes) -> tuple[list[dict], str]:

@@ -1,0 +1,1 @@
+"""Silence procedures: a version goes out under silence, and silence is broken per paragraph."""
