@@ -4,8 +4,8 @@ The graph is read from the source (imports at the top of a module and inside fun
 alike), so an import hidden in a method to dodge a circle counts as what it is.
 
 Apps are layered, lowest first: ``audit`` < ``drafts`` < ``stakeholders`` < ``comments`` <
-``moderation`` < ``negotiation`` < ``silence`` < ``reports`` (reports render the negotiating
-text and the silence letters). Stakeholders sit above drafts because a membership, an
+``moderation`` < ``negotiation`` < ``room`` < ``silence`` < ``reports`` (reports render the
+negotiating text and the silence letters). Stakeholders sit above drafts because a membership, an
 invitation and an accreditation belong to a consultation. Within each app, the modules that
 face the outside (views, URLs, the API, the admin, commands, the demo loader, exports) sit above
 every app's other modules: a page of drafts shows comments. Nothing imports them back but other
@@ -23,7 +23,7 @@ import wsis
 
 APPS = [
     "audit", "drafts", "stakeholders", "comments", "moderation",
-    "negotiation", "silence", "reports",
+    "negotiation", "room", "silence", "reports",
 ]  # fmt: skip
 # Modules (or packages) facing the outside, by their last name in an app.
 OUTWARD = {

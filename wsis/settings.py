@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "wsis.comments",
     "wsis.moderation",
     "wsis.negotiation",
+    "wsis.room",
     "wsis.silence",
     "wsis.reports",
 ]

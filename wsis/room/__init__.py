@@ -1,0 +1,1 @@
+"""Readings and the live room: the facilitator holds the pen, every reader follows live."""
