@@ -1,20 +1,17 @@
 """A compilation split into parts, each rendered by its own task, then merged."""
 
 import re
-import time
 
-import psycopg
 import pytest
-from django.db import connection
 from pikepdf import NameTree, Pdf
 
 from tests.reports.helpers import assert_tagged, pdf_text
 from tests.reports.test_views import make_job
 from wsis.celery import app
-from wsis.reports import parallel, tasks
+from wsis.reports import parallel
 from wsis.reports.compilation import collect
 from wsis.reports.parallel import boundaries
-from wsis.reports.tasks import PART_LOCK_NAMESPACE, merge_report, render_part, render_report
+from wsis.reports.tasks import merge_report, render_part, render_report
 
 
 @pytest.fixture(autouse=True)
@@ -201,45 +198,6 @@ def test_a_single_compilation_is_tagged_too(version, entries, facilitator, setti
     assert '"OP31 bis' in structure
 
 
-def test_footers_written_from_a_few_laid_out_lines_are_those_laid_out_one_by_one(
-    version, entries, tmp_path, monkeypatch
-):
-    from contextlib import ExitStack
-
-    from wsis.reports import parallel
-
-    compilation = collect(version)
-    written = []
-    from_samples = parallel._numbered_from_samples
-    monkeypatch.setattr(
-        parallel,
-        "_numbered_from_samples",
-        lambda samples, total: written.append(from_samples(samples, total)) or written[-1],
-    )
-    with ExitStack() as opened:
-        fast = parallel._footers(compilation, 123, tmp_path, Pdf.new(), opened)
-        assert written[0] is not None  # Noto's digits: 13 lines laid out, not 123
-        # As where the digits are not plain glyphs: every line laid out.
-        monkeypatch.setattr(parallel, "_numbered_from_samples", lambda samples, total: None)
-        (tmp_path / "all").mkdir()
-        slow = parallel._footers(compilation, 123, tmp_path / "all", Pdf.new(), opened)
-    assert len(fast) == len(slow) == 123
-    assert [content for content, _resources in fast] == [content for content, _ in slow]
-
-
-def test_lines_with_kerning_between_digits_are_all_laid_out():
-    from wsis.reports.parallel import _numbered_from_samples
-
-    def line(number, adjust=b"0"):
-        glyphs = b"".join(b"<%04x>%s" % (0x13 + int(c), adjust) for c in str(number))
-        return ([(b"", b"10", 5.0, b"/F1 8 Tf\n[<0053>0" + glyphs + b"] TJ")], b"", None)
-
-    plain = {n: line(n) for n in [*range(10), 10]}
-    assert len(_numbered_from_samples(plain, 12)) == 12
-    kerned = plain | {10: line(10, adjust=b"-12")}
-    assert _numbered_from_samples(kerned, 12) is None
-
-
 def split(version, facilitator):
     """A job cut into its two parts, none rendered yet."""
     job = make_job(version, facilitator.user)
@@ -254,39 +212,17 @@ def half_done(version, facilitator):
     return job, second
 
 
-class OtherWorker:
-    """Another worker's hold on a part, through its own connection to the database."""
-
-    def __init__(self, part):
-        params = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        self.connection = psycopg.connect(**params, autocommit=True)
-        self.connection.execute("SELECT pg_advisory_lock(%s, %s)", [PART_LOCK_NAMESPACE, part.pk])
-
-    def let_go(self):
-        """The worker dies, and its lock with it. Closing the connection alone returns before
-        the server's backend has exited and let go of the lock (a third of the time on a busy
-        machine), so the backend is ended here and waited for."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(%s, %s)", [self.connection.info.backend_pid, 60_000]
-            )
-            assert cursor.fetchone()[0], "the other worker's backend did not exit within a minute"
-        self.connection.close()
-
-
-def test_parts_added_in_any_order_make_the_same_document(version, entries, facilitator, tmp_path):
+def test_parts_merge_in_order_behind_a_front_whose_length_was_guessed_wrong(
+    version, entries, facilitator, tmp_path, monkeypatch
+):
     job, parts = split(version, facilitator)
     for part in parts:
         render_part.apply(args=[job.pk, part.index]).get()
         part.refresh_from_db()
-    compilation = collect(version, light=True)
-    with parallel.Merger(compilation) as merger:
-        # A count of the contents' pages that the real numbers do not bear out is corrected.
-        merger.front_pages += 1
-        for part in reversed(parts):
-            merger.add(part.index, part.path, {"pages": part.pages, "sections": part.sections})
-        total = merger.finish(tmp_path / "merged.pdf")
+    # A count of the contents' pages that the real numbers do not bear out is corrected.
+    monkeypatch.setattr(parallel, "FRONT_PAGES", parallel.FRONT_PAGES + 1)
+    laid_out = [(part.path, {"pages": part.pages, "sections": part.sections}) for part in parts]
+    total = parallel.merge(collect(version, light=True), laid_out, tmp_path / "merged.pdf")
     assert total == 2 + sum(part.pages for part in parts)
     assert_numbered_compilation(tmp_path / "merged.pdf", total, version)
     structure = assert_tagged(tmp_path / "merged.pdf")
@@ -294,112 +230,26 @@ def test_parts_added_in_any_order_make_the_same_document(version, entries, facil
     assert labels == expected_labels(version)
 
 
-def test_a_part_leaving_the_others_in_other_workers_hands_begins_the_merge(
+def test_a_merge_asked_before_the_last_part_is_done_leaves_the_job_to_that_part(
     version, entries, facilitator, django_capture_on_commit_callbacks
 ):
-    job, (first, second) = split(version, facilitator)
-    other = OtherWorker(second)
-    try:
-        with django_capture_on_commit_callbacks() as merges:
-            render_part.apply(args=[job.pk, first.index]).get()
-    finally:
-        other.let_go()
-    assert len(merges) == 1
-    # Left in the queue, the part might wait for this very worker: no merge asked.
-    job, (first, second) = split(version, facilitator)
+    job, second = half_done(version, facilitator)
+    assert merge_report.apply(args=[job.pk]).get() == "waiting for parts"
+    job.refresh_from_db()
+    assert job.state == "rendering" and not job.path.exists()
     with django_capture_on_commit_callbacks() as merges:
-        render_part.apply(args=[job.pk, first.index]).get()
-    assert merges == []
-
-
-def test_a_merge_begun_early_takes_the_parts_done_then_waits_for_the_last(
-    version, entries, facilitator, monkeypatch
-):
-    job, second = half_done(version, facilitator)
-    other = OtherWorker(second)
-    events = []
-    add = parallel.Merger.add
-    monkeypatch.setattr(
-        parallel.Merger, "add", lambda self, index, *a: events.append(index) or add(self, index, *a)
-    )
-
-    def other_worker_finishes(seconds):
-        # While the merge waits, the other worker lays out its part and lets go of it.
-        if len(events) == 1:
-            other.let_go()
-            render_part.apply(args=[job.pk, second.index]).get()
-            events.append("second done")
-
-    monkeypatch.setattr(time, "sleep", other_worker_finishes)
-    assert merge_report.apply(args=[job.pk]).get() == "done"
-    assert events == [0, "second done", 1]
-    job.refresh_from_db()
-    assert job.state == "done"
-    assert_numbered_compilation(job.path, job.pages, version)
-
-
-def test_a_merge_waiting_for_a_part_no_worker_holds_stops_and_leaves_the_job_as_it_is(
-    version, entries, facilitator, monkeypatch
-):
-    job, second = half_done(version, facilitator)
-    other = OtherWorker(second)
-    asked = []
-    monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
-    looks = []
-
-    def other_worker_dies(seconds):
-        # Before its part is done: its lock goes with its connection. One look must do; a
-        # second one stops the merge here (which fails the job) and the test below.
-        looks.append(seconds)
-        if len(looks) > 1:
-            raise RuntimeError("still waiting for a part no worker holds")
-        other.let_go()
-
-    monkeypatch.setattr(time, "sleep", other_worker_dies)
-    stopped = merge_report.apply(args=[job.pk]).get()
-    assert len(looks) == 1, "the merge looked again for a part no worker holds"
-    assert stopped == "waiting for parts"
-    job.refresh_from_db()
-    assert job.state == "rendering" and not job.path.exists() and asked == []
-    # Its part laid out again (the message is delivered again), the merge goes through.
-    assert render_part.apply(args=[job.pk, second.index]).get() == "done"
+        assert render_part.apply(args=[job.pk, second.index]).get() == "done"
+    assert len(merges) == 1
     assert merge_report.apply(args=[job.pk]).get() == "done"
 
 
-def test_a_merge_of_a_job_deleted_before_or_while_it_waits_stops(
-    version, entries, facilitator, monkeypatch
-):
+def test_the_parts_and_merge_of_a_deleted_job_stop(version, entries, facilitator):
     assert merge_report.apply(args=[987654]).get() == "gone"
     job, second = half_done(version, facilitator)
-    other = OtherWorker(second)
-    asked = []
-    monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
-    monkeypatch.setattr(time, "sleep", lambda seconds: job.delete())
-    try:
-        assert merge_report.apply(args=[job.pk]).get() == "waiting for parts"
-    finally:
-        other.let_go()
-    assert asked == []
-
-
-def test_a_merge_that_stops_just_as_the_last_part_is_done_asks_for_the_merge_again(
-    version, entries, facilitator, monkeypatch
-):
-    job, second = half_done(version, facilitator)
-    asked = []
-    monkeypatch.setattr(merge_report, "apply_async", lambda args: asked.append(args))
-    add_parts = tasks._add_parts
-
-    def stopped_then_done(merger, parts):
-        stopped = add_parts(merger, parts)
-        # The last part is done before this merge lets go of the job: the merge that part
-        # asks for finds the job taken ("rendering elsewhere").
-        assert render_part.apply(args=[job.pk, second.index]).get() == "done"
-        return stopped
-
-    monkeypatch.setattr(tasks, "_add_parts", stopped_then_done)
-    assert merge_report.apply(args=[job.pk]).get() == "waiting for parts"
-    assert asked == [(job.pk,)]
+    job_pk = job.pk
+    job.delete()
+    assert render_part.apply(args=[job_pk, second.index]).get() == "gone"
+    assert merge_report.apply(args=[job_pk]).get() == "gone"
 
 
 def test_a_part_whose_file_is_gone_is_laid_out_again(version, entries, facilitator, monkeypatch):

@@ -22,8 +22,6 @@ from wsis.reports.services import ask_for_report
 from wsis.reports.tasks import (
     LOCK_NAMESPACE,
     PART_LOCK_NAMESPACE,
-    locks_held,
-    merge_report,
     render_report,
 )
 from wsis.stakeholders.models import Organisation
@@ -135,46 +133,40 @@ def ask_for_long_compilation(version, facilitator, fmt="pdf"):
     return ask(version, facilitator, fmt=fmt).job
 
 
-def backend_holding_the_lock(job) -> int | None:
-    """The Postgres backend of the worker rendering ``job``: it holds the job's advisory lock."""
+def backend_holding_the_lock(key: int, namespace: int = LOCK_NAMESPACE) -> int | None:
+    """The Postgres backend of the worker rendering job (or part) ``key``: it holds the
+    advisory lock."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s"
             " AND objid = %s AND granted AND database = "
             "(SELECT oid FROM pg_database WHERE datname = current_database())",
-            [LOCK_NAMESPACE, job.pk],
+            [namespace, key],
         )
         row = cursor.fetchone()
     return row[0] if row else None
 
 
 @pytest.mark.faults  # a worker, or its connection, dies
-def test_a_merge_begun_early_survives_the_worker_it_waits_for_dying(
-    version, facilitator, media, start_worker
-):
+def test_a_part_survives_its_worker_killed_mid_render(version, facilitator, media, start_worker):
     split = {"REPORT_SPLIT_MIN_ENTRIES": "1", "REPORT_PARTS": "2", "CELERY_VISIBILITY_TIMEOUT": "3"}
     workers = [start_worker(**split) for _ in range(2)]
     job = ask_for_long_compilation(version, facilitator)
     wait_until(lambda: job.parts.count() == 2, "the job to be cut into two parts")
     parts = [part.pk for part in job.parts.all()]
-    # Both parts in hand: freeze one worker mid-render. It keeps its part's lock, so the
-    # other, its own part done, begins the merge and waits for it.
-    wait_until(lambda: locks_held(PART_LOCK_NAMESPACE, parts) == set(parts), "both parts in hand")
-    frozen = workers[1]
-    frozen.freeze()
-    wait_until(lambda: job.parts.filter(done=True).count() == 1, "the other part to be done")
-    wait_until(lambda: locks_held(LOCK_NAMESPACE, [job.pk]), "the merge to begin")
-    # The frozen worker dies: its lock goes with its connection, its part's message comes back.
-    frozen.kill()
-    start_worker(**split)  # takes the unacknowledged part once its visibility time is over
+    wait_until(
+        lambda: all(backend_holding_the_lock(pk, PART_LOCK_NAMESPACE) for pk in parts),
+        "both parts in hand",
+    )
+    # One worker dies mid-render: its part's message comes back, to the other worker or to
+    # the one started now, and the last part to be done asks for the merge.
+    workers[1].kill()
+    start_worker(**split)
     job = wait_for(job, {"done", "failed"}, timeout=240)
     assert (job.state, job.error) == ("done", "")
-    # The merge begun early stopped when no worker held the part any more; the part's next
-    # worker asked for it again.
-    assert "waiting for parts" in [run["retval"] for run in workers[0].finished(merge_report)]
+    assert job.parts.filter(done=True).count() == 2
     text = " ".join(pdf_text(job.path).split())
     assert f"page 1 of {job.pages}" in text and f"page {job.pages} of {job.pages}" in text
-    assert job.parts.filter(done=True).count() == 2
 
 
 @pytest.mark.faults  # a worker, or its connection, dies
@@ -184,7 +176,7 @@ def test_a_render_whose_database_connection_dies_is_retried_and_completes(
     job = ask_for_long_compilation(version, facilitator)
     worker = start_worker()
     wait_for(job, {"rendering"}, timeout=120)
-    pid = wait_until(lambda: backend_holding_the_lock(job), "the worker to hold the job's lock")
+    pid = wait_until(lambda: backend_holding_the_lock(job.pk), "the worker to hold the job's lock")
     # What a failover or a restarted database does to a worker: its connection is cut.
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [pid])

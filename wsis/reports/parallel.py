@@ -1,10 +1,10 @@
 """A compilation rendered in parts by several workers, then merged.
 
 The draft is cut at paragraph boundaries into parts of similar weight; each part is a PDF
-without footers, laid out by its own worker (possibly on another machine). The merge renders
-the cover and contents with the page numbers the parts reported, appends the parts and lays
-"page X of Y" over every page. Parts are found again by paragraph order, so a part rendered
-twice (redelivered) covers the same paragraphs.
+without footers, laid out by its own worker (possibly on another machine). Once the last part
+is done, the merge renders the cover and contents with the page numbers the parts reported,
+appends the parts and lays "page X of Y" over every page. Parts are found again by paragraph
+order, so a part rendered twice (redelivered) covers the same paragraphs.
 """
 
 import re
@@ -110,6 +110,28 @@ def _front(compilation: Compilation, toc: list[tuple[int, int]]):
     return document
 
 
+# The front's pages as first guessed: the cover and a page of contents. The contents give
+# page numbers that depend on the front's own length, so its layout checks the guess.
+FRONT_PAGES = 2
+
+
+def _settled_front(compilation: Compilation, parts: list[dict]):
+    """The cover and contents, giving the page (from 1) each section starts on once they are
+    in front of the parts."""
+    front_pages = FRONT_PAGES
+    for _attempt in range(3):
+        toc, offset = [], front_pages
+        for part in parts:
+            toc += [(int(order), offset + page + 1) for order, page in part["sections"].items()]
+            offset += part["pages"]
+        document = _front(compilation, toc)
+        if len(document.pages) == front_pages:
+            return document
+        # A longer contents than guessed, or numbers wider than guessed wrapped a line.
+        front_pages = len(document.pages)
+    raise ValueError("The contents do not settle on a number of pages")
+
+
 # How WeasyPrint writes a page: flip the y axis, scale CSS pixels to points, then the text
 # in BT ... ET blocks (after the colour they need), each run starting with its own text matrix
 # (in CSS pixels from the top left); a block's font carries over from one run to the next.
@@ -141,11 +163,11 @@ def _text_runs(stream: bytes) -> tuple[bytes, list[tuple[bytes, bytes, float, by
 def _footers(compilation: Compilation, total: int, folder: Path, pdf: Pdf, opened) -> list:
     """The content of each page's footer, and the resources it needs (its font) in ``pdf``.
 
-    Laying out a page costs WeasyPrint milliseconds even when empty, and a merged compilation
-    has a thousand pages: so the footers are laid out as lines of a few tall pages (shaped and
-    translated as the rest), and one real page shows where on a page the footer's line stands.
-    Where a line's digits are plain glyphs (``_numbered_from_samples``), only a line per digit
-    and per length of number is laid out, and the others are written from those.
+    Laying out a page costs WeasyPrint about as much empty as full, and a merged compilation
+    has a thousand pages: a blank page with the stylesheet's own footer for each would take
+    longer than the rest of the merge. So the footers are laid out as lines of a few tall pages
+    (shaped and translated as the rest) and cut apart, and one real page shows where on a page
+    the footer's line stands.
     """
     reference_path = folder / "footer.pdf"
     _document("reports/pdf/footer.html", _context(compilation)).write_pdf(reference_path)
@@ -154,23 +176,15 @@ def _footers(compilation: Compilation, total: int, folder: Path, pdf: Pdf, opene
         height = float(reference.pages[0].mediabox[3])
     baseline = runs[0][2]
 
-    def lay_out(numbers, name: str) -> list[tuple[list, bytes, Dictionary]]:
-        sheet_path = folder / name
-        _document(
-            "reports/pdf/footers.html", _context(compilation, pages=numbers, total_pages=total)
-        ).write_pdf(sheet_path)
-        # Open until ``pdf`` is saved: copied streams are read from it then.
-        lines = _sheet_lines(opened.enter_context(Pdf.open(sheet_path)), pdf)
-        if len(lines) != len(numbers):
-            raise ValueError(f"{len(lines)} footer lines for {len(numbers)} numbers")
-        return lines
-
-    samples = [*range(10), *(10**length for length in range(1, len(str(total))))]
-    lines = _numbered_from_samples(
-        dict(zip(samples, lay_out(samples, "footer-samples.pdf"), strict=True)), total
-    )
-    if lines is None:
-        lines = lay_out(range(1, total + 1), "footers.pdf")
+    sheet_path = folder / "footers.pdf"
+    numbers = range(1, total + 1)
+    _document(
+        "reports/pdf/footers.html", _context(compilation, pages=numbers, total_pages=total)
+    ).write_pdf(sheet_path)
+    # Open until ``pdf`` is saved: copied streams are read from it then.
+    lines = _sheet_lines(opened.enter_context(Pdf.open(sheet_path)), pdf)
+    if len(lines) != total:
+        raise ValueError(f"{len(lines)} footer lines for {total} pages")
     footers = []
     for runs, scale, resources in lines:
         top = runs[0][2]
@@ -195,45 +209,6 @@ def _sheet_lines(sheet: Pdf, pdf: Pdf) -> list[tuple[list, bytes, Dictionary]]:
                 lines.append(([], scale, resources))
                 top = y
             lines[-1][0].append((state, x, y, text))
-    return lines
-
-
-SHOWN_GLYPHS = re.compile(rb"\A(/\S+ \S+ Tf\n)\[((?:<[0-9a-f]+>0)+)\] TJ\Z")
-
-
-def _numbered_from_samples(samples: dict[int, tuple], total: int) -> list[tuple] | None:
-    """Every page's line, from the lines of the numbers 0 to 9 and of 10, 100, ...: a number
-    of the same length only changes the glyphs of its digits, when each line is one run of
-    glyphs with no adjustment between them (no kerning, no ligature), as with Noto's tabular
-    digits. None when the samples do not show that: then every line is laid out."""
-    glyphs = {}
-    for number, (runs, _scale, _resources) in samples.items():
-        found = SHOWN_GLYPHS.match(runs[0][3]) if len(runs) == 1 else None
-        if found is None:
-            return None
-        glyphs[number] = (found[1], re.findall(rb"<[0-9a-f]+>", found[2]))
-    if any(len(glyphs[n][1]) != len(glyphs[0][1]) for n in range(10)):
-        return None
-    # Where the digits stand: the one place where the lines of 0 and 1 differ.
-    zero, one = glyphs[0][1], glyphs[1][1]
-    differ = [i for i, (a, b) in enumerate(zip(zero, one, strict=True)) if a != b]
-    if len(differ) != 1:
-        return None
-    at = differ[0]
-    digit = {str(n): glyphs[n][1][at] for n in range(10)}
-    if len(set(digit.values())) != 10:
-        return None
-    lines = []
-    for number in range(1, total + 1):
-        written = str(number)
-        sample = 10 ** (len(written) - 1)
-        font, shown = glyphs[sample]
-        if shown[at : at + len(written)] != [digit[c] for c in str(sample)]:
-            return None
-        shown = shown[:at] + [digit[c] for c in written] + shown[at + len(written) :]
-        ((state, x, y, _text),), scale, resources = samples[sample]
-        text = font + b"[" + b"0".join(shown) + b"0] TJ"
-        lines.append(([(state, x, y, text)], scale, resources))
     return lines
 
 
@@ -270,7 +245,7 @@ def _kids(element) -> list:
 
 class _Structure:
     """One structure tree for the merged file. Each file numbers its pages' marked content and
-    its links from 0 in its parent tree: as they are added (the parts as they come, the front
+    its links from 0 in its parent tree: as they are added (the parts in order, the front
     last), their keys are moved past those already taken. The parts' elements then go under
     the front's document element, in the order of the parts."""
 
@@ -278,7 +253,7 @@ class _Structure:
         # Keys only grow as files are added: the entries stay in the order of their keys.
         self.entries: list[tuple[int, object]] = []
         self.next_key = 0
-        self.elements: dict[int, list] = {}  # a part's index -> its top elements
+        self.elements: list = []  # the parts' top elements, in order
 
     def _add(self, pdf: Pdf, source: Pdf, pages) -> Dictionary:
         # Copied after the source's pages, so its elements point to the pages copied already.
@@ -294,17 +269,16 @@ class _Structure:
                     annotation.StructParent = int(annotation.StructParent) + offset
         return root
 
-    def add_part(self, pdf: Pdf, index: int, part: Pdf, pages) -> None:
+    def add_part(self, pdf: Pdf, part: Pdf, pages) -> None:
         root = self._add(pdf, part, pages)
-        self.elements[index] = [kid for document in _kids(root) for kid in _kids(document)]
+        self.elements += [kid for document in _kids(root) for kid in _kids(document)]
 
     def finish(self, pdf: Pdf, front: Pdf, pages) -> None:
         root = self._add(pdf, front, pages)
         (document,) = _kids(root)
-        for index in sorted(self.elements):
-            for element in self.elements[index]:
-                element.P = document
-                document.K.append(element)
+        for element in self.elements:
+            element.P = document
+            document.K.append(element)
         root.ParentTree = Dictionary(
             Nums=Array([item for key, value in self.entries for item in (key, value)])
         )
@@ -336,95 +310,40 @@ def _add_outline(pdf: Pdf, compilation: Compilation, destinations: NameTree) -> 
 CATALOGUE = ("/Lang", "/Metadata", "/MarkInfo", "/ViewerPreferences")
 
 
-class Merger:
-    """Joins the parts into one file as they come, in any order; then ``finish`` puts the
-    cover and contents before them and the page numbers over every page. A worker can so
-    begin a merge while others still lay out the last parts (``tasks.merge_report``).
+def merge(compilation: Compilation, parts: list[tuple[Path, dict]], out: Path) -> int:
+    """The cover and contents, then the parts (``render_part``'s files and results) in order,
+    then "page X of Y" over every page; saves to ``out`` and returns the number of pages."""
+    with ExitStack() as opened:
+        # Every file stays open until ``pdf`` is saved: copied streams are read from them then.
+        folder = Path(opened.enter_context(tempfile.TemporaryDirectory(prefix="wsis-merge-")))
+        pdf = opened.enter_context(Pdf.new())
+        structure = _Structure()
+        destinations = NameTree.new(pdf)
+        for path, _result in parts:
+            part = opened.enter_context(Pdf.open(path))
+            at = len(pdf.pages)
+            pdf.pages.extend(part.pages)
+            structure.add_part(pdf, part, pdf.pages[at:])
+            for name, destination in NameTree(part.Root.Names.Dests).items():
+                destinations[name] = pdf.copy_foreign(part.make_indirect(destination))
 
-    Use it as a context manager: the parts stay open until the merged file is saved (copied
-    streams are read from them then), and its scratch files go with it."""
-
-    # Stands in for the page numbers when the contents are laid out to count their pages.
-    STAND_IN = 999
-
-    def __init__(self, compilation: Compilation):
-        self.compilation = compilation
-        self.pdf = Pdf.new()
-        self.structure = _Structure()
-        self.parts: dict[int, dict] = {}  # index -> its pages and where its sections start
-        self.destinations: dict[str, object] = {}
-        self._opened = ExitStack()
-        # The contents' length hardly depends on the numbers in it: counted now, before the
-        # parts are there, and checked in ``finish``.
-        placeholder = [(section.order, self.STAND_IN) for section in compilation.sections]
-        self.front_pages = len(_front(compilation, placeholder).pages)
-
-    def __enter__(self):
-        self._opened.enter_context(self.pdf)
-        folder = tempfile.TemporaryDirectory(prefix="wsis-merge-")
-        self.folder = Path(self._opened.enter_context(folder))
-        return self
-
-    def __exit__(self, *exc_info):
-        return self._opened.__exit__(*exc_info)
-
-    def add(self, index: int, path: Path, result: dict) -> None:
-        """Put a part (``render_part``'s file and result) in its place among those added."""
-        part = self._opened.enter_context(Pdf.open(path))
-        at = sum(added["pages"] for number, added in self.parts.items() if number < index)
-        self.pdf.pages[at:at] = part.pages
-        pages = self.pdf.pages[at : at + len(part.pages)]
-        self.structure.add_part(self.pdf, index, part, pages)
-        for name, destination in NameTree(part.Root.Names.Dests).items():
-            self.destinations[name] = self.pdf.copy_foreign(part.make_indirect(destination))
-        self.parts[index] = result
-
-    def _contents(self, front_pages: int) -> tuple[list[tuple[int, int]], int]:
-        """Each section's page (from 1) after a front of ``front_pages``; and the total."""
-        toc, offset = [], front_pages
-        for index in sorted(self.parts):
-            for order, page in self.parts[index]["sections"].items():
-                toc.append((int(order), offset + page + 1))
-            offset += self.parts[index]["pages"]
-        return toc, offset
-
-    def finish(self, out: Path) -> int:
-        """The front, the outline and the page numbers; saves to ``out``; returns the pages."""
-        pdf = self.pdf
-        for _attempt in range(2):
-            toc, total = self._contents(self.front_pages)
-            front_document = _front(self.compilation, toc)
-            if len(front_document.pages) == self.front_pages:
-                break
-            # Numbers wider than the stand-ins wrapped a line (or narrower ones saved one).
-            self.front_pages = len(front_document.pages)
-        else:
-            raise ValueError("The contents do not settle on a number of pages")
-        front_path = self.folder / "front.pdf"
-        front_document.write_pdf(front_path, pdf_variant=TAGGED)
-        front = self._opened.enter_context(Pdf.open(front_path))
+        _settled_front(compilation, [result for _path, result in parts]).write_pdf(
+            folder / "front.pdf", pdf_variant=TAGGED
+        )
+        front = opened.enter_context(Pdf.open(folder / "front.pdf"))
         pdf.pages[0:0] = front.pages
-        self.structure.finish(pdf, front, pdf.pages[: len(front.pages)])
+        structure.finish(pdf, front, pdf.pages[: len(front.pages)])
         for key in CATALOGUE:
             pdf.Root[key] = pdf.copy_foreign(front.make_indirect(front.Root[key]))
         pdf.trailer.Info = pdf.copy_foreign(front.make_indirect(front.trailer.Info))
         # The front's destinations are stand-ins; the parts have the real ones.
-        destinations = NameTree.new(pdf)
-        for name, destination in self.destinations.items():
-            destinations[name] = destination
         pdf.Root.Names = Dictionary(Dests=destinations.obj)
-        _number_pages(pdf, _footers(self.compilation, total, self.folder, pdf, self._opened))
-        _add_outline(pdf, self.compilation, destinations)
+
+        total = len(pdf.pages)
+        _number_pages(pdf, _footers(compilation, total, folder, pdf, opened))
+        _add_outline(pdf, compilation, destinations)
         pdf.Root.PageMode = Name.UseOutlines
         # The objects in compressed object streams: a much smaller file, written as fast
         # (qpdf's default keeps only the front's object streams).
         pdf.save(out, object_stream_mode=ObjectStreamMode.generate, min_version=front.pdf_version)
         return total
-
-
-def merge(compilation: Compilation, parts: list[tuple[Path, dict]], out: Path) -> int:
-    """Cover and contents, then the parts, then the footers; returns the number of pages."""
-    with Merger(compilation) as merger:
-        for index, (path, result) in enumerate(parts):
-            merger.add(index, path, result)
-        return merger.finish(out)

@@ -178,12 +178,11 @@ def render_part(self, job_pk: int, index: int) -> str:
                 job = ReportJob.objects.select_for_update().get(pk=job_pk)
                 part.pages, part.sections, part.done = result["pages"], result["sections"], True
                 part.save(update_fields=["pages", "sections", "done"])
-                left = list(job.parts.filter(done=False).values_list("pk", flat=True))
+                left = job.parts.filter(done=False).count()
                 total = job.parts.count()
-                job.set_progress(10 + 80 * (total - len(left)) // total)
-                # The last part asks for the merge; so does one that leaves the others all in
-                # other workers' hands: this worker then begins the merge while they finish.
-                if len(locks_held(PART_LOCK_NAMESPACE, left)) == len(left):
+                job.set_progress(10 + 80 * (total - left) // total)
+                # The job's row is locked: of parts finishing together, one sees none left.
+                if not left:
                     transaction.on_commit(lambda: merge_report.apply_async((job_pk,)))
             # CPU against wall time shows what a shared machine's other processes took.
             logger.info(
@@ -209,70 +208,13 @@ def render_part(self, job_pk: int, index: int) -> str:
         return "failed"
 
 
-def locks_held(namespace: int, keys) -> set[int]:
-    """Which of these :func:`job_lock` locks some session (any worker's) holds now: for the
-    parts, which ones workers are laying out."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT objid::bigint FROM pg_locks
-            WHERE locktype = 'advisory' AND granted AND classid::bigint = %s AND objsubid = 2
-            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-            AND objid::bigint = ANY(%s)""",
-            [namespace, list(keys)],
-        )
-        return {key for (key,) in cursor.fetchall()}
-
-
-# A merge begun early waits this long at most for the parts in other workers' hands, looking
-# every MERGE_POLL seconds.
-MERGE_WAIT = 10 * 60
-MERGE_POLL = 0.1
-
-
-def _add_parts(merger, parts: list[ReportPart]) -> str | None:
-    """Add the parts to the merge as they are done, waiting for those that other workers are
-    laying out; None once all are in. Otherwise why the merge stops: a part is neither done
-    nor in a worker's hands (queued, maybe for this very worker, or failed), the wait is too
-    long, or a part's file is gone (then it is laid out again)."""
-    waiting = {part.pk: part for part in parts}
-    deadline = time.monotonic() + MERGE_WAIT
-    while True:
-        for part in [part for part in waiting.values() if part.done]:
-            if not part.path.exists():
-                ReportPart.objects.filter(pk=part.pk).update(done=False)
-                render_part.apply_async((part.job_id, part.index))
-                return "parts missing"
-            merger.add(part.index, part.path, {"pages": part.pages, "sections": part.sections})
-            del waiting[part.pk]
-        if not waiting:
-            return None
-        if time.monotonic() > deadline:
-            return "waiting for parts"
-        time.sleep(MERGE_POLL)
-        # In this order: a part in no worker's hands, and then still not done, is not coming.
-        in_hand = locks_held(PART_LOCK_NAMESPACE, waiting)
-        fresh = ReportPart.objects.in_bulk(list(waiting))
-        if len(fresh) < len(waiting) or any(
-            not part.done and pk not in in_hand for pk, part in fresh.items()
-        ):
-            return "waiting for parts"
-        waiting = fresh
-
-
 @shared_task(**LIMITS)
 def merge_report(self, job_pk: int) -> str:
     try:
         with job_lock(job_pk) as locked:
             if not locked:
                 return "rendering elsewhere"
-            outcome = _merge(job_pk)
-        parts = ReportPart.objects.filter(job_id=job_pk)
-        all_done = parts.exists() and not parts.filter(done=False).exists()
-        if outcome == "waiting for parts" and all_done:
-            # The last part was done while this merge held the lock and gave up: the merge
-            # that part asked for found the lock held, so ask again.
-            merge_report.apply_async((job_pk,))
-        return outcome
+            return _merge(job_pk)
     except TRANSIENT as exc:
         return _retry_or_fail(self, job_pk, exc)
     except Exception as exc:
@@ -282,7 +224,7 @@ def merge_report(self, job_pk: int) -> str:
 
 
 def _merge(job_pk: int) -> str:
-    """Merge the job's parts, beginning with those done. Call while holding its lock."""
+    """Merge the job's parts once all are done. Call while holding its lock."""
     from wsis.reports import parallel
 
     job = ReportJob.objects.select_related("version__consultation").filter(pk=job_pk).first()
@@ -293,28 +235,24 @@ def _merge(job_pk: int) -> str:
     parts = list(job.parts.order_by("index"))
     if not parts:
         return "parts missing"
+    if not all(part.done for part in parts):
+        return "waiting for parts"  # the last part to be done asks for the merge again
+    missing = [part for part in parts if not part.path.exists()]
+    for part in missing:
+        ReportPart.objects.filter(pk=part.pk).update(done=False)
+        render_part.apply_async((job_pk, part.index))
+    if missing:
+        return "parts missing"
     cpu = time.process_time()
     with translation.override(job.language), fewer_collections(collect=False):
         compilation = collect(job.version, Options.from_dict(job.options), light=True)
-        # The merger's scratch files and open parts are let go once the file is delivered.
-        with parallel.Merger(compilation) as merger:
-            stopped = _add_parts(merger, parts)
-            if stopped:
-                return stopped
-            all_in = time.perf_counter()
-            with write_atomically(job.path) as temporary:
-                pages = merger.finish(temporary)
-            job.finish(job.path.stat().st_size, pages)
-            last = time.perf_counter() - all_in
+        laid_out = [(part.path, {"pages": part.pages, "sections": part.sections}) for part in parts]
+        with write_atomically(job.path) as temporary:
+            pages = parallel.merge(compilation, laid_out, temporary)
+        job.finish(job.path.stat().st_size, pages)
     for part in parts:
         part.path.unlink(missing_ok=True)
-    # The time after the last part is in: what a merge begun early still leaves to wait for.
-    logger.info(
-        "Merged report job %s: %.1f s of CPU, %.1f s more after adding its last part",
-        job_pk,
-        time.process_time() - cpu,
-        last,
-    )
+    logger.info("Merged report job %s: %.1f s of CPU", job_pk, time.process_time() - cpu)
     gc.collect()  # once the file is there for whoever asked
     return "done"
 
