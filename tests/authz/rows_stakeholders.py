@@ -13,7 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from tests.authz.matrix import Row, everyone, facilitators_only, signed_in
 from tests.conftest import accreditation_request, group, make_user
 from wsis.stakeholders.models import Invitation, Membership
-from wsis.stakeholders.views import EMAIL_CHANGE_SALT
+from wsis.stakeholders.views import EMAIL_CHANGE_SALT, UNDO_SALT
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a much longer passphrase 42"
@@ -54,6 +54,8 @@ def build(world, request):
         ),
         reset_uid=urlsafe_base64_encode(force_bytes(bob.pk)),
         reset_token=default_token_generator.make_token(bob),
+        # The undo of a removal of A's delegate Dora (her membership stands: restoring is a no-op).
+        undo_token=signing.dumps({"user": dora.pk, "organisation": world.org_a.pk}, salt=UNDO_SALT),
     )
 
 
@@ -175,19 +177,29 @@ ROWS = [
         method="POST",
         data=lambda w: {"email": "new.delegate@ken.example"},
     ),
+    # Removing asks first (GET), removes on POST, and can be undone (people_restore).
+    *[
+        Row(
+            "stakeholders:people_remove",
+            focal_only(status),
+            args=lambda w, name=name: [w.extra[name].pk],
+            method=method,
+            note=name.replace("_", " ").replace("of a", "of A").replace("of b", "of B"),
+            refuses_get=False,
+        )
+        for name, method, status in [
+            ("delegate_of_a", "GET", 200),
+            ("delegate_of_b", "GET", 404),
+            ("delegate_of_a", "POST", 302),
+            ("delegate_of_b", "POST", 404),
+        ]
+    ],
     Row(
-        "stakeholders:people_remove",
+        "stakeholders:people_restore",
         focal_only(302),
-        args=lambda w: [w.extra["delegate_of_a"].pk],
         method="POST",
-        note="delegate of A",
-    ),
-    Row(
-        "stakeholders:people_remove",
-        focal_only(404),
-        args=lambda w: [w.extra["delegate_of_b"].pk],
-        method="POST",
-        note="delegate of B",
+        data=lambda w: {"token": w.extra["undo_token"]},
+        note="removal of A's delegate",
     ),
     Row(
         "stakeholders:invitation_withdraw",

@@ -1,9 +1,11 @@
 import pytest
+from django.core import signing
 from django.urls import reverse
 
 from tests.conftest import make_user
 from tests.stakeholders.conftest import PERSONAS, issue, links_in
 from wsis.audit.models import AuditEvent
+from wsis.stakeholders import views
 from wsis.stakeholders.models import Invitation, Membership
 
 PEOPLE = reverse("stakeholders:people")
@@ -32,9 +34,6 @@ def test_only_a_focal_point_invites(persona, org_a, name, mailoutbox):
 def test_it_refuses_get_on_actions(focal_a, delegate_a):
     membership = Membership.objects.get(user=delegate_a.user)
     assert focal_a.get(INVITE).status_code == 405
-    assert (
-        focal_a.get(reverse("stakeholders:people_remove", args=[membership.pk])).status_code == 405
-    )
     invitation = issue(organisation=membership.organisation)
     url = reverse("stakeholders:invitation_withdraw", args=[invitation.pk])
     assert focal_a.get(url).status_code == 405
@@ -87,6 +86,59 @@ def test_only_the_focal_point_removes(persona, delegate_a, name):
     response = persona(name).post(reverse("stakeholders:people_remove", args=[membership.pk]))
     assert response.status_code == EXPECTED.get(name, 403)
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_removing_asks_first(focal_a, delegate_a):
+    membership = Membership.objects.get(user=delegate_a.user)
+    url = reverse("stakeholders:people_remove", args=[membership.pk])
+    response = focal_a.get(url)
+    assert response.status_code == 200
+    assert f'action="{url}"' in response.content.decode()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    # The People page links to that question rather than removing at once.
+    assert f'href="{url}"' in focal_a.get(reverse("stakeholders:people")).content.decode()
+
+
+def test_a_removal_can_be_undone(focal_a, delegate_a):
+    membership = Membership.objects.get(user=delegate_a.user)
+    focal_a.post(reverse("stakeholders:people_remove", args=[membership.pk]))
+    page = focal_a.get(reverse("stakeholders:people")).content.decode()
+    assert "was removed." in page and "Undo" in page
+    token = focal_a.session["undo_removal"]
+    response = focal_a.post(reverse("stakeholders:people_restore"), {"token": token}, follow=True)
+    assert b"is back as a delegate" in response.content
+    restored = Membership.objects.get(user=delegate_a.user, organisation=membership.organisation)
+    assert restored.role == "delegate"
+    assert AuditEvent.objects.get(action="membership.restored").actor == focal_a.user
+    # Sent twice (a double click), it restores once and offers no more undo.
+    focal_a.post(reverse("stakeholders:people_restore"), {"token": token})
+    assert Membership.objects.filter(user=delegate_a.user).count() == 1
+    assert AuditEvent.objects.filter(action="membership.restored").count() == 1
+    assert b"was removed." not in focal_a.get(reverse("stakeholders:people")).content
+
+
+def test_an_undo_expires(focal_a, delegate_a, monkeypatch):
+    membership = Membership.objects.get(user=delegate_a.user)
+    focal_a.post(reverse("stakeholders:people_remove", args=[membership.pk]))
+    token = focal_a.session["undo_removal"]
+    monkeypatch.setattr(views, "UNDO_SECONDS", -1)
+    response = focal_a.post(reverse("stakeholders:people_restore"), {"token": token}, follow=True)
+    assert b"can no longer be undone" in response.content
+    assert not Membership.objects.filter(user=delegate_a.user).exists()
+    assert b"was removed." not in focal_a.get(reverse("stakeholders:people")).content
+
+
+def test_an_undo_is_for_the_organisation_it_was_made_for(focal_a, delegate_b):
+    # A token of organisation B's removal, sent by A's focal point, restores nobody.
+    membership = Membership.objects.get(user=delegate_b.user)
+    membership.delete()
+    token = signing.dumps(
+        {"user": delegate_b.user.pk, "organisation": membership.organisation_id},
+        salt=views.UNDO_SALT,
+    )
+    response = focal_a.post(reverse("stakeholders:people_restore"), {"token": token})
+    assert response.status_code == 403
+    assert not Membership.objects.filter(user=delegate_b.user).exists()
 
 
 def test_a_focal_point_cannot_remove_another_organisations_people(focal_a, delegate_b):

@@ -16,7 +16,7 @@ from wsis.audit.models import record
 from wsis.comments.carry import carry_targets, left_behind_target
 from wsis.comments.models import Entry, Support
 from wsis.drafts.models import CommentRound
-from wsis.throttle import hold_allowance
+from wsis.throttle import ROW_LOCK, hold_allowance
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, LATE, DONE, ALREADY = (
     "created", "updated", "unchanged", "duplicate", "late", "done", "already",
@@ -108,7 +108,9 @@ def create_draft(*, paragraph, membership, data: dict, request=None) -> tuple[En
 @transaction.atomic
 def update_draft(entry: Entry, *, membership, data: dict, request=None) -> tuple[Entry, str]:
     """Save a draft that was opened at ``data["revision"]``; raise Conflict if it is stale."""
-    locked = Entry.objects.select_for_update().select_related("paragraph").get(pk=entry.pk)
+    locked = (
+        Entry.objects.select_for_update(**ROW_LOCK).select_related("paragraph").get(pk=entry.pk)
+    )
     if locked.status != Entry.Status.DRAFT:
         raise NotAllowed("not a draft")
     fields = {k: data.get(k, "") for k in ("kind", "text", "proposed_text")}
@@ -140,7 +142,9 @@ def _mark_submitted(entry: Entry, consultation, now) -> None:
 def submit(entry: Entry, *, membership, request=None) -> str:
     """Precondition: ``membership`` is the focal point of the entry's organisation."""
     locked = (
-        Entry.objects.select_for_update().select_related("version__consultation").get(pk=entry.pk)
+        Entry.objects.select_for_update(**ROW_LOCK)
+        .select_related("version__consultation")
+        .get(pk=entry.pk)
     )
     if locked.status == Entry.Status.SUBMITTED:
         return ALREADY
@@ -165,7 +169,7 @@ def submit_all(version, *, membership, entry_ids, request=None) -> tuple[list[En
     drafts = list(
         drafts_to_submit(version, membership.organisation)
         .filter(pk__in=entry_ids)
-        .select_for_update(of=("self",))
+        .select_for_update(**ROW_LOCK)
     )
     if not drafts:
         return [], ALREADY
@@ -185,7 +189,7 @@ def submit_all(version, *, membership, entry_ids, request=None) -> tuple[list[En
 @transaction.atomic
 def withdraw(entry: Entry, *, membership, request=None) -> str:
     """Kept and marked withdrawn: the record of what was submitted stays."""
-    locked = Entry.objects.select_for_update().get(pk=entry.pk)
+    locked = Entry.objects.select_for_update(**ROW_LOCK).get(pk=entry.pk)
     if locked.status == Entry.Status.WITHDRAWN:
         return ALREADY
     if locked.status != Entry.Status.SUBMITTED:
@@ -235,7 +239,7 @@ def delete_draft(entry: Entry, *, membership, request=None) -> str:
     is a draft another organisation supports (supports are only given to submissions, so that
     would be a draft that was once submitted).
     """
-    locked = Entry.objects.select_for_update().filter(pk=entry.pk).first()
+    locked = Entry.objects.select_for_update(**ROW_LOCK).filter(pk=entry.pk).first()
     if locked is None:
         return ALREADY
     if locked.status != Entry.Status.DRAFT or locked.supports.exists():
@@ -262,7 +266,7 @@ def carry_draft(entry: Entry, *, membership, paragraph, request=None) -> tuple[E
     The draft's revision bumps, so a form opened on the old paragraph is stale.
     """
     locked = (
-        Entry.objects.select_for_update(of=("self",))
+        Entry.objects.select_for_update(**ROW_LOCK)
         .select_related("version__consultation")
         .get(pk=entry.pk)
     )

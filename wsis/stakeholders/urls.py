@@ -7,6 +7,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/invite/", views.people_invite, name="people_invite"),
     path("people/<int:pk>/remove/", views.people_remove, name="people_remove"),
+    path("people/restore/", views.people_restore, name="people_restore"),
     path("invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept"),
     path("act-for/", views.switch_organisation, name="act_for"),

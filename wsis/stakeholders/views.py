@@ -3,10 +3,11 @@ import hashlib
 from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -318,8 +319,22 @@ def _people(request, focal, form, status=200):
         ),
         "invitations": organisation.invitations.open().select_related("invited_by"),
         "form": form,
+        "undo": _undo_offer(request, organisation),
     }
     return render(request, "stakeholders/people.html", context, status=status)
+
+
+def _undo_offer(request, organisation) -> dict | None:
+    """The last removal this session made for ``organisation``, while it can still be undone."""
+    token = request.session.get("undo_removal")
+    try:
+        undo = signing.loads(token or "", salt=UNDO_SALT, max_age=UNDO_SECONDS)
+    except signing.BadSignature:
+        return None
+    if undo["organisation"] != organisation.pk:
+        return None
+    user = get_user_model().objects.filter(pk=undo["user"]).first()
+    return {"token": token, "who": _name(user)} if user else None
 
 
 @require_POST
@@ -347,18 +362,50 @@ def people_invite(request: HttpRequest) -> HttpResponse:
     return redirect("stakeholders:people")
 
 
-@require_POST
+# How long a removal can be undone from the People page.
+UNDO_SECONDS = 15 * 60
+UNDO_SALT = "wsis.stakeholders.undo-removal"
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def people_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET), then removes (POST); the People page then offers to undo it."""
     membership = get_delegate(request, pk)
+    if request.method == "GET":
+        return render(request, "stakeholders/people_remove.html", {"membership": membership})
     services.remove_member(membership, by=request.user, request=request)
-    who = membership.user.get_full_name() or membership.user.email
+    undo = {"user": membership.user_id, "organisation": membership.organisation_id}
+    request.session["undo_removal"] = signing.dumps(undo, salt=UNDO_SALT)
     message = _("%(who)s no longer belongs to %(org)s.") % {
-        "who": who,
+        "who": _name(membership.user),
         "org": membership.organisation.name,
     }
     messages.success(request, message)
     return redirect("stakeholders:people")
+
+
+@require_POST
+@login_required
+def people_restore(request: HttpRequest) -> HttpResponse:
+    """Undo the last removal, for a while after it, by the focal point of that organisation."""
+    focal = focal_membership(request)
+    try:
+        undo = signing.loads(request.POST.get("token", ""), salt=UNDO_SALT, max_age=UNDO_SECONDS)
+    except signing.BadSignature:
+        messages.error(request, _("This removal can no longer be undone: invite the person again."))
+        return redirect("stakeholders:people")
+    if undo["organisation"] != focal.organisation_id:
+        raise PermissionDenied(_("This removal was made for another organisation."))
+    user = get_object_or_404(get_user_model(), pk=undo["user"], is_active=True)
+    services.restore_member(user, focal.organisation, by=request.user, request=request)
+    request.session.pop("undo_removal", None)
+    messages.success(request, _("%(who)s is back as a delegate.") % {"who": _name(user)})
+    return redirect("stakeholders:people")
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.email
 
 
 @require_POST
