@@ -27,7 +27,8 @@ install: $(VENV)/.installed node_modules/.installed
 # The app with the WSIS+20 demo on the embedded defaults (or DATABASE_URL / REDIS_URL when set):
 # migrates, loads the demo, then runs the web server and a Celery worker until Ctrl-C.
 # Ctrl-C reaches the server and the worker from the terminal; the trap then only waits for the
-# worker's shutdown (signalling it again, or the whole group, would restart the shutdown).
+# worker's shutdown (signalling it again, or the whole group, would begin another). When the
+# server stops by itself (or on TERM), the worker is stopped here.
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
@@ -37,8 +38,9 @@ run: install
 	@echo
 	@$(BIN)/celery -A wsis worker --beat --schedule var/celerybeat-schedule --loglevel=INFO \
 		--concurrency=2 & worker=$$!; \
-	trap 'trap - INT TERM EXIT; kill -0 $$worker 2>/dev/null && kill -TERM $$worker; \
-		wait $$worker 2>/dev/null; $(BIN)/python -m wsis.embedded' INT TERM EXIT; \
+	finish() { wait $$worker 2>/dev/null; $(BIN)/python -m wsis.embedded; }; \
+	trap 'trap - INT TERM EXIT; finish' INT; \
+	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; finish' TERM EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) || true
 
 # Stops the embedded PostgreSQL that `make run` and `make test` leave running (data stays).
