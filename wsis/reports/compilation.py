@@ -78,8 +78,9 @@ class Item:
 
     @property
     def changes(self):
+        """The changes with their spacing, as tracked changes and AKN's ``ins``/``del`` need."""
         pair = self.entry.diff_pair()
-        return word_diff(*pair) if pair else []
+        return word_diff(*pair, exact=True) if pair else []
 
 
 @dataclass
