@@ -18,7 +18,7 @@ from wsis.drafts.models import Paragraph, Version
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
 # Bump when the templates or the rules change, so identical inputs stop matching older files.
-RENDERER_VERSION = 4
+RENDERER_VERSION = 5
 
 
 @dataclass(frozen=True)
