@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tests.conftest import parsed
 from wsis.drafts.demo import UPU_COPY, ZERO_DRAFT
 from wsis.drafts.diff import diff_html, word_diff
@@ -48,3 +51,25 @@ def test_identical_texts_have_no_marks():
 def test_user_text_is_escaped():
     html = diff_html("Plain.", "Plain <script>alert(1)</script>.")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+WORDS = st.lists(
+    st.sampled_from(["the", "digital", "divide", ",", ".", "post", "offices", "(", ")", "’s"]),
+    max_size=12,
+)
+SPACES = st.sampled_from(["", " ", "  ", "\n"])
+
+
+@given(
+    st.lists(st.tuples(WORDS, SPACES), max_size=4), st.lists(st.tuples(WORDS, SPACES), max_size=4)
+)
+def test_an_exact_diff_gives_back_both_texts_to_the_character(old, new):
+    """What Word's tracked changes need: accept all, the new text; reject all, the old one."""
+
+    def text(parts):
+        return "".join(space + " ".join(words) for words, space in parts)
+
+    old, new = text(old), text(new)
+    changes = word_diff(old, new, exact=True)
+    assert "".join(c.text for c in changes if c.op != "delete") == new
+    assert "".join(c.text for c in changes if c.op != "insert") == old

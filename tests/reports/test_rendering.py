@@ -9,6 +9,7 @@ from docx import Document
 from pydyf import PDF
 
 from tests.reports.helpers import page_with, pdf_text, yellow_pixels
+from tests.reports.word_xml import WordFile
 from wsis.reports.compilation import Options
 from wsis.reports.rendering import fewer_collections, pdf_pages, render
 from wsis.reports.weasy import StaticOnlyFetcher, static_base_url
@@ -92,16 +93,10 @@ def test_its_docx_uses_word_styles(version, entries, tmp_path):
     assert (
         "Kenya (Member State) · amendment · Decision: not incorporated" in by_style["Attribution"]
     )
-    insertions = [
-        run.text
-        for paragraph in document.paragraphs
-        for run in paragraph.runs
-        if run.style.name == "Insertion"
-    ]
-    assert "postal and digital " in insertions or "postal and digital" in " ".join(insertions)
-    assert any(
-        run.style.name == "Deletion" for paragraph in document.paragraphs for run in paragraph.runs
-    )
+    # The proposals are tracked changes (tests/reports/test_word.py reads them).
+    document = WordFile(out)
+    assert ("Universal Postal Union", "postal and digital ") in document.revisions("ins")
+    assert document.revisions("del")
 
 
 def test_its_csv_has_one_row_per_entry(version, entries, tmp_path):
@@ -159,17 +154,12 @@ def test_a_submission_marks_its_pending_entries_too(version, entries, org_d, tmp
 def test_its_docx_marks_each_pending_entry_when_they_are_included(version, entries, tmp_path):
     out = tmp_path / "compilation.docx"
     render(out, kind="compilation", fmt="docx", version=version)
-    assert "Pending comment" not in "\n".join(p.text for p in Document(out).paragraphs)
+    assert "Pending comment" not in str(WordFile(out).comments())
     render(out, kind="compilation", fmt="docx", version=version, options=Options(with_pending=True))
-    document = Document(out)
-    marked = [
-        paragraph.text
-        for paragraph in document.paragraphs
-        if any(run.style.name == "Pending Moderation" for run in paragraph.runs)
-    ]
-    assert marked == ["pending moderation Brazil (Member State) · comment"]
-    texts = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    assert "Pending comment from Brazil." in texts and "Rejected off-topic" not in texts
+    comments = WordFile(out).comments()
+    marked = [text for _author, text in comments if text.startswith("pending moderation")]
+    assert marked == ["pending moderation: Pending comment from Brazil."]
+    assert "Rejected off-topic" not in str(comments)
 
 
 def test_its_csv_marks_each_pending_entry_when_they_are_included(version, entries, tmp_path):
@@ -296,9 +286,9 @@ def test_text_stored_with_control_characters_still_renders(version, entries, org
     out = tmp_path / f"compilation.{fmt}"
     render(out, kind=kind, fmt=fmt, version=version)
     if fmt == "docx":
-        text = "\n".join(paragraph.text for paragraph in Document(out).paragraphs)
-        assert "Universal Postal Union (UN system" in text
-        assert "Post offices connect the unconnected." in text
+        document = WordFile(out)
+        assert "Universal Postal Union (UN system" in "\n".join(document.paragraphs())
+        assert "Justification: Post offices connect the unconnected." in str(document.comments())
     elif fmt == "pdf":
         assert "unconnected" in pdf_text(out)
     else:

@@ -75,6 +75,8 @@ def comparison_context(old, new) -> dict:
         after = row["new"].text if row["new"] else ""
         if row["kind"] == SPLIT:
             before = part_of(before, after)
+        # The texts compared, for the Word document's tracked changes too.
+        row["before"], row["after"] = before, after
         row["diff"] = diff_html(before, after)
         row["changed"] = row["kind"] not in ("unchanged", "renumbered")
         if row["kind"] == MERGED:

@@ -38,7 +38,13 @@ def spaced_tokens(text: str) -> tuple[list[str], list[str]]:
     return tokens, spans
 
 
-def word_diff(old: str, new: str) -> list[Change]:
+def word_diff(old: str, new: str, *, exact: bool = False) -> list[Change]:
+    """The changes from ``old`` to ``new``, word by word; the equal words with ``new``'s spacing.
+
+    ``exact``: the spacing too, so that the equal and inserted texts make ``new`` and the equal
+    and deleted ones ``old``, character for character (what accepting or rejecting every
+    tracked change in Word must give).
+    """
     old_tokens, old_spans = spaced_tokens(old)
     new_tokens, new_spans = spaced_tokens(new)
     matcher = SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
@@ -52,7 +58,22 @@ def word_diff(old: str, new: str) -> list[Change]:
         else:
             changes.append(Change(op, text))
 
+    if exact:
+        # Whatever comes before the first word (a space, or nothing).
+        add("delete", old[: len(old) - len("".join(old_spans))])
+        add("insert", new[: len(new) - len("".join(new_spans))])
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" and exact:
+            for token, before, after in zip(
+                old_tokens[i1:i2], old_spans[i1:i2], new_spans[j1:j2], strict=True
+            ):
+                add("equal", token)
+                if before == after:
+                    add("equal", after[len(token) :])
+                else:
+                    add("delete", before[len(token) :])
+                    add("insert", after[len(token) :])
+            continue
         if tag == "equal":
             add("equal", "".join(new_spans[j1:j2]))
             continue

@@ -7,7 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wsis.comments.models import RATIONALE_LIMIT, Entry
-from wsis.drafts.importer import DraftFormatError, decode, parse
+from wsis.drafts.akn import read_draft
+from wsis.drafts.importer import DraftFormatError
 from wsis.drafts.models import LABEL_ERROR, normal_version_label
 from wsis.text import TypedTextField
 
@@ -43,7 +44,7 @@ class VersionUploadForm(VersionLabelForm):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is too large for a draft (more than 2 MB)."))
         try:
-            return parse(decode(upload.read()))
+            return read_draft(upload.read())
         except DraftFormatError as exc:
             if exc.line:
                 message = _("Nothing was imported: line %(line)d of the file: %(reason)s.")

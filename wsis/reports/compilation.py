@@ -18,7 +18,7 @@ from wsis.drafts.models import Paragraph, Version
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
 # Bump when the templates or the rules change, so identical inputs stop matching older files.
-RENDERER_VERSION = 4
+RENDERER_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,9 @@ class Item:
 
     @property
     def changes(self):
+        """The changes with their spacing, as tracked changes and AKN's ``ins``/``del`` need."""
         pair = self.entry.diff_pair()
-        return word_diff(*pair) if pair else []
+        return word_diff(*pair, exact=True) if pair else []
 
 
 @dataclass

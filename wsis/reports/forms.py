@@ -9,7 +9,7 @@ FORMATS_OF = {
     ReportJob.Kind.COMPILATION: {"pdf", "docx"},
     ReportJob.Kind.SUBMISSION: {"pdf", "docx"},
     ReportJob.Kind.ENTRIES: {"csv"},
-    ReportJob.Kind.COMPARISON: {"pdf"},
+    ReportJob.Kind.COMPARISON: {"pdf", "docx"},
 }
 
 

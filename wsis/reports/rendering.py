@@ -281,16 +281,23 @@ def layout_progress(progress: Progress | None):
 
 
 def render_comparison(job, progress: Progress | None = None) -> int:
-    """Two versions compared (the newer is ``job.version``), with the revisions' own print
-    template, so the PDF reads like the comparison page."""
+    """Two versions compared (the newer is ``job.version``): the PDF with the revisions' own
+    print template, so that it reads like the comparison page; the Word document with the
+    changes tracked."""
     from wsis.drafts.comparison import context_for_job
 
     progress = progress or (lambda percent: None)
     with translation.override(job.language or settings.LANGUAGE_CODE):
-        html = render_to_string("drafts/compare_print.html", context_for_job(job))
+        context = context_for_job(job)
         progress(35)
-        with write_atomically(job.path) as temporary, layout_progress(progress):
-            write_pdf(html, temporary)
+        with write_atomically(job.path) as temporary:
+            if job.format == "docx":
+                from wsis.reports.word import comparison_document
+
+                comparison_document(context).save(temporary)
+            else:
+                with layout_progress(progress):
+                    write_pdf(render_to_string("drafts/compare_print.html", context), temporary)
     return job.path.stat().st_size
 
 

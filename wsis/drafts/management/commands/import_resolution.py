@@ -6,14 +6,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wsis.drafts.importer import DraftFormatError, VersionExists, decode, import_draft, parse
+from wsis.drafts.akn import read_draft
+from wsis.drafts.importer import DraftFormatError, VersionExists, import_draft
 from wsis.drafts.models import Consultation, Version
 from wsis.drafts.services import RevisionError, import_revision, publish_version
 
 
 class Command(BaseCommand):
     help = (
-        "Import a plain-text resolution draft as a version of a consultation. A version that "
+        "Import a resolution draft (plain text, or Akoma Ntoso XML as export_version --format "
+        "akn writes it) as a version of a consultation. A version that "
         "follows another is aligned with it and stays in preparation until the alignment is "
         "confirmed (in the browser, or here with --accept-alignment)."
     )
@@ -44,7 +46,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from exc
         try:
-            draft = parse(decode(data))
+            draft = read_draft(data)
         except DraftFormatError as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported") from exc
         found = Consultation.objects.filter(slug=consultation).first()
