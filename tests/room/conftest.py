@@ -1,6 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
+from wsis.comments.models import Entry
 from wsis.room import services
 
 
@@ -18,9 +19,8 @@ def reading(version, pen_request):
 
 
 @pytest.fixture
-def published(version, org_a):
-    """The UPU's published amendment to OP 26, so the room shows a bracket there."""
-    from wsis.comments.models import Entry
+def published(version, facilitator):
+    """``published(organisation, label="26")``: a published amendment, a bracket in the room."""
 
     def make(organisation, label="26", **fields):
         paragraph = version.paragraphs.get(label=label)
@@ -28,6 +28,7 @@ def published(version, org_a):
             version=version,
             paragraph=paragraph,
             organisation=organisation,
+            author=facilitator.user,
             kind=Entry.Kind.AMENDMENT,
             proposed_text=paragraph.text.replace(" the ", " the meaningful ", 1),
             status=Entry.Status.SUBMITTED,

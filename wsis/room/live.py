@@ -54,6 +54,8 @@ class Hub:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.listener: asyncio.Task | None = None
         self.client: redis.asyncio.Redis | None = None
+        # Set while the Redis subscription is up: a screen published before would be missed.
+        self.subscribed: asyncio.Event | None = None
         self.lock = threading.Lock()
 
     def join(self, reading_id: int) -> Reader:
@@ -64,6 +66,7 @@ class Hub:
             self.loop, self.listener = loop, None
             self.readers.clear()
             self.client = redis.asyncio.Redis.from_url(redis_url()) if redis_url() else None
+            self.subscribed = asyncio.Event()
         if redis_url() and (self.listener is None or self.listener.done()):
             self.listener = loop.create_task(self.listen())
         reader = Reader()
@@ -89,12 +92,14 @@ class Hub:
             try:
                 async with self.client.pubsub() as pubsub:
                     await pubsub.psubscribe(CHANNEL + "*")
+                    self.subscribed.set()
                     async for message in pubsub.listen():
                         if message["type"] != "pmessage":
                             continue
                         reading_id = int(message["channel"].decode().removeprefix(CHANNEL))
                         self.hand_out(reading_id, decode(message["data"]))
             except (redis.RedisError, OSError):
+                self.subscribed.clear()
                 log.warning("room: lost the Redis subscription, retrying", exc_info=True)
                 await asyncio.sleep(1)
 
@@ -117,8 +122,10 @@ class Hub:
             self.loop.call_soon_threadsafe(self.hand_out, reading_id, screen)
 
     async def newest(self, reading_id: int) -> tuple[int, str] | None:
+        """The newest screen published, once this process is sure to hear of the next one."""
         if self.client is None:
             return self.latest.get(reading_id)
+        await self.subscribed.wait()
         found = await self.client.get(latest_key(reading_id))
         return decode(found) if found else None
 
