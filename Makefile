@@ -35,7 +35,7 @@ run: install
 	@echo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A wsis worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=2 & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/uvicorn wsis.asgi:application --host $(HOST) --port $(PORT) --reload
 
 worker: install
 	$(BIN)/celery -A wsis worker --loglevel=INFO
