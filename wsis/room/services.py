@@ -25,12 +25,16 @@ def _broadcast(reading_id: int) -> None:
     hub.publish(reading.pk, reading.revision, render_screen(reading))
 
 
+def _broadcast_after_commit(reading: Reading) -> None:
+    # robust: readers missing one screen (Redis away) must not turn a saved change into an error.
+    transaction.on_commit(lambda: _broadcast(reading.pk), robust=True)
+
+
 def _changed(reading: Reading) -> None:
     """The reading changed: one more revision, and its screen out once the change commits."""
     reading.revision += 1
     reading.save(update_fields=["revision"])
-    # robust: readers missing one screen (Redis away) must not turn a saved change into an error.
-    transaction.on_commit(lambda: _broadcast(reading.pk), robust=True)
+    _broadcast_after_commit(reading)
 
 
 def _locked(reading: Reading) -> Reading:
@@ -60,6 +64,8 @@ def open_reading(version: Version, *, request) -> Reading:
         version=version, number=number, paragraph=first, opened_by=request.user
     )
     record("reading.opened", reading, request=request, version=version.label, number=number)
+    # Kept as the newest screen, so that the room filling up costs no rendering per reader.
+    _broadcast_after_commit(reading)
     return reading
 
 

@@ -100,12 +100,6 @@ def room(request: HttpRequest, slug: str, label: str, number: int) -> HttpRespon
     return _render_room(request, get_reading(request, slug, label, number))
 
 
-def _reading_for_stream(request, slug, label, number) -> Reading:
-    reading = get_reading(request, slug, label, number)
-    _done_with_database()
-    return reading
-
-
 def _current_screen(reading_id: int) -> tuple[int, str]:
     reading = Reading.objects.select_related("version__consultation", "paragraph").get(
         pk=reading_id
@@ -127,15 +121,22 @@ async def stream(request: HttpRequest, slug: str, label: str, number: int):
     """The room's server-sent events: the screen now, then each change as it happens."""
     if not (await request.auser()).is_authenticated:
         return redirect_to_login(request.get_full_path())
-    reading = await sync_to_async(_reading_for_stream)(request, slug, label, number)
-    events = live.stream(
-        reading.pk,
-        lambda: sync_to_async(_current_screen)(reading.pk),
-        # A server without an event loop for streams (manage.py runserver, WSGI) sends the
-        # screen and asks the browser to come back, instead of holding a thread for ever.
-        once=not isinstance(request, ASGIRequest),
-    )
-    response = StreamingHttpResponse(events, content_type="text/event-stream")
+    reading = await sync_to_async(get_reading)(request, slug, label, number)
+
+    async def events():
+        # Once the middleware is done with the request (it may ask the database again on the
+        # way out), the stream lets go of its connection for as long as it lasts.
+        await sync_to_async(_done_with_database)()
+        async for event in live.stream(
+            reading.pk,
+            lambda: sync_to_async(_current_screen)(reading.pk),
+            # A server without an event loop for streams (manage.py runserver, WSGI) sends the
+            # screen and asks the browser to come back, instead of holding a thread for ever.
+            once=not isinstance(request, ASGIRequest),
+        ):
+            yield event
+
+    response = StreamingHttpResponse(events(), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     # Proxies (nginx) must pass each event on at once instead of buffering the stream.
     response["X-Accel-Buffering"] = "no"
