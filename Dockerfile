@@ -18,4 +18,4 @@ RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://bu
     python manage.py collectstatic --no-input --verbosity 0
 
 EXPOSE 8000
-CMD ["gunicorn", "wsis.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "wsis.asgi:application", "--worker-class", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--workers", "3"]

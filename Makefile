@@ -41,7 +41,7 @@ run: install
 	finish() { wait $$worker 2>/dev/null; $(BIN)/python -m wsis.embedded; }; \
 	trap 'trap - INT TERM EXIT; finish' INT; \
 	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; finish' TERM EXIT; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) || true
+	$(BIN)/uvicorn wsis.asgi:application --host $(HOST) --port $(PORT) --reload || true
 
 # Stops the embedded PostgreSQL that `make run` and `make test` leave running (data stays).
 stop-db: install

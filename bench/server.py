@@ -1,4 +1,8 @@
-"""Gunicorn with the production settings, on the benchmark's database, for load benchmarks."""
+"""Gunicorn with the production settings, on the benchmark's database, for load benchmarks.
+
+``asgi=True`` runs it as production does since the live room (uvicorn workers on
+``wsis.asgi``, every request but the room's streams in threads as under WSGI); the older
+benchmarks keep the sync or threaded WSGI workers their recorded figures were measured on."""
 
 import os
 import socket
@@ -40,7 +44,9 @@ def production_env(static_root: str) -> dict:
 
 
 @contextmanager
-def gunicorn(workers: int = 2, threads: int = 1, settings: str = "wsis.settings"):
+def gunicorn(
+    workers: int = 2, threads: int = 1, settings: str = "wsis.settings", *, asgi: bool = False
+):
     """Yield the base URL of a running gunicorn; stop it afterwards."""
     with tempfile.TemporaryDirectory() as static_root:
         env = production_env(static_root)
@@ -53,13 +59,15 @@ def gunicorn(workers: int = 2, threads: int = 1, settings: str = "wsis.settings"
         )
         port = free_port()
         command = [
-            sys.executable, "-m", "gunicorn", "wsis.wsgi",
+            sys.executable, "-m", "gunicorn", "wsis.asgi:application" if asgi else "wsis.wsgi",
             "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers),
             "--backlog", "2048",
             "--log-level", "warning",
         ]  # fmt: skip
-        if threads > 1:
+        if asgi:
+            command += ["--worker-class", "uvicorn_worker.UvicornWorker"]
+        elif threads > 1:
             command += ["--worker-class", "gthread", "--threads", str(threads)]
         process = subprocess.Popen(command, cwd=ROOT, env=env)
         base = f"http://127.0.0.1:{port}"

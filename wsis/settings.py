@@ -245,6 +245,9 @@ else:
         "LOCATION": "shared",
     }
 
+# The live room's screens between web processes (wsis/room/live.py); without it, in memory.
+ROOM_REDIS_URL = _read(env.str, "REDIS_URL", "")
+
 # No inline scripts or styles anywhere, so the policy never needs 'unsafe-inline'.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -45,6 +45,7 @@ urlpatterns = [
     path("moderation/", include("wsis.moderation.urls")),
     path("reports/", include("wsis.reports.urls")),
     path("", include("wsis.comments.urls")),
+    path("", include("wsis.room.urls")),
     path("admin/", admin.site.urls),
 ]
 
