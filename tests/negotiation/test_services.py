@@ -1,6 +1,9 @@
 """Setting paragraph statuses and taking convergence snapshots (``wsis.negotiation.services``)."""
 
+import json
+
 import pytest
+from django.core.management import call_command
 
 from wsis.audit.models import AuditEvent
 from wsis.negotiation.models import ConvergenceSnapshot, ParagraphStatus, StatusChange
@@ -96,3 +99,28 @@ def test_a_snapshot_counts_the_paragraphs_agreed(version, facilitator):
     with pytest.raises(ValueError, match="Name the snapshot"):
         take_snapshot(version, label=" ", actor=facilitator.user)
     assert ConvergenceSnapshot.objects.count() == 1
+
+
+def test_the_json_export_names_each_paragraphs_status(version, facilitator, org_b, capsys):
+    [pending] = paragraphs(version, "5")
+    set_status(
+        paragraphs=[pending], status=Status.PENDING, actor=facilitator.user, waiting_for=[org_b]
+    )
+    set_status(paragraphs=paragraphs(version, "6"), status="agreed_ad_ref", actor=facilitator.user)
+    call_command("export_version", "--consultation", "wsis20", "--label", "Zero draft")
+    data = json.loads(capsys.readouterr().out)
+    found = {p["label"]: p for s in data["sections"] for p in s["paragraphs"]}
+    assert found["5"]["status"] == "pending" and found["5"]["waiting_for"] == ["UPU"]
+    assert found["6"]["status"] == "agreed_ad_ref"
+    assert found["7"]["status"] == "open"
+
+
+def test_the_plain_rolling_text_names_the_status_after_the_label(version, facilitator, capsys):
+    set_status(paragraphs=paragraphs(version, "6"), status="agreed_ad_ref", actor=facilitator.user)
+    call_command(
+        "export_version", "--consultation", "wsis20", "--label", "Zero draft", "--format",
+        "rolling",
+    )  # fmt: skip
+    text = capsys.readouterr().out
+    assert "\nOP 6  [Agreed ad ref] " in text
+    assert "\nOP 7  [" not in text

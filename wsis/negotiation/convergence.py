@@ -10,7 +10,7 @@ that offers competing wordings (``[A – BRA / B – JPN]``), counted once howev
 from dataclasses import dataclass, field
 
 from wsis.comments.rolling import RollingSection, rolling_text
-from wsis.negotiation.models import ParagraphStatus
+from wsis.negotiation.models import ConvergenceSnapshot, ParagraphStatus, statuses
 
 
 @dataclass
@@ -64,6 +64,56 @@ def count(sections: list[RollingSection], found: dict[int, ParagraphStatus]) -> 
     return result
 
 
-def convergence(version, found: dict[int, ParagraphStatus]) -> Convergence:
+def negotiating_text(
+    version, *, with_pending: bool = False
+) -> tuple[list[RollingSection], dict[int, ParagraphStatus]]:
+    """The version's rolling text with each paragraph's status, and those statuses."""
+    found = statuses(version)
+    return rolling_text(version, with_pending=with_pending, statuses=status_labels(found)), found
+
+
+def convergence(version) -> Convergence:
     """The version's counts now, from its published proposals."""
-    return count(rolling_text(version, statuses=status_labels(found)), found)
+    return count(*negotiating_text(version))
+
+
+# The chart of snapshots: a bar per snapshot, its height the share of paragraphs agreed ad ref.
+CHART_HEIGHT = 60
+BAR_WIDTH = 24
+BAR_GAP = 8
+
+
+@dataclass
+class Point:
+    snapshot: ConvergenceSnapshot | None  # None: now
+    label: str
+    paragraphs: int
+    agreed: int
+    informals: int
+    brackets: int
+    alternatives: int
+    x: int = 0
+    y: int = 0
+    height: int = 0
+
+
+def history(version, now: Counts) -> list[Point]:
+    """The version's snapshots in order, then the counts now, each placed on the chart."""
+    points = [
+        Point(s, s.label, s.paragraphs, s.agreed, s.informals, s.brackets, s.alternatives)
+        for s in version.convergence_snapshots.all()
+    ]
+    points.append(
+        Point(None, "", now.paragraphs, now.agreed, now.informals, now.brackets, now.alternatives)
+    )
+    for index, point in enumerate(points):
+        point.height = (
+            round(CHART_HEIGHT * point.agreed / point.paragraphs) if point.paragraphs else 0
+        )
+        point.x = index * (BAR_WIDTH + BAR_GAP)
+        point.y = CHART_HEIGHT - point.height
+    return points
+
+
+def chart_width(points: list[Point]) -> int:
+    return len(points) * (BAR_WIDTH + BAR_GAP)

@@ -131,3 +131,14 @@ class ConvergenceSnapshot(models.Model):
 def status_scope(version_id) -> str:
     """The cache scope (``wsis.cache``) of a version's statuses and convergence counts."""
     return f"statuses:{version_id}"
+
+
+def statuses(version) -> dict[int, ParagraphStatus]:
+    """The version's paragraphs that have a status row, by paragraph id (any other is open),
+    each with the delegations it waits for."""
+    rows = (
+        ParagraphStatus.objects.filter(paragraph__version=version)
+        .select_related("paragraph")
+        .prefetch_related("waiting_for")
+    )
+    return {row.paragraph_id: row for row in rows}

@@ -3,9 +3,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from wsis.comments.models import Entry
-from wsis.comments.rolling import as_plain_text, rolling_text
+from wsis.comments.rolling import as_plain_text
 from wsis.drafts.export import version_as_dict
 from wsis.drafts.models import Version
+from wsis.negotiation.convergence import negotiating_text
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         if version is None:
             raise CommandError(f"no version {label!r} in consultation {consultation!r}")
         if options["format"] == "rolling":
-            sections = rolling_text(version, with_pending=with_pending)
+            sections = negotiating_text(version, with_pending=with_pending)[0]
             self.stdout.write(as_plain_text(version, sections), ending="")
             return
         entries = version.entries.all() if with_entries else None
