@@ -1,17 +1,8 @@
 import pytest
 
-from tests.comments.test_rolling import propose  # noqa: F401 - the fixture, shared
+from tests.comments.test_rolling import japan, propose  # noqa: F401 - the fixtures, shared
 from tests.conftest import group
 from wsis.stakeholders.models import Organisation
-
-
-@pytest.fixture
-def japan(consultation):
-    organisation = Organisation.objects.create(
-        name="Japan", acronym="JPN", group=group("member_state")
-    )
-    organisation.accredit(consultation)
-    return organisation
 
 
 @pytest.fixture

@@ -6,6 +6,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def who():
+    """The person who made a change (None for a command run with no user)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+
+
 class ParagraphStatus(models.Model):
     """A paragraph's status as the facilitators set it; a paragraph with no row is open."""
 
@@ -75,13 +86,7 @@ class StatusChange(models.Model):
         "drafts.Paragraph", on_delete=models.CASCADE, related_name="status_changes"
     )
     created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("who"),
-    )
+    actor = who()
     before = models.CharField(_("before"), max_length=20, choices=ParagraphStatus.Status)
     after = models.CharField(_("after"), max_length=20, choices=ParagraphStatus.Status)
     # Acronyms as they were at the time: the history reads the same if an organisation goes.
@@ -106,13 +111,7 @@ class ConvergenceSnapshot(models.Model):
     )
     label = models.CharField(_("label"), max_length=100)
     created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("who"),
-    )
+    actor = who()
     paragraphs = models.PositiveIntegerField(_("paragraphs"))
     agreed = models.PositiveIntegerField(_("agreed ad ref"))
     informals = models.PositiveIntegerField(_("agreed in informals"))
