@@ -43,6 +43,7 @@ urlpatterns = [
     path("api/v1/", include("wsis.drafts.api_urls")),
     path("c/", include("wsis.drafts.urls")),
     path("moderation/", include("wsis.moderation.urls")),
+    path("negotiation/", include("wsis.negotiation.urls")),
     path("reports/", include("wsis.reports.urls")),
     path("", include("wsis.comments.urls")),
     path("", include("wsis.room.urls")),

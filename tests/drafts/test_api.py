@@ -19,7 +19,8 @@ def test_a_version_has_its_sections_and_paragraphs(anonymous, version):
     assert data["label"] == "Zero draft" and len(data["sections"]) == 18
     paragraphs = [p for s in data["sections"] for p in s["paragraphs"]]
     assert len(paragraphs) == 155
-    assert set(paragraphs[0]) == {"label", "kind", "text"}  # no entries in the public API
+    # No entries in the public API; the status the facilitators set (#17).
+    assert set(paragraphs[0]) == {"label", "kind", "text", "status"}
 
 
 @pytest.mark.parametrize("spelling", ["26", "OP26", "op26"])

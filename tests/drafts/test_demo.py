@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from wsis.audit.models import AuditEvent
 from wsis.comments.models import Entry
-from wsis.drafts.models import Consultation, Paragraph
+from wsis.drafts.models import Consultation, Paragraph, Version
 from wsis.stakeholders.models import Membership, Organisation, StakeholderGroup
 
 
@@ -86,3 +86,28 @@ def test_load_demo_runs_with_debug_off_when_allowed(settings, capsys):
     settings.DEBUG = False
     call_command("load_demo", "--allow-production")
     assert Consultation.objects.filter(slug="wsis20").exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_has_a_negotiating_group_and_a_reading_under_way(capsys):
+    from wsis.negotiation.models import ConvergenceSnapshot, statuses
+
+    call_command("load_demo")
+    g77 = Organisation.objects.get(acronym="G77")
+    assert g77.is_negotiating_group
+    assert set(g77.members.values_list("acronym", flat=True)) == {"BRA", "KEN"}
+    version = Version.objects.get(consultation__slug="wsis20", label="Zero draft")
+    found = {row.paragraph.label: row for row in statuses(version).values()}
+    assert sum(row.status == "agreed_ad_ref" for row in found.values()) >= 3
+    assert found["4"].status == "agreed_informals"
+    assert found["5"].status == "pending" and found["5"].waiting_for.count() == 2
+    assert ConvergenceSnapshot.objects.get(version=version).agreed >= 3
+    capsys.readouterr()
+    call_command(
+        "export_version", "--consultation", "wsis20", "--label", "Zero draft", "--format",
+        "rolling",
+    )  # fmt: skip
+    text = capsys.readouterr().out
+    # The G77 and Brazil, its member, propose the same words: the bracket names the group.
+    assert "[voluntary and – G77]" in text
+    assert "OP 1  [Agreed ad ref]" in text

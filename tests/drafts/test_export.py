@@ -29,9 +29,10 @@ def test_import_then_export_gives_back_every_paragraph(path, capsys):
     assert [s["heading"] for s in data["sections"]] == [s.heading for s in source.sections]
     exported = [p for s in data["sections"] for p in s["paragraphs"]]
     assert exported == [
-        {"label": p.label, "kind": p.kind, "text": p.text} for p in source.paragraphs
+        {"label": p.label, "kind": p.kind, "text": p.text, "status": "open"}
+        for p in source.paragraphs
     ]
-    assert exported[0] == {"label": "A", "kind": "preambular", "text": source.paragraphs[0].text}
+    assert exported[0]["text"] == source.paragraphs[0].text
     assert exported[7]["label"] == "1" and exported[7]["kind"] == "operative"
 
 

@@ -43,6 +43,8 @@ class Block:
     pieces: list[Piece]
     delete: list[str] = field(default_factory=list)  # who proposes to delete the paragraph
     new: bool = False
+    paragraph_id: int | None = None  # None for a new paragraph
+    status: str = ""  # as the rolling text names it: "Agreed ad ref"; "" while open
 
 
 @dataclass
@@ -52,11 +54,19 @@ class RollingSection:
 
 
 def _proponents(entries) -> list[str]:
+    """The acronyms of the organisations behind ``entries``, a negotiating group standing for
+    those of its members among them."""
     found = {}
     for entry in entries:
         for organisation in [entry.organisation] + [s.organisation for s in entry.supports.all()]:
-            found[organisation.acronym] = (organisation.group.order, organisation.acronym)
-    return sorted(found, key=found.__getitem__)
+            found[organisation.pk] = organisation
+    spoken_for = {
+        organisation.pk
+        for organisation in found.values()
+        if any(group.pk in found for group in organisation.negotiating_groups.all())
+    }
+    shown = [o for pk, o in found.items() if pk not in spoken_for]
+    return [o.acronym for o in sorted(shown, key=lambda o: (o.group.order, o.acronym))]
 
 
 def _edits(tokens: list[str], spans: list[str], proposed: str) -> list[tuple[int, int, str]]:
@@ -153,9 +163,13 @@ def _spaced(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-def rolling_text(version, *, with_pending: bool = False) -> list[RollingSection]:
+def rolling_text(
+    version, *, with_pending: bool = False, statuses: dict[int, str] | None = None
+) -> list[RollingSection]:
     """The version's rolling text, from the submitted proposals made on it that are published
-    (and, with ``with_pending``, those pending moderation)."""
+    (and, with ``with_pending``, those pending moderation); ``statuses`` names the status of
+    paragraphs that have one, by paragraph id (``wsis.negotiation`` sets them)."""
+    statuses = statuses or {}
     shown = PUBLISHED_ENTRIES
     if with_pending:
         shown |= Q(status=Entry.Status.SUBMITTED, moderation=Entry.Moderation.PENDING)
@@ -163,7 +177,11 @@ def rolling_text(version, *, with_pending: bool = False) -> list[RollingSection]
         Entry.objects.filter(shown, version=version)
         .exclude(kind=Entry.Kind.COMMENT)
         .select_related("organisation__group")
-        .prefetch_related("supports__organisation__group")
+        .prefetch_related(
+            "organisation__negotiating_groups",
+            "supports__organisation__group",
+            "supports__organisation__negotiating_groups",
+        )
         .order_by("created", "pk")
     )
     by_paragraph: dict[int, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
@@ -179,6 +197,8 @@ def rolling_text(version, *, with_pending: bool = False) -> list[RollingSection]
             paragraph.anchor,
             paragraph_pieces(paragraph.text, found.get(Entry.Kind.AMENDMENT, [])),
             delete=_proponents(found.get(Entry.Kind.DELETION, [])),
+            paragraph_id=paragraph.pk,
+            status=statuses.get(paragraph.pk, ""),
         )
         sections[-1].blocks.append(block)
         wordings: dict[str, list[Entry]] = defaultdict(list)
@@ -218,7 +238,8 @@ def block_text(block: Block) -> str:
         "".join(p.text if p.kind == "text" else _bracket(p) for p in block.pieces).split()
     )
     lines = [f"[{', '.join(block.delete)}: delete]"] if block.delete else []
-    return "\n".join([*lines, f"{block.label}  {body}"])
+    status = f"[{block.status}] " if block.status else ""
+    return "\n".join([*lines, f"{block.label}  {status}{body}"])
 
 
 def as_plain_text(version, sections: list[RollingSection]) -> str:

@@ -5,8 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from wsis.comments.rolling import as_plain_text, rolling_text
+from wsis.comments.rolling import as_plain_text
 from wsis.drafts.access import get_version
+from wsis.negotiation.convergence import negotiating_text
+from wsis.negotiation.views import convergence_context
 from wsis.stakeholders.access import require_facilitator
 
 
@@ -20,7 +22,7 @@ def rolling(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         require_facilitator(request, version.consultation)
-    sections = rolling_text(version, with_pending=with_pending)
+    sections, found = negotiating_text(version, with_pending=with_pending)
     if request.GET.get("format") == "text":
         response = HttpResponse(
             as_plain_text(version, sections), content_type="text/plain; charset=utf-8"
@@ -32,6 +34,7 @@ def rolling(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         "version": version,
         "sections": sections,
         "with_pending": with_pending,
+        **convergence_context(version, sections, found),
         "brackets": sum(
             piece.kind != "text"
             for section in sections

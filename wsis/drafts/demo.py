@@ -27,6 +27,7 @@ ORGANISATIONS = [
     ("member_state", "Germany", "DEU", "Berlin", "https://www.auswaertiges-amt.de"),
     ("member_state", "Kenya", "KEN", "Nairobi", "https://www.mfa.go.ke"),
     ("member_state", "Japan", "JPN", "Tokyo", "https://www.mofa.go.jp"),
+    ("member_state", "Group of 77 and China", "G77", "New York", "https://www.g77.org"),
     ("observer_state", "Holy See", "VAT", "Vatican City", "https://www.vatican.va"),
     ("un_system", "Universal Postal Union", "UPU", "Bern", "https://www.upu.int"),
     ("un_system", "International Telecommunication Union", "ITU", "Geneva", "https://www.itu.int"),
@@ -59,6 +60,16 @@ ORGANISATIONS = [
 
 FACILITATOR = ("facilitator", "Co-facilitator", "Secretariat")
 
+# A negotiating group speaks for its members in the rolling text: (acronym, members).
+NEGOTIATING_GROUPS = [("G77", ["BRA", "KEN"])]
+
+# A reading of the zero draft under way: paragraphs agreed, one pending two delegations.
+STATUSES = [
+    (["A", "B", "C", "1", "2", "3"], "agreed_ad_ref", ()),
+    (["4"], "agreed_informals", ()),
+    (["5"], "pending", ("JPN", "DEU")),
+]
+
 # The UPU typed a note to itself at the end of OP31, between slashes: it is a comment, not
 # part of the wording it proposes.
 MARGIN_NOTE = re.compile(r"\s*/([^/]+)/\s*$")
@@ -85,6 +96,15 @@ OTHER_ENTRIES = [
         "amendment",
         ("on mutually agreed terms", "on voluntary and mutually agreed terms"),
         "Consistent with the language agreed in the 2030 Agenda.",
+        "published",
+    ),
+    # The G77 proposes what Brazil, its member, proposes: the rolling text names the group.
+    (
+        "G77",
+        "60",
+        "amendment",
+        ("on mutually agreed terms", "on voluntary and mutually agreed terms"),
+        "",
         "published",
     ),
     ("DEU", "9", "comment", None, "We strongly support this paragraph as drafted.", "published"),
@@ -208,8 +228,33 @@ def load_demo() -> list[tuple[str, str]]:
                 user=user, organisation=organisation, defaults={"role": role}
             )
             sign_ins.append((user.username, f"{title.lower()}, {name}"))
+    for acronym, members in NEGOTIATING_GROUPS:
+        group = Organisation.objects.get(acronym=acronym)
+        if not group.is_negotiating_group:
+            group.is_negotiating_group = True
+            group.save(update_fields=["is_negotiating_group"])
+        group.members.add(*Organisation.objects.filter(acronym__in=members))
     _demo_entries(version)
+    _demo_statuses(version, facilitator)
     return sign_ins
+
+
+def _demo_statuses(version, facilitator) -> None:
+    """Statuses from a first reading, and a snapshot of the convergence after it; once."""
+    from wsis.negotiation.models import ParagraphStatus
+    from wsis.negotiation.services import set_status, take_snapshot
+
+    if ParagraphStatus.objects.filter(paragraph__version=version).exists():
+        return
+    for labels, status, waiting_for in STATUSES:
+        set_status(
+            paragraphs=version.paragraphs.filter(label__in=labels),
+            status=status,
+            actor=facilitator,
+            waiting_for=Organisation.objects.filter(acronym__in=waiting_for),
+            note="First reading (demo)",
+        )
+    take_snapshot(version, label="After the first reading", actor=facilitator)
 
 
 def upu_proposals() -> tuple[dict[str, str], dict[str, str]]:

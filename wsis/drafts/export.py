@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from wsis.comments.carry import carried_entries_for_version
 from wsis.comments.models import TakenIn
+from wsis.negotiation.models import ParagraphStatus, statuses
 
 
 def entry_as_dict(entry) -> dict:
@@ -64,6 +65,7 @@ def version_as_dict(version, *, entries=None, carried=None) -> dict:
             .order_by("entry__created", "entry__pk")
         ):
             took_in[row.paragraph_id].append(taken_in_as_dict(row))
+    found = statuses(version)
     sections = []
     current = None
     for paragraph in version.paragraphs.in_document_order():
@@ -71,6 +73,10 @@ def version_as_dict(version, *, entries=None, carried=None) -> dict:
             current = {"heading": paragraph.section.heading, "paragraphs": []}
             sections.append(current)
         item = {"label": paragraph.label, "kind": paragraph.kind, "text": paragraph.text}
+        row = found.get(paragraph.pk)
+        item["status"] = row.status if row else ParagraphStatus.Status.OPEN.value
+        if row and row.status == ParagraphStatus.Status.PENDING:
+            item["waiting_for"] = sorted(o.acronym for o in row.waiting_for.all())
         if entries is not None:
             item["entries"] = by_paragraph[paragraph.pk] + [
                 carried_as_dict(c) for c in followers.get(paragraph.pk, [])

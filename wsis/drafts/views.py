@@ -17,6 +17,7 @@ from wsis import cache
 from wsis.comments.models import PUBLISHED_ENTRIES, Entry
 from wsis.drafts.access import get_version
 from wsis.drafts.models import Consultation, Paragraph, Version
+from wsis.negotiation.models import ParagraphStatus, status_scope, statuses
 from wsis.stakeholders.access import (
     active_membership,
     facilitated_consultations,
@@ -47,6 +48,9 @@ def rendered_text(version) -> dict[str, str]:
         for paragraph in paragraphs:
             # Where its entry counts go, filled per request (``count_snippets``).
             paragraph.count_slot = cache.slot(str(paragraph.lineage))
+            # And its status, filled per request too (``status_snippets``): it changes in the
+            # room while the text stays.
+            paragraph.status_slot = cache.slot(status_slot_name(paragraph.pk))
             if not sections or sections[-1]["section"].pk != paragraph.section_id:
                 sections.append({"section": paragraph.section, "paragraphs": []})
             sections[-1]["paragraphs"].append(paragraph)
@@ -73,6 +77,29 @@ def rendered_text(version) -> dict[str, str]:
         "reader", version.pk, version.created.timestamp(), version.source_sha256, get_language()
     )
     return cache.cached(name, compute, cache.CONTENT_SECONDS)
+
+
+def status_slot_name(paragraph_id) -> str:
+    return f"status-{paragraph_id}"
+
+
+def status_snippets(version) -> dict[str, str]:
+    """Per status slot, the HTML of the paragraph's status (nothing while open), the same for
+    every reader; cached until a status of the version changes (``status_scope``)."""
+
+    def compute():
+        return {
+            status_slot_name(pk): render_to_string(
+                "negotiation/_status_badge.html", {"status": row}
+            ).strip()
+            for pk, row in statuses(version).items()
+            if row.status != ParagraphStatus.Status.OPEN
+        }
+
+    name = cache.key(
+        "reader-statuses", version.pk, cache.generation(status_scope(version.pk)), get_language()
+    )
+    return cache.cached(name, compute, cache.STRUCTURE_SECONDS)
 
 
 def count_snippets(version, user, organisation_id, organisation_ids=(), facilitates=False):
@@ -235,6 +262,7 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
             c.pk == version.consultation_id for c in facilitated_consultations(request)
         ),
     )
+    badges = status_snippets(version)
     round_ = getattr(version, "round", None)
     closes_at = round_.closes_at_for(organisation) if round_ else None
     now = timezone.now()
@@ -243,7 +271,10 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         "version": version,
         "versions": versions,
         "toc_html": mark_safe(text["toc"]),  # noqa: S308 - rendered by our own template
-        "sections_html": cache.fill(text["sections"], snippets.get),  # counts via format_html
+        # Counts via format_html, statuses rendered by our template.
+        "sections_html": cache.fill(
+            text["sections"], lambda name: badges.get(name) or snippets.get(name)
+        ),
         "round": round_,
         "closes_at": closes_at,
         "round_is_open": bool(round_ and round_.is_open_for(organisation, now)),

@@ -42,6 +42,9 @@ from wsis.moderation.forms import (
 )
 from wsis.moderation.placement import Placement
 from wsis.moderation.queue import PARAMS, Queue
+from wsis.negotiation.convergence import negotiating_text
+from wsis.negotiation.models import ParagraphStatus, statuses
+from wsis.negotiation.views import convergence_context, status_context
 from wsis.stakeholders.access import require_facilitator
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
@@ -317,6 +320,7 @@ def paragraph(request: HttpRequest, consultation, label: str) -> HttpResponse:
         "previous": next((p for p in neighbours if p.order < paragraph.order), None),
         "following": next((p for p in neighbours if p.order > paragraph.order), None),
         "next": request.get_full_path(),
+        **status_context(paragraph),
     }
     return render(request, "moderation/paragraph.html", context)
 
@@ -359,6 +363,7 @@ def overview(request: HttpRequest, consultation) -> HttpResponse:
     ):
         for target in placement.targets_of(paragraph_id):
             comments[target.pk] += n
+    found = statuses(version)
     sections = []
     for paragraph in placement.paragraphs.values():
         if not sections or sections[-1]["section"].pk != paragraph.section_id:
@@ -373,6 +378,7 @@ def overview(request: HttpRequest, consultation) -> HttpResponse:
                 "heat": _bucket(cell["n"]),
                 "all_decided": cell["n"] and cell["decided"] == cell["n"],
                 "groups": [g for g in groups if g.pk in cell["groups"]],
+                "status": found.get(paragraph.pk),
             }
         )
     organisations = Organisation.objects.select_related("group").annotate(
@@ -396,6 +402,8 @@ def overview(request: HttpRequest, consultation) -> HttpResponse:
             for i, floor in enumerate(HEAT_BUCKETS)
         ],
         "by_group": [b for b in by_group.values() if b["submitted"] or b["waiting"]],
+        "stages": ParagraphStatus.Stage,
+        **convergence_context(version, *negotiating_text(version)),
     }
     return render(request, "moderation/overview.html", context)
 

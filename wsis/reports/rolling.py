@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wsis.comments.models import Entry
-from wsis.comments.rolling import rolling_text
+from wsis.negotiation.convergence import negotiating_text
+from wsis.negotiation.models import ParagraphStatus
 from wsis.reports.compilation import RENDERER_VERSION
 from wsis.reports.ooxml import Marks
 from wsis.reports.word import LEGEND, contents, finish, legend, marked_document
@@ -46,13 +47,19 @@ def rolling_hash(version, options: dict, fmt: str, language: str) -> str:
         "paragraphs": list(version.paragraphs.values_list("pk", "label", "text")),
         "options": options,
         "entries": [entries, supports],
+        "statuses": list(
+            ParagraphStatus.objects.filter(paragraph__version=version)
+            .order_by("paragraph_id")
+            .values_list("paragraph_id", "status", "updated")
+        ),
     }
     encoded = json.dumps(state, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()
 
 
 def _sections(job):
-    return rolling_text(job.version, with_pending=job.options.get("with_pending", False))
+    with_pending = job.options.get("with_pending", False)
+    return negotiating_text(job.version, with_pending=with_pending)[0]
 
 
 def rolling_html(job) -> str:
@@ -127,6 +134,8 @@ def write_rolling_docx(job, target) -> None:
                 document.add_paragraph(xml_safe(f"[{', '.join(block.delete)}: delete]"))
             paragraph = document.add_paragraph()
             paragraph.add_run(xml_safe(block.label) + "  ").bold = True
+            if block.status:
+                paragraph.add_run(xml_safe(f"[{block.status}] "))
             for piece in block.pieces:
                 pieces.add(paragraph, piece)
     title = f"{version.consultation.title} · {version.label} · " + _("rolling text")

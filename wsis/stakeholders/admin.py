@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from wsis.admin_site import ViewOnly
 from wsis.audit.models import record
@@ -26,12 +28,37 @@ class MembershipInline(ViewOnly, admin.TabularInline):
 # Organisations join by accreditation or bulk registration; the admin corrects their details,
 # audited, and never deletes one (its entries would go with it). Who belongs to it changes
 # only by invitation and on the focal point's People page, audited there.
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "acronym",
+            "group",
+            "country",
+            "website",
+            "is_negotiating_group",
+            "members",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        members = cleaned.get("members")
+        if members and not cleaned.get("is_negotiating_group"):
+            self.add_error("members", _("Only a negotiating group has members."))
+        elif members and self.instance.pk in {member.pk for member in members}:
+            self.add_error("members", _("A group cannot be a member of itself."))
+        return cleaned
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "group", "country"]
-    list_filter = ["group"]
+    form = OrganisationForm
+    list_display = ["name", "acronym", "group", "is_negotiating_group", "country"]
+    list_filter = ["group", "is_negotiating_group"]
     list_select_related = ["group"]
     search_fields = ["name", "acronym", "country"]
+    filter_horizontal = ["members"]
     inlines = [MembershipInline]
 
     def has_delete_permission(self, request, obj=None):

@@ -35,6 +35,16 @@ class Organisation(models.Model):
     )
     country = models.CharField(_("country or seat"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # A negotiating group (G77 and China, the EU, the African Group) speaks for its members:
+    # the rolling text names the group, not each member proposing the same change.
+    is_negotiating_group = models.BooleanField(_("negotiating group"), default=False)
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="negotiating_groups",
+        verbose_name=_("members (for a negotiating group)"),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -4,10 +4,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from wsis.comments.models import Entry
-from wsis.comments.rolling import as_plain_text, rolling_text
+from wsis.comments.rolling import as_plain_text
 from wsis.drafts.akn import version_as_akn
 from wsis.drafts.export import version_as_dict
 from wsis.drafts.models import Version
+from wsis.negotiation.convergence import negotiating_text
 from wsis.reports.akn import amendment_list
 from wsis.reports.compilation import Options, collect
 from wsis.stakeholders.models import Organisation
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             )
             return
         if options["format"] == "rolling":
-            sections = rolling_text(version, with_pending=with_pending)
+            sections = negotiating_text(version, with_pending=with_pending)[0]
             self.stdout.write(as_plain_text(version, sections), ending="")
             return
         entries = version.entries.all() if with_entries else None
