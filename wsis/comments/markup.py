@@ -175,21 +175,22 @@ def _unpack(data: bytes, filename: str) -> dict[str, bytes]:
                 "(.docx), and upload it again."
             )
         )
+    macros = MarkupError(
+        _(
+            "This Word file contains macros, which are never opened here. Save it as a "
+            "Word document without macros (.docx) and upload it again."
+        )
+    )
+    if filename.lower().endswith((".docm", ".dotm")):
+        raise macros
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise MarkupError(damaged()) from None
     names = {part.filename for part in parts}
-    if filename.lower().endswith((".docm", ".dotm")) or any(
-        name.lower().endswith("vbaproject.bin") for name in names
-    ):
-        raise MarkupError(
-            _(
-                "This Word file contains macros, which are never opened here. Save it as a "
-                "Word document without macros (.docx) and upload it again."
-            )
-        )
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise macros
     if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
         raise MarkupError(_("This file unpacks to far more than any copy of a draft: refused."))
     if "word/document.xml" not in names:
