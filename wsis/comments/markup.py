@@ -56,6 +56,12 @@ MARGIN_NOTE = re.compile(r"(?:^|(?<=\s))/(?P<note>[^/\s][^/]*\s[^/]*[^/\s])/(?=\
 WORD = re.compile(r"\w+")
 
 
+def too_large() -> str:
+    return _("The file is too large (more than %(size)d MB) for a copy of a draft.") % {
+        "size": MAX_FILE_BYTES // (1024 * 1024)
+    }
+
+
 def damaged() -> str:
     return _("This file is damaged: it is not a readable Word document.")
 
@@ -100,8 +106,12 @@ class Reading:
     filename: str = ""
 
     def as_data(self) -> dict:
+        """As plain data, for the preview form to carry to the confirmation."""
         return {
             "proposals": [asdict(p) for p in self.proposals],
+            "unmatched": [asdict(c) for c in self.unmatched],
+            "paragraphs": self.paragraphs,
+            "matched": round(self.matched_share * 100),
             "sha256": self.sha256,
             "filename": self.filename,
         }
@@ -328,10 +338,7 @@ def _without_label(segments: list[tuple[str, str]], label: str) -> list[tuple[st
 def copy_paragraphs(filename: str, data: bytes) -> list[CopyParagraph]:
     """The paragraphs of an uploaded copy, DOCX or text, or MarkupError saying why not."""
     if len(data) > MAX_FILE_BYTES:
-        raise MarkupError(
-            _("The file is too large (more than %(size)d MB) for a copy of a draft.")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
+        raise MarkupError(too_large())
     if data.startswith((ZIP_MAGIC, OLE_MAGIC)) or filename.lower().endswith((".docm", ".dotm")):
         paragraphs = docx_paragraphs(data, filename)
     elif data.startswith(b"%PDF"):
