@@ -366,6 +366,8 @@ def copy_paragraphs(filename: str, data: bytes) -> list[CopyParagraph]:
 def _shared_words(old: str, new: str) -> int:
     """How many of ``new``'s words sit in runs of ``SHARED_RUN`` or more words of ``old``."""
     a, b = WORD.findall(old.lower()), WORD.findall(new.lower())
+    if a == b:  # most paragraphs of a copy: no need to look for the runs
+        return len(b)
     blocks = SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks()
     return sum(block.size for block in blocks if block.size >= SHARED_RUN)
 
