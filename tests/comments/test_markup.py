@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from docx import Document
 
-from tests.comments.markup_files import marked, save, tracked, upu_docx, upu_text, zipped
+from tests.comments.markup_files import UPU, marked, save, tracked, upu_docx, upu_text, zipped
 from tests.conftest import make_user
 from wsis.audit.models import AuditEvent
 from wsis.comments import services
@@ -19,6 +19,7 @@ from wsis.comments.markup import (
 )
 from wsis.comments.models import Entry, MarkupImport
 from wsis.drafts.demo import upu_proposals
+from wsis.drafts.diff import word_diff
 from wsis.stakeholders.models import Membership
 
 UPU_NOTE = "possibly also in the capacity-building section, OP68 or 69"
@@ -286,3 +287,36 @@ def test_an_operator_import_has_no_uploader_and_no_actor(version, org_b):
     assert MarkupImport.objects.get().uploaded_by is None
     event = AuditEvent.objects.get(action="markup.imported")
     assert event.actor is None and event.data["operator"] is True
+
+
+def test_a_word_export_with_labels_apart_a_legend_and_tracked_changes_reads_as_its_entries(
+    version,
+):
+    # As a platform's own export shows a submission: title, a legend marked as the changes are,
+    # each label in a paragraph of its own, the organisation's changes tracked in its name and
+    # its note as a Word comment anchored by its range.
+    wording, notes = upu_proposals()
+
+    def build(document):
+        document.add_paragraph("WSIS+20 review · Zero draft", style="Title")
+        legend = document.add_paragraph()
+        tracked(legend, "ins", "inserted")
+        legend.add_run(" · ")
+        tracked(legend, "del", "deleted")
+        for paragraph in version.paragraphs.order_by("order"):
+            document.add_paragraph(paragraph.display_label)
+            body = document.add_paragraph()
+            new = wording.get(paragraph.label, paragraph.text)
+            for change in word_diff(paragraph.text, new):
+                if change.op == "equal":
+                    body.add_run(change.text)
+                else:
+                    tracked(body, "ins" if change.op == "insert" else "del", change.text)
+            if paragraph.label in notes:
+                document.add_comment(body.runs, text=notes[paragraph.label], author=UPU)
+
+    reading = read_copy(version, "UPU submission.docx", docx_with(build))
+    amendments, comments = found(reading)
+    assert amendments == {f"OP {label}": text for label, text in wording.items()}
+    assert comments == [("OP 31", UPU_NOTE)]
+    assert [p.proposed for p in reading.unmatched] == ["inserted ·"]

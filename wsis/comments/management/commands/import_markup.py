@@ -2,13 +2,14 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from wsis.comments import services
 from wsis.comments.markup import MarkupError, read_copy
 from wsis.comments.models import diff_pair
+from wsis.drafts.access import get_version
 from wsis.drafts.diff import word_diff
-from wsis.drafts.models import Version
 from wsis.stakeholders.models import Membership, Organisation
 
 MARKS = {"insert": "[+{}+]", "delete": "[-{}-]", "equal": "{}"}
@@ -39,13 +40,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, consultation, label, organisation, dry_run, user, **options):
-        version = (
-            Version.objects.select_related("consultation")
-            .filter(consultation__slug=consultation, label=label)
-            .first()
-        )
-        if version is None:
-            raise CommandError(f"no version {label!r} in consultation {consultation!r}")
+        try:
+            # Published versions only: a copy is read against what delegations were sent.
+            version = get_version(consultation, label)
+        except Http404:
+            raise CommandError(f"no version {label!r} in consultation {consultation!r}") from None
         found = Organisation.objects.filter(acronym=organisation).first()
         if found is None:
             raise CommandError(f"no organisation with the acronym {organisation!r}")
