@@ -320,3 +320,19 @@ def test_a_word_export_with_labels_apart_a_legend_and_tracked_changes_reads_as_i
     assert amendments == {f"OP {label}": text for label, text in wording.items()}
     assert comments == [("OP 31", UPU_NOTE)]
     assert [p.proposed for p in reading.unmatched] == ["inserted ·"]
+
+
+def test_two_paragraphs_run_together_in_the_copy_each_get_their_own_change(version):
+    op9, op10 = (version.paragraphs.get(label=label).text for label in ("9", "10"))
+    changed = op10.replace("We are committed", "We are firmly committed")
+    assert changed != op10
+    reading = read_copy(version, "merged.txt", partial_copy(f"9. {op9} {changed}"))
+    amendments, _ = found(reading)
+    assert amendments == {"OP 10": changed}
+
+
+def test_a_pasted_copy_without_labels_is_read_paragraph_by_paragraph(version):
+    op20, op21 = (version.paragraphs.get(label=label).text for label in ("20", "21"))
+    pasted = partial_copy(op20, "", f"{op21} Also by the post.")
+    amendments, _ = found(read_copy(version, "pasted.txt", pasted))
+    assert amendments == {"OP 21": f"{op21} Also by the post."}

@@ -426,7 +426,7 @@ def propose(paragraphs, copy: list[CopyParagraph], ignore=()) -> Reading:
             continue
         pieces = [copy[j] for j in js]
         if len(sources[js[0]]) > 1:  # merged in the copy: this paragraph's stretch of it
-            proposed = part_of(pieces[0].proposed, paragraph.text) if pieces[0].proposed else ""
+            proposed = _own_sentences(pieces[0].proposed, paragraph.text)
         else:
             proposed = " ".join(c.proposed for c in pieces if c.proposed)
         label = paragraph.display_label
@@ -463,6 +463,27 @@ def propose(paragraphs, copy: list[CopyParagraph], ignore=()) -> Reading:
             unmatched.append(piece)
         # else a title or heading line of the copy: not wording of the draft
     return Reading(proposals, unmatched, paragraphs=len(copy), matched_share=share)
+
+
+SENTENCE_END = re.compile(r"[.;:](?=\s|$)")
+
+
+def _own_sentences(whole: str, text: str) -> str:
+    """The stretch of ``whole`` (paragraphs run together in the copy) that continues ``text``:
+    ``part_of``'s, widened to whole sentences, since paragraphs meet at a sentence's end."""
+    if not whole:
+        return ""
+    stretch = part_of(whole, text)
+    start = whole.find(stretch)
+    end = start + len(stretch)
+    head = whole[:start].rstrip()
+    if head and not SENTENCE_END.search(head[-1]):
+        found = list(SENTENCE_END.finditer(head))
+        start = found[-1].end() if found else 0
+    if not SENTENCE_END.fullmatch(whole[end - 1 : end]):
+        found = SENTENCE_END.search(whole, end)
+        end = found.end() if found else len(whole)
+    return whole[start:end].strip()
 
 
 def _match_by_label(paragraphs, copy, parts, sources) -> None:
