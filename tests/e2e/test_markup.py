@@ -21,9 +21,10 @@ def test_a_delegate_uploads_the_upus_copy_picks_proposals_and_sees_the_drafts(
     preview = page.locator(".markup-preview")
     preview.get_by_text("5 proposals found in upu-marked.docx").wait_for()
     assert preview.locator("input[name=pick]:checked").count() == 5
-    assert "ensuring that digital services remain accessible" in preview.locator(
-        "li.kind-amendment ins"
-    ).first.inner_text()
+    assert (
+        "ensuring that digital services remain accessible"
+        in preview.locator("li.kind-amendment ins").first.inner_text()
+    )
     screenshot(page, "markup-preview")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "markup-preview-phone")
