@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wsis.comments.markup import MAX_FILE_BYTES, MarkupError, read_copy, too_large
 from wsis.comments.models import Entry
 from wsis.text import TypedTextField
 
@@ -58,3 +59,30 @@ class EntryForm(forms.Form):
                 ),
             )
         return data
+
+
+class MarkupUploadForm(forms.Form):
+    """An organisation's marked-up copy of ``version``; ``cleaned_data["file"]`` is what it
+    proposes (``wsis.comments.markup.Reading``)."""
+
+    file = forms.FileField(
+        label=_("Your copy of the draft (.docx or .txt)"),
+        required=False,
+        error_messages={"empty": _("Choose the file of your copy.")},
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload is None or upload.size == 0:
+            raise forms.ValidationError(_("Choose the file of your copy."))
+        # Refused by its size before a byte of it is read into memory.
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(too_large())
+        try:
+            return read_copy(self.version, upload.name, upload.read())
+        except MarkupError as exc:
+            raise forms.ValidationError(str(exc)) from None

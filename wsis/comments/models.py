@@ -125,6 +125,14 @@ class Entry(models.Model):
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
+    imported_from = models.ForeignKey(
+        "comments.MarkupImport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        help_text=_("The marked-up copy this draft was read from, if it was uploaded."),
+    )
 
     # Optimistic locking: a save names the revision it was based on.
     revision = models.PositiveIntegerField(default=1)
@@ -308,3 +316,27 @@ class TakenIn(models.Model):
 
     def __str__(self):
         return f"{self.paragraph} took in #{self.entry_id} ({self.how})"
+
+
+class MarkupImport(models.Model):
+    """A marked-up copy of a version that an organisation uploaded (``wsis.comments.markup``):
+    the drafts chosen from it point here, so each says which file it came from."""
+
+    version = models.ForeignKey("drafts.Version", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation", on_delete=models.PROTECT, related_name="markup_imports"
+    )
+    # None: imported by an operator from the command line, on the organisation's behalf.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("marked-up copy")
+        verbose_name_plural = _("marked-up copies")
+
+    def __str__(self):
+        return f"{self.organisation.acronym}: {self.filename}"

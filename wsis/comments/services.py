@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.comments.carry import carry_targets, left_behind_target
-from wsis.comments.models import Entry, Support
+from wsis.comments.markup import already_there
+from wsis.comments.models import Entry, MarkupImport, Support
 from wsis.drafts.models import CommentRound
 from wsis.throttle import ROW_LOCK, hold_allowance
 
@@ -293,3 +294,61 @@ def carry_draft(entry: Entry, *, membership, paragraph, request=None) -> tuple[E
         revision=locked.revision,
     )
     return locked, DONE
+
+
+@transaction.atomic
+def import_markup(
+    version, proposals, *, organisation, author, source: dict, operator=False, request=None
+) -> tuple[list[Entry], str]:
+    """The proposals chosen from a marked-up copy (``wsis.comments.markup``), as drafts of
+    ``organisation`` by ``author``, each marked as imported from the file ``source``
+    (``filename``, ``sha256``). ``operator``: imported from the command line on the
+    organisation's behalf, not uploaded by ``author``.
+
+    Precondition: each proposal's paragraph is one of ``version`` (the caller read them from
+    it). Proposals the organisation has made already (the same file uploaded twice) are left
+    out. No allowance of drafts per hour is spent: one file is one action, and its size is
+    bounded. As for ``create_draft``, a closed round keeps the drafts and says so (LATE).
+    """
+    made = already_there(version, organisation, proposals)
+    batch = MarkupImport.objects.create(
+        version=version,
+        organisation=organisation,
+        uploaded_by=None if operator else author,
+        filename=source["filename"][:255],
+        sha256=source["sha256"],
+    )
+    paragraphs = version.paragraphs.in_bulk([p.paragraph for p in proposals])
+    actor = None if operator else author
+    entries = []
+    for index, proposal in enumerate(proposals):
+        if index in made:
+            continue
+        entry = Entry.objects.create(
+            version=version,
+            paragraph=paragraphs[proposal.paragraph],
+            organisation=organisation,
+            author=author,
+            kind=proposal.kind,
+            text=proposal.text,
+            proposed_text=proposal.proposed_text,
+            imported_from=batch,
+        )
+        entries.append(entry)
+        record(
+            "entry.created", entry, actor=actor, organisation=organisation, request=request,
+            kind=entry.kind, paragraph=entry.paragraph_id, imported_from=batch.pk,
+        )  # fmt: skip
+    record(
+        "markup.imported", batch, actor=actor, organisation=organisation, request=request,
+        filename=batch.filename, sha256=batch.sha256, entries=[e.pk for e in entries],
+        skipped=len(made), operator=operator,
+    )  # fmt: skip
+    if not round_is_open(version.pk, organisation):
+        for entry in entries:
+            record(
+                "entry.refused_late", entry, actor=actor, organisation=organisation,
+                request=request, attempted="import",
+            )  # fmt: skip
+        return entries, LATE
+    return entries, CREATED

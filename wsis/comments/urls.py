@@ -1,7 +1,7 @@
 from django.urls import path
 
 from wsis import converters  # noqa: F401 - registers <label:...>
-from wsis.comments import ledger_views, rolling_views, views
+from wsis.comments import ledger_views, markup_views, rolling_views, views
 
 app_name = "comments"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("c/<slug:slug>/submit-all/", views.submit_all, name="submit_all"),
     path("c/<slug:slug>/our-entries/", views.our_entries, name="our_entries"),
     path("c/<slug:slug>/our-submission/", views.our_submission, name="our_submission"),
+    path("c/<slug:slug>/our-copy/", markup_views.upload, name="markup"),
+    path("c/<slug:slug>/our-copy/confirm/", markup_views.confirm, name="markup_confirm"),
     path("c/<slug:slug>/ledger/<str:acronym>/", ledger_views.ledger_page, name="ledger"),
     path("c/<slug:slug>/v/<label:label>/rolling/", rolling_views.rolling, name="rolling"),
 ]

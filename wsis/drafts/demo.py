@@ -310,9 +310,8 @@ def _demo_entries(version) -> None:
     for label, proposed in wording.items():
         by_label[label] = _entry(version, upu, label, "amendment", proposed=proposed)
     for label, note in notes.items():
-        note = note[0].upper() + note[1:]
-        text = f"{note} (a margin note in the UPU's copy; see OP68 and OP69)."
-        _entry(version, upu, label, "comment", text=text)
+        # The UPU's own words, as it wrote them in its margin.
+        _entry(version, upu, label, "comment", text=note)
     for label, acronyms in UPU_SUPPORTERS.items():
         for acronym in acronyms:
             organisation = organisations[acronym]

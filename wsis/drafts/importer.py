@@ -19,6 +19,10 @@ from django.utils.translation import ngettext
 
 PARAGRAPH = re.compile(r"^(?:-\s+)?(?P<label>[A-Z]|\d{1,4})\.\s+(?P<text>\S.*)$")
 DASHED = re.compile(r"^-\s+(?P<text>\S.*)$")
+# Beside a form feed (a page break in ``pdftotext`` output), a line made only of these is the
+# page's number, job number or document symbol ("3", "Page 3 of 20", "25-14000 3/20",
+# "A/80/L.41"), not the draft's text.
+PAGE_MARK = re.compile(r"(?i)page|of|\d{1,5}(?:[-/]\d{1,5})?|[A-Z](?:/[\w.]+)+")
 # A heading is short and does not end like a sentence; a longer unlabelled line is a continuation.
 HEADING_MAX_LENGTH = 120
 SENTENCE_END = (".", ",", ";", ":")
@@ -76,7 +80,7 @@ def _check_characters(number: int, line: str) -> None:
             )
 
 
-def _is_heading(line: str) -> bool:
+def is_heading(line: str) -> bool:
     return (
         line[0].isupper()
         and len(line) <= HEADING_MAX_LENGTH
@@ -98,18 +102,34 @@ def _next_label(previous: ParsedParagraph | None, kind: str) -> str | None:
     return str(int(previous.label) + 1)
 
 
+def lines(text: str):
+    """Each line as ``(number, line)``, its spacing collapsed; the page marks beside a form
+    feed are left out, and the form feed itself is a space.
+
+    Lines end at "\n" only (a "\r" before it is dropped), so the line numbers in messages are
+    those an editor shows; str.splitlines() would also break at form feeds and other separators.
+    """
+    raw_lines = text.split("\n")
+    for index, raw in enumerate(raw_lines):
+        raw = raw.removesuffix("\r")
+        # pdftotext ends each page with a form feed, so the next page's first line starts with
+        # one: a page number or header is on that line or on the one before it.
+        near_break = "\f" in raw or (index + 1 < len(raw_lines) and "\f" in raw_lines[index + 1])
+        raw = raw.replace("\f", " ")
+        _check_characters(index + 1, raw)
+        line = " ".join(raw.split())
+        if near_break and line and all(PAGE_MARK.fullmatch(word) for word in line.split()):
+            continue
+        yield index + 1, line
+
+
 def parse(text: str) -> ParsedDraft:
     title_lines: list[str] = []
     sections: list[ParsedSection] = []
     pending_heading: tuple[int, str] | None = None
     last: ParsedParagraph | None = None
 
-    # Lines end at "\n" only (a "\r" before it is dropped), so the line numbers in messages are
-    # those an editor shows; str.splitlines() would also break at form feeds and other separators.
-    for number, raw in enumerate(text.split("\n"), start=1):
-        raw = raw.removesuffix("\r")
-        _check_characters(number, raw)
-        line = " ".join(raw.split())
+    for number, line in lines(text):
         if not line:
             continue
         match = PARAGRAPH.match(line)
@@ -134,11 +154,11 @@ def parse(text: str) -> ParsedDraft:
 
         dashed = DASHED.match(line)
         continuation = dashed["text"] if dashed else line
-        if last is not None and pending_heading is None and (dashed or not _is_heading(line)):
+        if last is not None and pending_heading is None and (dashed or not is_heading(line)):
             # The rest of a paragraph that a page break cut.
             last.text = f"{last.text} {continuation}"
             continue
-        if dashed or not _is_heading(line):
+        if dashed or not is_heading(line):
             raise DraftFormatError(number, "text that belongs to no paragraph")
         if pending_heading is not None:
             if last is not None:
