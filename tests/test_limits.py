@@ -72,7 +72,7 @@ def test_report_tasks_go_to_their_own_queue_which_every_worker_consumes():
     assert queue_of("wsis.reports.tasks.render_report") == "reports"
     assert queue_of("wsis.reports.tasks.render_part") == "reports"
     assert queue_of("wsis.reports.tasks.merge_report") == "reports"
-    assert queue_of("wsis.moderation.tasks.notify_organisations") == "celery"
+    assert queue_of("wsis.moderation.tasks.send_notifications") == "celery"
     # A worker started without -Q consumes every declared queue.
     assert {queue.name for queue in app.conf.task_queues} == {"celery", "reports"}
 

@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wsis.stakeholders.context_processors.onboarding",
+                "wsis.moderation.context_processors.unread",
             ],
         },
     },
@@ -350,11 +351,17 @@ OTP_TOTP_ISSUER = "WSIS+20"
 # The admin never shows a device's key or QR code: devices are enrolled by link only.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# The facilitators' daily digest of new submissions (needs `celery -A wsis beat` running).
+# The facilitators' daily digest of new submissions and the organisations' daily
+# notifications (needs `celery -A wsis beat` running).
 CELERY_BEAT_SCHEDULE = {
     "moderation-daily-digest": {
         "task": "wsis.moderation.tasks.send_digests",
         "schedule": crontab(hour=11, minute=0),
+    },
+    # Each person's notifications not mailed yet: the daily digests.
+    "moderation-daily-notifications": {
+        "task": "wsis.moderation.tasks.send_daily_notifications",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 

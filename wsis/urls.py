@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wsis.drafts import views as draft_views
+from wsis.moderation import notification_views
 from wsis.stakeholders import views as stakeholder_views
 from wsis.stakeholders.forms import SignInForm
 
@@ -44,6 +45,18 @@ urlpatterns = [
     path("c/", include("wsis.drafts.urls")),
     path("moderation/", include("wsis.moderation.urls")),
     path("negotiation/", include("wsis.negotiation.urls")),
+    path(
+        "notifications/",
+        include(
+            (
+                [
+                    path("", notification_views.notification_list, name="list"),
+                    path("mail/", notification_views.mail_mode, name="mail_mode"),
+                ],
+                "notifications",
+            )
+        ),
+    ),
     path("reports/", include("wsis.reports.urls")),
     path("", include("wsis.comments.urls")),
     path("", include("wsis.room.urls")),

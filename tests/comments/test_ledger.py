@@ -26,8 +26,9 @@ def export(capsys, acronym):
     return json.loads(capsys.readouterr().out)
 
 
-# Sign-in, gate and accreditation, the entries, the latest version and its paragraphs.
-QUERIES = 13
+# Sign-in, gate and accreditation, the entries, the latest version and its paragraphs, the
+# header's unread notifications.
+QUERIES = 14
 
 
 def url(acronym="UPU"):

@@ -336,14 +336,60 @@ def test_outcomes_are_suggested_from_the_new_text(facilitator, published_rev1, z
 
 
 @pytest.mark.django_db
-def test_the_page_suggests_a_rationale_with_each_outcome(facilitator, published_rev1, zero_entries):
+def test_the_page_shows_the_evidence_apart_from_the_rationale(
+    facilitator, published_rev1, zero_entries
+):
     response = facilitator.get(url("outcomes", "Rev.1"))
     rows = {row["suggestion"].entry.pk: row for row in response.context["rows"]}
     upu26 = rows[zero_entries["upu26"].pk]
     assert upu26["decision"] == Entry.Decision.INCORPORATED
-    assert upu26["rationale"].endswith("words the proposal changes are in Rev.1.")
-    assert rows[zero_entries["ken7_deletion"].pk]["rationale"] == "Rev.1 deletes the paragraph."
-    assert upu26["rationale"] in response.content.decode()
+    # The rationale field, which the organisation reads, is left for a person to write.
+    assert upu26["rationale"] == ""
+    evidence = upu26["suggestion"].evidence
+    assert evidence.endswith("words the proposal changes are in Rev.1.")
+    assert rows[zero_entries["ken7_deletion"].pk]["suggestion"].evidence == (
+        "Rev.1 deletes the paragraph."
+    )
+    page = response.content.decode()
+    assert f"Evidence (for you, not sent): {evidence}" in page
+    assert f'value="{evidence}"' not in page
+
+
+@pytest.mark.django_db
+def test_evidence_is_never_sent_or_shown_as_the_rationale(
+    facilitator,
+    published_rev1,
+    zero_entries,
+    focal_a,
+    org_a,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    ken7 = zero_entries["ken7_deletion"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = facilitator.post(
+            url("outcomes_confirm", "Rev.1"),
+            {f"decision-{ken7.pk}": "incorporated", f"rationale-{ken7.pk}": ""},
+        )
+    assert response.status_code == 302
+    ken7.refresh_from_db()
+    assert ken7.decision == "incorporated" and ken7.decision_rationale == ""
+    # The facilitators keep the evidence in the audit log.
+    event = AuditEvent.objects.get(action="entry.decided")
+    assert (
+        event.data["evidence"] == "Rev.1 deletes the paragraph." and event.data["rationale"] == ""
+    )
+    (message,) = mailoutbox
+    assert "decided: incorporated" in message.body
+    pages = [
+        message.body,
+        focal_a.get(reverse("comments:our_entries", args=["wsis20"])).content.decode(),
+        focal_a.get(reverse("comments:ledger", args=["wsis20", org_a.acronym])).content.decode(),
+        focal_a.get(reverse("notifications:list")).content.decode(),
+    ]
+    assert all("deletes the paragraph" not in page for page in pages)
 
 
 @pytest.mark.django_db
@@ -404,7 +450,7 @@ def test_an_unknown_outcome_changes_nothing(facilitator, published_rev1, zero_en
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("rationale", ["", "   ", "x" * 4001, "Out\x1b[2J of scope"])
+@pytest.mark.parametrize("rationale", ["x" * 4001, "Out\x1b[2J of scope"])
 def test_a_bad_rationale_saves_no_row_and_keeps_what_was_typed(
     facilitator, published_rev1, zero_entries, rationale
 ):

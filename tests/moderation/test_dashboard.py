@@ -25,7 +25,7 @@ def test_it_filters_from_the_url_and_counts_each_value(
     facilitator, entry_a, entry_b, make_entry, org_a
 ):
     make_entry(org_a, label="27", kind="comment", proposed_text="", moderation="published")
-    response = facilitator.get(URL, {"organisation": "KEN"})
+    response = facilitator.get(URL, {"organisation": "KEN", "moderation": "all"})
     assert len(listed(response)) == 2
     # The organisation facet ignores its own filter, so other organisations still show.
     assert facet(response, "organisation") == {"KEN": 2, "UPU": 1}
@@ -35,12 +35,12 @@ def test_it_filters_from_the_url_and_counts_each_value(
 
     response = facilitator.get(URL, {"group": "un_system", "kind": "amendment"})
     assert listed(response) == [entry_b.pk]
-    response = facilitator.get(URL, {"paragraph": "27"})
+    response = facilitator.get(URL, {"paragraph": "27", "moderation": "all"})
     assert len(listed(response)) == 1
     response = facilitator.get(URL, {"moderation": "published", "decision": "open"})
     assert len(listed(response)) == 1
     section = entry_a.paragraph.section.order
-    assert len(listed(facilitator.get(URL, {"section": section}))) == 3
+    assert len(listed(facilitator.get(URL, {"section": section, "moderation": "all"}))) == 3
 
 
 def test_it_searches_words_in_the_text(facilitator, entry_a, entry_b):
@@ -72,7 +72,8 @@ def test_it_keeps_the_query_count_flat(
         make_entry(org_a if i % 2 else org_b, label=str(20 + i % 5))
     # Six of them list the versions for the switcher (2) and map where entries sit (4, read
     # once per cache generation: the cache is empty in tests).
-    with django_assert_max_num_queries(24):
+    # One more counts the unread notifications in the header.
+    with django_assert_max_num_queries(25):
         facilitator.get(URL, {"q": "meaningful", "group": "member_state"})
 
 
@@ -197,3 +198,29 @@ def test_a_nul_in_a_filter_is_dropped(facilitator, entry_a, param):
     response = facilitator.get(URL, {param: "\x00"})
     assert response.status_code == 200
     assert listed(response) == [entry_a.pk]
+
+
+def test_the_queue_opens_on_what_waits_for_review(facilitator, entry_a, entry_b):
+    Entry.objects.filter(pk=entry_b.pk).update(moderation="published")
+    response = facilitator.get(URL)
+    assert listed(response) == [entry_a.pk]
+    assert listed(facilitator.get(URL, {"moderation": "all"})) == [entry_b.pk, entry_a.pk]
+    page = response.content.decode()
+    # Each row shows its change, folded, and a "Publish and next" that works without JavaScript.
+    assert '<details class="row-change"><summary>The change</summary>' in page
+    assert "Publish and next" in page
+
+
+def test_publish_and_next_swaps_the_row(facilitator, entry_a, entry_b):
+    url = reverse("moderation:moderate", args=["wsis20", entry_a.pk])
+    data = {"action": "publish", "row": "1", "next": URL}
+    response = facilitator.post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    row = response.content.decode()
+    assert row.lstrip().startswith(f'<tr class="moderation-published" id="row-{entry_a.pk}"')
+    assert "Publish and next" not in row
+    entry_a.refresh_from_db()
+    assert entry_a.moderation == "published"
+    # Without htmx, the same button goes back to the queue, where the next entry waits.
+    response = facilitator.post(reverse("moderation:moderate", args=["wsis20", entry_b.pk]), data)
+    assert response.status_code == 302 and response["Location"] == URL

@@ -63,7 +63,7 @@ def test_the_columns_it_reads_are_those_the_export_writes():
 def test_a_round_trip_through_the_export_records_each_changed_decision(
     tmp_path, version, published, focal_a, monkeypatch, django_capture_on_commit_callbacks
 ):
-    run_in_process(monkeypatch, tasks.notify_organisations)
+    run_in_process(monkeypatch, tasks.send_notifications)
     amendment_a, amendment_b, comment = published
     exported = tmp_path / "entries.csv"
     render(exported, kind="entries", fmt="csv", version=version)

@@ -55,6 +55,6 @@ def test_it_keeps_the_query_count_flat(
     # middleware, for every verified session); six list the versions for the switcher (2) and
     # map where entries sit (4, read once per cache generation: the cache is empty in tests);
     # five count the convergence (statuses, the rolling text's proposals and paragraphs, the
-    # snapshots).
-    with django_assert_max_num_queries(24):
+    # snapshots); one counts the header's unread notifications.
+    with django_assert_max_num_queries(25):
         facilitator.get(URL)

@@ -35,8 +35,9 @@ class Suggestion:
         return Entry.Decision(self.outcome).label
 
     @property
-    def rationale(self) -> str:
-        """The evidence behind the suggestion, worded for the organisation that reads it."""
+    def evidence(self) -> str:
+        """The evidence behind the suggestion, for the facilitator who confirms it: the
+        platform's reading of the text, never a rationale a person gave the organisation."""
         label = self.version_label
         targets = ", ".join(p.display_label for p in self.paragraphs)
         if self.entry.kind == Entry.Kind.DELETION:

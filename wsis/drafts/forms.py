@@ -110,15 +110,12 @@ class OutcomeForm(forms.Form):
         error_messages={"max_length": _("Keep the rationale under %(limit_value)d characters.")},
     )
 
+    # No rationale is required: an outcome confirmed without one is recorded with the
+    # suggestion's evidence (for the facilitators), and the organisation reads no rationale
+    # rather than the platform's words presented as a person's.
+
     def add_prefix(self, field_name):
         return f"{field_name}-{self.prefix}"
-
-    def clean(self):
-        data = super().clean()
-        decision = data.get("decision")
-        if decision and decision != Entry.Decision.OPEN and not data.get("rationale"):
-            self.add_error("rationale", _("Give the rationale: the organisation will read it."))
-        return data
 
 
 # A paragraph's wording: the longest in the WSIS+20 drafts is about 1,500 characters.

@@ -421,7 +421,8 @@ def outcomes(request: HttpRequest, slug: str, label: str) -> HttpResponse:
 def _outcomes_page(request, version, suggestions, *, posted=None, errors=None, status=200):
     """The suggestions, each with the outcome and rationale to show in its fields: what the
     facilitator posted (so a refused form keeps what they typed), else the recorded decision,
-    else the suggestion."""
+    else the suggested outcome with an empty rationale: the suggestion's evidence is shown
+    beside it, never put in the field the organisation reads."""
     posted, errors = posted or {}, errors or {}
     rows = []
     for suggestion in suggestions:
@@ -431,7 +432,7 @@ def _outcomes_page(request, version, suggestions, *, posted=None, errors=None, s
         elif entry.decision != Entry.Decision.OPEN:
             decision, rationale = entry.decision, entry.decision_rationale
         else:
-            decision, rationale = suggestion.outcome, suggestion.rationale
+            decision, rationale = suggestion.outcome, ""
         rows.append(
             {
                 "suggestion": suggestion,
@@ -477,8 +478,9 @@ def confirm_outcomes(request: HttpRequest, slug: str, label: str) -> HttpRespons
         return _outcomes_page(
             request, version, suggestions, posted=posted, errors=errors, status=400
         )
+    evidence = {s.entry: s.evidence for s in suggestions}
     choices = {
-        entry: (form.cleaned_data["decision"], form.cleaned_data["rationale"])
+        entry: (form.cleaned_data["decision"], form.cleaned_data["rationale"], evidence[entry])
         for entry, form in outcome_forms.items()
     }
     changed = decide_each(choices, request=request)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wsis.comments.models import RATIONALE_LIMIT, Entry
 from wsis.drafts.models import CommentRound, Consultation, DeadlineExtension, Version
+from wsis.moderation.models import MailPreference
 from wsis.stakeholders.models import Organisation
 from wsis.text import TypedTextField
 
@@ -196,3 +197,13 @@ class DecisionsImportForm(forms.Form):
                 _("The file is larger than %(mb)d MB.") % {"mb": self.MAX_BYTES // 2**20}
             )
         return upload
+
+
+class MailModeForm(forms.Form):
+    mode = forms.ChoiceField(
+        choices=MailPreference.Mode,
+        error_messages={
+            "required": _("Choose how your notifications are mailed."),
+            "invalid_choice": _("Choose how your notifications are mailed."),
+        },
+    )

@@ -54,6 +54,9 @@ FACETS = [
     Facet("paragraph", _("Paragraph"), "paragraph_id", placed=True),
 ]
 PARAMS = [facet.param for facet in FACETS] + ["q"]
+# The queue opens on what waits for review; ``moderation=all`` shows every state.
+DEFAULT_MODERATION = Entry.Moderation.PENDING
+ALL = "all"
 
 # A correlated subquery, not a join and GROUP BY: Postgres counts supporters only for the
 # rows of the page, after sorting and cutting, however many entries match.
@@ -97,7 +100,9 @@ class Queue:
         self.selected = {}
         for facet in FACETS:
             value = _clean(params.get(facet.param))
-            if value:
+            if facet.param == "moderation" and "moderation" not in params:
+                value = DEFAULT_MODERATION
+            if value and value != ALL:
                 self.selected[facet.param] = value
         self.q = _clean(params.get("q"))
 

@@ -6,7 +6,8 @@ in the same transaction.
 Every function takes a list of entries (one for the buttons on a card, many for bulk
 actions), applies the change to those it fits and reports the others as skipped with
 the reason, so that a mixed selection does what it can and says what it did not.
-Mail to the organisations goes out after the transaction commits.
+Each change is told to the organisation's members (``notifications``) in the same
+transaction; the mail goes out after it commits, batched per person.
 """
 
 from collections import defaultdict
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from wsis.audit.models import record
 from wsis.comments.models import Entry
 from wsis.drafts.models import CommentRound, DeadlineExtension
-from wsis.moderation import tasks
+from wsis.moderation import notifications
 
 MODERATION_ACTIONS = {
     "publish": (Entry.Moderation.PUBLISHED, "entry.published"),
@@ -42,13 +43,6 @@ def _locked(entries) -> list[Entry]:
         .select_related("organisation", "paragraph")
         .order_by("pk")
     )
-
-
-def _notify_after_commit(outcome: Outcome, event: str) -> None:
-    pks = [entry.pk for entry in outcome.changed]
-    if pks:
-        # robust: a broker that is down must not turn a committed action into an error page.
-        transaction.on_commit(lambda: tasks.notify_organisations.delay(pks, event), robust=True)
 
 
 @transaction.atomic
@@ -76,16 +70,20 @@ def moderate(entries, action: str, *, reason: str = "", request) -> Outcome:
             reason=entry.moderation_reason,
         )
         outcome.changed.append(entry)
-    _notify_after_commit(outcome, audit_action)
+    notifications.tell(outcome.changed, audit_action)
     return outcome
 
 
 @transaction.atomic
-def decide(entries, decision: str, *, rationale: str = "", request) -> Outcome:
-    """Record a decision on proposals; comments, rejected and hidden entries are skipped."""
+def decide(entries, decision: str, *, rationale: str = "", evidence: str = "", request) -> Outcome:
+    """Record a decision on proposals; comments, rejected and hidden entries are skipped.
+
+    ``rationale`` is what a person wrote, which the organisation reads; ``evidence`` is what the
+    platform suggested the outcome from ("0 of the 11 words..."), kept in the audit log for the
+    facilitators only. A decision needs one or the other."""
     decision = Entry.Decision(decision)
     rationale = rationale.strip()
-    if decision != Entry.Decision.OPEN and not rationale:
+    if decision != Entry.Decision.OPEN and not (rationale or evidence):
         raise ValueError(_("Give the rationale for the decision."))
     outcome = Outcome()
     for entry in _locked(entries):
@@ -109,9 +107,10 @@ def decide(entries, decision: str, *, rationale: str = "", request) -> Outcome:
                 before=before,
                 decision=decision.value,
                 rationale=rationale,
+                **({"evidence": evidence} if evidence else {}),
             )
             outcome.changed.append(entry)
-    _notify_after_commit(outcome, "entry.decided")
+    notifications.tell(outcome.changed, "entry.decided")
     return outcome
 
 
@@ -145,7 +144,7 @@ def mark_duplicate(entry: Entry, original: Entry | None, *, request) -> Outcome:
         duplicate_of=new_pk,
     )
     outcome.changed.append(entry)
-    _notify_after_commit(outcome, "entry.marked_duplicate")
+    notifications.tell(outcome.changed, "entry.marked_duplicate")
     return outcome
 
 
@@ -199,13 +198,17 @@ def change_settings(consultation, *, publish_immediately: bool, request) -> None
 
 
 @transaction.atomic
-def decide_each(choices: dict[Entry, tuple[str, str]], *, request) -> int:
-    """Record, in one transaction, the (decision, rationale) chosen for each entry, as
-    ``decide`` does for those on the dashboard; the number of entries changed."""
+def decide_each(choices: dict[Entry, tuple[str, str, str]], *, request) -> int:
+    """Record, in one transaction, the (decision, rationale, evidence) chosen for each entry,
+    as ``decide`` does for those on the dashboard; the number of entries changed."""
     by_choice = defaultdict(list)
     for entry, choice in choices.items():
         by_choice[choice].append(entry)
     return sum(
-        len(decide(chosen, decision, rationale=rationale, request=request).changed)
-        for (decision, rationale), chosen in by_choice.items()
+        len(
+            decide(
+                chosen, decision, rationale=rationale, evidence=evidence, request=request
+            ).changed
+        )
+        for (decision, rationale, evidence), chosen in by_choice.items()
     )

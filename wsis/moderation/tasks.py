@@ -2,58 +2,82 @@
 
 Tasks take primary keys and read the current state, render each mail and hand it to the mail
 task (``wsis.mail``), which retries a mail server that is down with growing delays, one mail at
-a time: a failure on the third organisation does not send the first two their mail again.
+a time: a failure on the third person's mail does not send the first two theirs again.
 """
-
-from collections import defaultdict
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from wsis import mail
 from wsis.comments.models import Entry
 from wsis.drafts.models import Consultation
-from wsis.moderation.models import DigestMarker
-from wsis.stakeholders.models import Membership
+from wsis.moderation.models import DigestMarker, MailPreference, Notification
 
 
 @shared_task
-def notify_organisations(entry_pks: list[int], event: str) -> int:
-    """Mail each organisation's focal points about their entries just moderated or decided."""
-    entries = (
-        Entry.objects.filter(pk__in=entry_pks)
-        .select_related("organisation", "paragraph", "version__consultation", "duplicate_of")
-        .order_by("paragraph__order", "pk")
+def send_notifications(user_pks: list[int]) -> int:
+    """Mail each of these people who takes mail as it happens what they were not mailed yet."""
+    immediate = (
+        get_user_model()
+        .objects.filter(pk__in=user_pks)
+        .exclude(mail_preference__mode=MailPreference.Mode.DAILY)
+        .values_list("pk", flat=True)
     )
-    by_organisation = defaultdict(list)
-    for entry in entries:
-        by_organisation[entry.organisation].append(entry)
-    focal_points = defaultdict(list)
-    for membership in Membership.objects.filter(
-        organisation__in=list(by_organisation), role=Membership.Role.FOCAL_POINT
-    ).select_related("user"):
-        if membership.user.email and membership.user.is_active:
-            focal_points[membership.organisation_id].append(membership.user.email)
-    sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for organisation, its_entries in by_organisation.items():
-            recipients = focal_points.get(organisation.pk)
-            if not recipients:
-                continue
-            context = {
-                "organisation": organisation,
-                "entries": its_entries,
-                "event": event,
-                "consultation": its_entries[0].version.consultation,
-            }
+    return sum(mail_notifications(pk) for pk in immediate)
+
+
+@shared_task
+def send_daily_notifications() -> int:
+    """Once a day: everyone's notifications not mailed yet (the digests, and any batch whose
+    task a broker lost)."""
+    users = Notification.objects.unmailed().values_list("user_id", flat=True).distinct()
+    return sum(mail_notifications(pk) for pk in sorted(set(users)))
+
+
+def mail_notifications(user_pk: int) -> int:
+    """One mail to one person with everything not mailed yet, each item linked to its page;
+    1 if a mail went out. Rows another task is mailing are skipped, never mailed twice."""
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.unmailed()
+            .filter(user_id=user_pk)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related(
+                "user",
+                "by_organisation",
+                "entry__organisation",
+                "entry__paragraph",
+                "entry__version__consultation",
+            )  # fmt: skip
+            .order_by("created", "pk")
+        )
+        if not rows:
+            return 0
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            mailed_at=timezone.now()
+        )
+        user = rows[0].user
+        if not (user.email and user.is_active):
+            return 0
+        site = settings.SITE_URL.rstrip("/")
+        for row in rows:
+            row.link = site + reverse("comments:entry", args=[row.entry_id])
+        context = {
+            "user": user,
+            "notifications": rows,
+            "consultation": rows[0].entry.version.consultation,
+            "list_link": site + reverse("notifications:list"),
+        }
+        with translation.override(settings.LANGUAGE_CODE):
             subject, body = mail.render_mail(
                 "moderation/mail/notify_subject.txt", "moderation/mail/notify_body.txt", context
             )
-            mail.queue(subject, body, recipients)
-            sent += 1
-    return sent
+        mail.queue(subject, body, [user.email])
+    return 1
 
 
 @shared_task

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wsis.audit.models import AuditEvent, target_of
-from wsis.comments.models import Entry, Support
+from wsis.comments.models import Entry, Support, attach_diffs
 from wsis.drafts.access import get_paragraph
 from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
@@ -41,7 +41,7 @@ from wsis.moderation.forms import (
     TokenForm,
 )
 from wsis.moderation.placement import Placement
-from wsis.moderation.queue import PARAMS, Queue
+from wsis.moderation.queue import ALL, PARAMS, Queue
 from wsis.negotiation.convergence import negotiating_text
 from wsis.negotiation.models import ParagraphStatus, statuses
 from wsis.negotiation.views import convergence_context, status_context
@@ -110,6 +110,7 @@ def _dashboard_context(request, consultation, bulk_form=None):
     queue = Queue(placement, request.GET)
     page = Paginator(queue.entries(), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = placement.place(page.object_list)
+    attach_diffs(page.object_list)
     facets = queue.facets()
     kept = request.GET.copy()
     kept.pop("page", None)
@@ -126,7 +127,8 @@ def _dashboard_context(request, consultation, bulk_form=None):
         "tabs": facets[0],
         "tabs_total": sum(option["n"] for option in facets[0]["options"]),
         "query_without_page": kept.urlencode(),
-        "params": {name: request.GET.get(name, "") for name in [*PARAMS, "version"]},
+        "params": {name: request.GET.get(name, "") for name in [*PARAMS, "version"]}
+        | {"moderation": queue.selected.get("moderation", ALL)},
         "bulk_form": bulk_form or BulkForm(entries=Entry.objects.none()),
         "selected": selected,
     }
@@ -245,9 +247,26 @@ def _entry_action(request, consultation, pk, form_name, form, apply):
         return HttpResponseRedirect(
             _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk]))
         )
+    if request.POST.get("row"):
+        return _render_row(request, consultation, pk)
     entry = _entry_with_supports(consultation, pk)
     notice = _("Saved.") if outcome.changed else "; ".join(why for _e, why in outcome.skipped)
     return _render_entry(request, consultation, entry, notice=notice)
+
+
+def _render_row(request, consultation, pk):
+    """The queue's row for one entry, as the queue shows it: what "Publish and next" swaps in."""
+    version, _versions = chosen_version(request, consultation)
+    placement = Placement(version)
+    entries = placement.place(Queue(placement, {"moderation": ALL}).entries().filter(pk=pk))
+    attach_diffs(entries)
+    context = {
+        "consultation": consultation,
+        "entry": entries[0],
+        "selected": set(),
+        "back": _next_url(request, reverse("moderation:dashboard", args=[consultation.slug])),
+    }
+    return render(request, "moderation/dashboard.html#row", context)
 
 
 @require_POST

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wsis.client import client_ip
 from wsis.drafts.models import Consultation
+from wsis.moderation.models import MailPreference
 from wsis.stakeholders import services
 from wsis.stakeholders.access import (
     act_for,
@@ -538,6 +539,8 @@ def _account(request, form, status=200):
         "form": form,
         "memberships": memberships_of(request.user),
         "active": active_membership(request),
+        "mail_mode": MailPreference.mode_of(request.user),
+        "mail_modes": MailPreference.Mode.choices,
     }
     return render(request, "stakeholders/account.html", context, status=status)
 
