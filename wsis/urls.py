@@ -44,6 +44,7 @@ urlpatterns = [
     path("c/", include("wsis.drafts.urls")),
     path("moderation/", include("wsis.moderation.urls")),
     path("reports/", include("wsis.reports.urls")),
+    path("silence/", include("wsis.silence.urls")),
     path("", include("wsis.comments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from wsis import cache
 from wsis.comments.models import PUBLISHED_ENTRIES, Entry
 from wsis.drafts.access import get_version
 from wsis.drafts.models import Consultation, Paragraph, Version
+from wsis.silence.outcome import silence_summary
 from wsis.stakeholders.access import (
     active_membership,
     facilitated_consultations,
@@ -249,7 +250,7 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         "round_is_open": bool(round_ and round_.is_open_for(organisation, now)),
         "round_not_yet_open": bool(round_ and now < round_.opens_at),
         "membership": membership,
-    }
+    } | silence_summary(version, now)
     return render(request, "drafts/reader.html", context)
 
 

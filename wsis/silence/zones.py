@@ -1,0 +1,36 @@
+"""A moment in the consultation's time zone and in another: "18:00 New York (23:00 UTC)".
+
+Pages show the consultation's zone and UTC; ``static/js/two-zones.js`` replaces UTC with the
+reader's own zone where the browser tells it (``Intl``), so a delegate in Geneva reads
+"18:00 New York (00:00 Geneva)".
+"""
+
+from datetime import UTC, datetime
+
+from django.utils import formats, timezone
+
+
+def zone_city(name: str) -> str:
+    """How people name a zone: "America/New_York" is "New York"."""
+    return name.rpartition("/")[2].replace("_", " ")
+
+
+def _when(moment: datetime, zone, full: bool) -> str:
+    local = timezone.localtime(moment, zone)
+    return formats.date_format(local, "j F Y, H:i" if full else "H:i")
+
+
+def two_zones(moment: datetime, consultation) -> tuple[str, str]:
+    """The moment in the consultation's zone (date and time, with its city) and in UTC (the
+    time, and the date where it differs)."""
+    home = timezone.localtime(moment, consultation.tz)
+    utc = timezone.localtime(moment, UTC)
+    first = f"{_when(moment, consultation.tz, True)} {zone_city(consultation.time_zone)}"
+    second = f"{_when(moment, UTC, home.date() != utc.date())} UTC"
+    return first, second
+
+
+def in_two_zones(moment: datetime, consultation) -> str:
+    """``two_zones`` as one line of plain text, for messages."""
+    first, second = two_zones(moment, consultation)
+    return f"{first} ({second})"
