@@ -59,11 +59,11 @@ def _body(version, consultation, silence, found, deadline: str) -> dict:
     """The letter's words, for the PDF template and the Word document alike."""
     circulated = timezone.localtime(silence.started, consultation.tz)
     opening = _(
-        "I have the honour to refer to my letter of %(date)s, by which I circulated %(label)s "
-        "of the draft %(title)s%(symbol)s under a silence procedure until %(deadline)s."
+        "I have the honour to refer to my letter of %(date)s, by which I circulated the "
+        "%(label)s of the %(title)s%(symbol)s under a silence procedure until %(deadline)s."
     ) % {
         "date": formats.date_format(circulated, "j F Y"),
-        "label": version.title or version.label,
+        "label": version.label,
         "title": consultation.title,
         "symbol": f" ({version.symbol})" if version.symbol else "",
         "deadline": deadline,
@@ -124,7 +124,10 @@ def write_letter_docx(job, target) -> None:
     document = marked_document()
     for line in header_lines(version):
         document.add_paragraph(xml_safe(line)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.add_paragraph(xml_safe(_("The President of the General Assembly"))).runs[0].bold = True
+    document.add_paragraph().add_run(_("Draft").upper()).bold = True
+    letterhead = document.add_paragraph()
+    letterhead.add_run(_("The President of the General Assembly")).bold = True
+    letterhead.alignment = WD_ALIGN_PARAGRAPH.CENTER
     dated = document.add_paragraph(formats.date_format(context["generated"], "j F Y"))
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_paragraph(_("Excellency,"))
