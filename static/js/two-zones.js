@@ -5,6 +5,12 @@
   function city(zone) {
     return zone.split("/").pop().replace(/_/g, " ");
   }
+  // "3 June", day first as the server writes it (wsis/silence/zones.py), in any language.
+  function day(moment, zone, language) {
+    var parts = new Intl.DateTimeFormat(language, {timeZone: zone, day: "numeric", month: "long"}).formatToParts(moment);
+    var find = function (type) { return parts.filter(function (p) { return p.type === type; })[0].value; };
+    return find("day") + " " + find("month");
+  }
   function convert(root) {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!zone || zone === "UTC" || zone === "Etc/UTC") return;
@@ -12,11 +18,9 @@
     root.querySelectorAll("time.two-zones").forEach(function (time) {
       if (time.dataset.zone === zone) return;
       var moment = new Date(time.getAttribute("datetime"));
-      var day = {timeZone: zone, day: "numeric", month: "long"};
-      var home = {timeZone: time.dataset.zone, day: "numeric", month: "long"};
-      var sameDay = moment.toLocaleDateString(language, day) === moment.toLocaleDateString(language, home);
+      var here = day(moment, zone, language);
       var clock = moment.toLocaleTimeString(language, {timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
-      var text = (sameDay ? "" : moment.toLocaleDateString(language, day) + ", ") + clock + " " + city(zone);
+      var text = (here === day(moment, time.dataset.zone, language) ? "" : here + ", ") + clock + " " + city(zone);
       time.querySelector(".other-zone").textContent = text;
     });
   }
