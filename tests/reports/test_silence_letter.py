@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.reports.helpers import pdf_text
+from tests.reports.helpers import asked_job, pdf_text
 from tests.silence.conftest import broken_by, end_now
 from wsis.reports.models import ReportJob
 from wsis.silence import services
@@ -37,11 +37,7 @@ def broken(version, facilitator, focal_a, org_a, org_b, delegate_b):
 
 
 def ask(client, **data) -> ReportJob:
-    response = client.post(URL, data)
-    assert response.status_code == 302, response.status_code
-    job = ReportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
-    job.refresh_from_db()
-    return job
+    return asked_job(client, URL, data)
 
 
 def test_the_letter_as_a_pdf_lists_who_broke_silence_where(rendered_at_once, broken, facilitator):

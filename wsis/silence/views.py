@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wsis.silence import services
@@ -18,6 +19,12 @@ from wsis.silence.models import Break
 from wsis.silence.outcome import outcome
 from wsis.silence.zones import in_two_zones
 from wsis.stakeholders.access import acts_as_facilitator
+
+# What the facilitator is told once the reasons are published (True) or hidden again.
+PUBLISHED = {
+    True: gettext_lazy("Participants now see the reasons and proposals."),
+    False: gettext_lazy("The reasons and proposals are for the facilitators again."),
+}
 
 
 def _page(request, version, silence, *, forms=None, status=200) -> HttpResponse:
@@ -57,22 +64,39 @@ def version(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     return _page(request, found, silence)
 
 
-def _deadline_change(request, slug, label, change) -> HttpResponse:
-    """Validate the deadline form and hand it to ``change``; the page with the form (what was
-    typed kept) and the reason when it is refused."""
-    found, silence = facilitated_version(request, slug, label)
+def _attempted(request, form, act, said) -> bool:
+    """Run ``act()``: True, with ``said(its result)`` as the success message, if it was done;
+    False, with the reason on ``form``, if the service refused it."""
+    try:
+        done = act()
+    except services.Refused as refused:
+        form.add_error(None, str(refused))
+        return False
+    messages.success(request, said(done))
+    return True
+
+
+def _deadline_change(request, slug, label, *, extending: bool) -> HttpResponse:
+    """Start silence, or extend the running one, until the deadline typed; the page with the
+    form (what was typed kept) and the reason when it is refused."""
+    found, silence = (facilitated_silence if extending else facilitated_version)(
+        request, slug, label
+    )
     form = DeadlineForm(request.POST, consultation=found.consultation)
     if form.is_valid():
-        try:
-            done = change(found, silence, form.cleaned_data["deadline"])
-        except services.Refused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(
-                request,
-                _("Under silence until %(deadline)s.")
-                % {"deadline": in_two_zones(done.deadline, found.consultation)},
-            )
+        deadline, who = form.cleaned_data["deadline"], {"user": request.user, "request": request}
+
+        def act():
+            if extending:
+                return services.extend(silence, deadline=deadline, **who)
+            return services.start(found, deadline=deadline, **who)
+
+        def said(done):
+            return _("Under silence until %(deadline)s.") % {
+                "deadline": in_two_zones(done.deadline, found.consultation)
+            }
+
+        if _attempted(request, form, act, said):
             return redirect("silence:version", slug, label)
     return _page(request, found, silence, forms={"deadline": form}, status=400)
 
@@ -80,21 +104,13 @@ def _deadline_change(request, slug, label, change) -> HttpResponse:
 @require_POST
 @login_required
 def start(request: HttpRequest, slug: str, label: str) -> HttpResponse:
-    def change(found, _silence, deadline):
-        return services.start(found, deadline=deadline, user=request.user, request=request)
-
-    return _deadline_change(request, slug, label, change)
+    return _deadline_change(request, slug, label, extending=False)
 
 
 @require_POST
 @login_required
 def extend(request: HttpRequest, slug: str, label: str) -> HttpResponse:
-    facilitated_silence(request, slug, label)
-
-    def change(_found, silence, deadline):
-        return services.extend(silence, deadline=deadline, user=request.user, request=request)
-
-    return _deadline_change(request, slug, label, change)
+    return _deadline_change(request, slug, label, extending=True)
 
 
 @require_POST
@@ -116,10 +132,7 @@ def publish(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     _found, silence = facilitated_silence(request, slug, label)
     published = request.POST.get("published") == "1"
     services.publish_reasons(silence, published=published, user=request.user, request=request)
-    if published:
-        messages.success(request, _("Participants now see the reasons and proposals."))
-    else:
-        messages.success(request, _("The reasons and proposals are for the facilitators again."))
+    messages.success(request, PUBLISHED[published])
     return redirect("silence:version", slug, label)
 
 
@@ -132,28 +145,21 @@ def break_silence(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     if form.is_valid():
         if silence is None:
             form.add_error(None, _("This version is not under silence: there is nothing to break."))
-        else:
-            try:
-                broken = services.break_silence(
-                    silence,
-                    membership=membership,
-                    paragraph=form.cleaned_data["paragraph"],
-                    reason=form.cleaned_data["reason"],
-                    proposal=form.cleaned_data["proposal"],
-                    request=request,
-                )
-            except services.Refused as refused:
-                form.add_error(None, str(refused))
-            else:
-                messages.success(
-                    request,
-                    _("%(organisation)s broke silence on %(label)s.")
-                    % {
-                        "organisation": membership.organisation.name,
-                        "label": broken.paragraph.display_label,
-                    },
-                )
-                return redirect("silence:version", slug, label)
+        elif _attempted(
+            request,
+            form,
+            lambda: services.break_silence(
+                silence, membership=membership, request=request, **form.cleaned_data
+            ),
+            lambda broken: (
+                _("%(organisation)s broke silence on %(label)s.")
+                % {
+                    "organisation": membership.organisation.name,
+                    "label": broken.paragraph.display_label,
+                }
+            ),
+        ):
+            return redirect("silence:version", slug, label)
     messages.error(request, _("Silence was not broken: see below."))
     # The page shows the form only while silence runs: a refused break keeps it there.
     return _page(request, found, silence, forms={"break": form}, status=400)
