@@ -56,7 +56,10 @@ def outcome(silence: Silence) -> Outcome:
 
 def silence_summary(version, at=None) -> dict:
     """For a version's pages: its newest silence procedure, whether it runs (at ``at``), and,
-    once it is over, what it came to."""
+    once it is over, what it came to. A version that was never under silence costs no query:
+    every procedure sets its ``silence_until``, which came with the version."""
+    if version.silence_until is None:
+        return {"silence": None}
     silence = Silence.objects.latest_on(version)
     if silence is None:
         return {"silence": None}
