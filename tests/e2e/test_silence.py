@@ -17,6 +17,7 @@ def test_a_focal_point_breaks_silence_on_a_paragraph(new_page, version, facilita
     done = chair.locator(".message.success")
     assert done.inner_text() == "Under silence until 2 June 2031, 18:00 New York (22:00 UTC)."
     assert Silence.objects.get().deadline.isoformat() == "2031-06-02T22:00:00+00:00"
+    screenshot(chair, "silence-facilitator")
 
     # A delegate in Geneva reads the deadline in New York's time and in Geneva's.
     focal = new_page(focal_a.user, timezone_id="Europe/Zurich")
@@ -47,6 +48,16 @@ def test_a_focal_point_breaks_silence_on_a_paragraph(new_page, version, facilita
     matrix = chair.locator("table.silence-matrix")
     assert "KEN" in matrix.inner_text() and "OP 26" in matrix.inner_text()
     screenshot(chair, "silence-matrix")
+
+    version.symbol, version.distribution, version.original_language = (
+        "A/80/L.41",
+        "limited",
+        "English",
+    )
+    version.save(update_fields=["symbol", "distribution", "original_language"])
+    chair.goto("/c/wsis20/")
+    assert "A/80/L.41" in chair.locator(".un-header").inner_text()
+    chair.locator(".draft-header").screenshot(path=str(ARTIFACTS / "silence-reader-header.png"))
 
     phone = new_page(focal_a.user, viewport={"width": 390, "height": 844})
     phone.goto(PAGE)

@@ -188,3 +188,11 @@ def test_the_matrix_without_a_silence_is_not_found(version, facilitator):
 def test_the_reader_shows_the_running_silence(silence, anonymous):
     page = text(anonymous.get(reverse("drafts:version", args=ARGS)))
     assert re.search(r"Under silence until \d+ \w+ \d{4}, [\d:]+ New York \( [\d:]+ UTC \)", page)
+
+
+def test_the_extension_form_proposes_a_day_after_the_deadline(silence, facilitator):
+    proposed = timezone.localtime(silence.deadline, silence.version.consultation.tz)
+    proposed = proposed.replace(minute=0, second=0, microsecond=0) + timedelta(hours=24)
+    page = facilitator.get(url("version")).content.decode()
+    assert f'value="{proposed:%Y-%m-%dT%H:%M}"' in page
+    assert "No delegation has broken silence so far." in text(facilitator.get(url("version")))

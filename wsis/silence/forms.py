@@ -19,16 +19,18 @@ class DeadlineForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def __init__(self, *args, consultation, **kwargs):
+    def __init__(self, *args, consultation, extends=None, **kwargs):
+        """``extends``: the running silence, whose deadline the form proposes a day later."""
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         self.fields["deadline"].help_text = _("In the consultation's time zone, %(zone)s.") % {
             "zone": consultation.time_zone
         }
         if not self.is_bound:
-            later = timezone.localtime(timezone.now(), consultation.tz)
+            start, hours = (extends.deadline, 24) if extends else (timezone.now(), USUAL_HOURS)
+            later = timezone.localtime(start, consultation.tz)
             later = later.replace(minute=0, second=0, microsecond=0)
-            self.initial["deadline"] = later + timedelta(hours=USUAL_HOURS)
+            self.initial["deadline"] = later + timedelta(hours=hours)
 
     def clean_deadline(self):
         # The field read the time in the server's zone: it was typed in the consultation's.

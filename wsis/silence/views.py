@@ -49,7 +49,9 @@ def _page(request, version, silence, *, forms=None, status=200) -> HttpResponse:
         "reasons_shown": silence is not None and (facilitates or silence.reasons_published),
     }
     if facilitates:
-        context["deadline_form"] = forms.get("deadline") or DeadlineForm(consultation=consultation)
+        context["deadline_form"] = forms.get("deadline") or DeadlineForm(
+            consultation=consultation, extends=silence if running else None
+        )
     if membership is not None:
         context["break_form"] = forms.get("break") or BreakForm(version=version)
         context["ours"] = Break.objects.filter(
