@@ -2,10 +2,11 @@
 
 from datetime import date
 
+import docx
 import pytest
 from django.urls import reverse
 
-from tests.reports.helpers import pdf_text
+from tests.reports.helpers import asked_job, pdf_text
 from wsis.reports.models import ReportJob
 from wsis.reports.rendering import render
 
@@ -42,3 +43,25 @@ def test_the_rolling_text_carries_the_header(rendered_at_once, headed, delegate_
 def test_no_header_no_symbol(version, tmp_path):
     render(tmp_path / "c.pdf", kind="compilation", fmt="pdf", version=version)
     assert "Distribution" not in first_page(tmp_path / "c.pdf")
+
+
+def test_a_new_header_is_a_new_rolling_text(rendered_at_once, headed, delegate_a):
+    url = reverse("reports:ask_rolling", args=["wsis20", "Zero draft"])
+    first = asked_job(delegate_a, url, {"format": "docx"})
+    document = docx.Document(str(first.path))
+    assert [p.text for p in document.paragraphs[:4]] == [
+        "A/80/L.41", "Distribution: Limited", "3 December 2025", "Original: English",
+    ]  # fmt: skip
+    assert asked_job(delegate_a, url, {"format": "docx"}).pk == first.pk
+    headed.symbol = "A/80/L.41/Rev.1"
+    headed.save(update_fields=["symbol"])
+    assert asked_job(delegate_a, url, {"format": "docx"}).pk != first.pk
+
+
+def test_a_new_header_is_a_new_compilation(headed):
+    from wsis.reports.compilation import Options, input_hash
+
+    before = input_hash("compilation", "pdf", headed, Options(), None, "en")
+    headed.original_language = "French"
+    headed.save(update_fields=["original_language"])
+    assert input_hash("compilation", "pdf", headed, Options(), None, "en") != before

@@ -82,12 +82,7 @@ def version_as_dict(version, *, entries=None, carried=None) -> dict:
         "label": version.label,
         "title": version.title,
         # The front page's header block, as on the UN document; empty strings where unset.
-        "header": {
-            "symbol": version.symbol,
-            "distribution": version.distribution,
-            "date": version.document_date.isoformat() if version.document_date else "",
-            "original_language": version.original_language,
-        },
+        "header": version.header,
         "sections": sections,
     }
     if carried is not None:

@@ -172,11 +172,20 @@ class Version(models.Model):
         return self.status == self.Status.OPEN
 
     @property
+    def header(self) -> dict[str, str]:
+        """The front page's header block as text: ``export_version``'s "header", and part of
+        the fingerprint of every report whose first page shows it."""
+        return {
+            "symbol": self.symbol,
+            "distribution": self.distribution,
+            "date": self.document_date.isoformat() if self.document_date else "",
+            "original_language": self.original_language,
+        }
+
+    @property
     def has_header(self) -> bool:
         """Whether the front page carries a header block (symbol, distribution, date...)."""
-        return bool(
-            self.symbol or self.distribution or self.document_date or self.original_language
-        )
+        return any(self.header.values())
 
     def in_silence(self, at: datetime | None = None) -> bool:
         """Whether a silence procedure runs on it now (``at``): nothing is written on it then."""

@@ -318,6 +318,7 @@ def input_hash(
         "format": fmt,
         "language": language,
         "version": [version.pk, version.label, version.title, version.consultation.title],
+        "header": version.header,
         "organisation": organisation.pk if organisation else None,
         "options": options.as_dict(),
         "paragraphs": list(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from wsis.comments.models import Entry
 from wsis.comments.rolling import rolling_text
 from wsis.reports.compilation import RENDERER_VERSION
-from wsis.reports.word import marked_document
+from wsis.reports.word import add_header_block, marked_document
 from wsis.text import xml_safe
 
 TEMPLATE = "reports/pdf/rolling.html"
@@ -39,6 +39,7 @@ def rolling_hash(version, options: dict, fmt: str, language: str) -> str:
         "format": fmt,
         "language": language,
         "version": [version.pk, version.label, version.status, version.consultation.title],
+        "header": version.header,
         "paragraphs": list(version.paragraphs.values_list("pk", "label", "text")),
         "options": options,
         "entries": [entries, supports],
@@ -92,6 +93,7 @@ def write_rolling_docx(job, target) -> None:
     """Headings and paragraphs as Word styles, so the secretariat can go on editing it."""
     document = marked_document()
     version = job.version
+    add_header_block(document, version)
     document.add_heading(xml_safe(version.consultation.title), level=0)
     document.add_paragraph(xml_safe(f"{version.label}: rolling text"))
     for section in _sections(job):

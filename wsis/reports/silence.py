@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from wsis.reports.compilation import RENDERER_VERSION
-from wsis.reports.word import marked_document
+from wsis.reports.word import add_header_block, marked_document
 from wsis.silence.models import Break, Silence
 from wsis.silence.outcome import outcome
 from wsis.silence.zones import in_two_zones
 from wsis.text import xml_safe
 
 TEMPLATE = "reports/pdf/silence_letter.html"
-HEADER_FIELDS = ("symbol", "distribution", "document_date", "original_language")
 
 
 def letter_options(silence) -> dict:
@@ -38,8 +37,8 @@ def letter_hash(silence, fmt: str, language: str) -> str:
         "kind": "silence",
         "format": fmt,
         "language": language,
-        "version": [version.pk, version.label, version.title, version.consultation.title]
-        + [str(getattr(version, name)) for name in HEADER_FIELDS],
+        "version": [version.pk, version.label, version.title, version.consultation.title],
+        "header": version.header,
         "silence": [silence.pk, silence.started, silence.deadline, silence.ended_early],
         "breaks": list(
             Break.objects.filter(silence=silence)
@@ -122,8 +121,7 @@ def write_letter_docx(job, target) -> None:
     context = letter_context(job)
     version = context["version"]
     document = marked_document()
-    for line in header_lines(version):
-        document.add_paragraph(xml_safe(line)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    add_header_block(document, version)
     document.add_paragraph().add_run(_("Draft").upper()).bold = True
     letterhead = document.add_paragraph()
     letterhead.add_run(_("The President of the General Assembly")).bold = True
@@ -157,15 +155,3 @@ def write_letter_docx(job, target) -> None:
                     proposed = document.add_paragraph(_("Proposed wording: "))
                     proposed.add_run(xml_safe(broken.proposal), style="Insertion")
     document.save(target)
-
-
-def header_lines(version) -> list[str]:
-    """The version's header block as lines of text: symbol, distribution, date, language."""
-    lines = [version.symbol] if version.symbol else []
-    if version.distribution:
-        lines.append(_("Distribution: %(d)s") % {"d": version.get_distribution_display()})
-    if version.document_date:
-        lines.append(formats.date_format(version.document_date, "j F Y"))
-    if version.original_language:
-        lines.append(_("Original: %(language)s") % {"language": version.original_language})
-    return lines

@@ -15,19 +15,14 @@ def zone_city(name: str) -> str:
     return name.rpartition("/")[2].replace("_", " ")
 
 
-def _when(moment: datetime, zone, full: bool) -> str:
-    local = timezone.localtime(moment, zone)
-    return formats.date_format(local, "j F Y, H:i" if full else "H:i")
-
-
 def two_zones(moment: datetime, consultation) -> tuple[str, str]:
     """The moment in the consultation's zone (date and time, with its city) and in UTC (the
-    time, and the date where it differs)."""
+    time, and the day where it is another)."""
     home = timezone.localtime(moment, consultation.tz)
     utc = timezone.localtime(moment, UTC)
-    first = f"{_when(moment, consultation.tz, True)} {zone_city(consultation.time_zone)}"
-    second = f"{_when(moment, UTC, home.date() != utc.date())} UTC"
-    return first, second
+    first = f"{formats.date_format(home, 'j F Y, H:i')} {zone_city(consultation.time_zone)}"
+    other = "H:i" if home.date() == utc.date() else "j F, H:i"
+    return first, f"{formats.date_format(utc, other)} UTC"
 
 
 def in_two_zones(moment: datetime, consultation) -> str:
