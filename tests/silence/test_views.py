@@ -122,6 +122,7 @@ def test_a_break_after_the_deadline_is_refused(silence, focal_a):
     response = focal_a.post(url("break"), {"paragraph": paragraph.pk, "reason": "Late."})
     assert response.status_code == 400
     assert "This silence procedure is over" in text(response)
+    assert "Late." in text(response)  # what was typed is not lost
     assert not Break.objects.exists()
 
 
@@ -196,3 +197,10 @@ def test_the_extension_form_proposes_a_day_after_the_deadline(silence, facilitat
     page = facilitator.get(url("version")).content.decode()
     assert f'value="{proposed:%Y-%m-%dT%H:%M}"' in page
     assert "No delegation has broken silence so far." in text(facilitator.get(url("version")))
+
+
+def test_the_reader_leads_facilitators_to_the_procedure(version, facilitator, focal_a):
+    reader = reverse("drafts:version", args=ARGS)
+    assert url("version") in facilitator.get(reader).content.decode()
+    assert url("front_page") in facilitator.get(reader).content.decode()
+    assert url("version") not in focal_a.get(reader).content.decode()

@@ -227,14 +227,13 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
     membership = active_membership(request)
     organisation = membership.organisation if membership else None
     text = rendered_text(version)
+    facilitates = any(c.pk == version.consultation_id for c in facilitated_consultations(request))
     snippets = count_snippets(
         version,
         request.user,
         organisation.pk if organisation else None,
         organisation_ids=[m.organisation_id for m in request_memberships(request)],
-        facilitates=any(
-            c.pk == version.consultation_id for c in facilitated_consultations(request)
-        ),
+        facilitates=facilitates,
     )
     round_ = getattr(version, "round", None)
     closes_at = round_.closes_at_for(organisation) if round_ else None
@@ -250,6 +249,7 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         "round_is_open": bool(round_ and round_.is_open_for(organisation, now)),
         "round_not_yet_open": bool(round_ and now < round_.opens_at),
         "membership": membership,
+        "facilitates": facilitates,
     } | silence_summary(version, now)
     return render(request, "drafts/reader.html", context)
 
