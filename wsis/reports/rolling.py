@@ -7,16 +7,13 @@ yellow, underlined; a Word character style "Insertion"), and the brackets make t
 black and white.
 """
 
-import hashlib
-import json
-
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from wsis.comments.models import Entry
 from wsis.comments.rolling import rolling_text
-from wsis.reports.compilation import RENDERER_VERSION
+from wsis.reports.compilation import file_fingerprint
 from wsis.reports.word import add_header_block, marked_document
 from wsis.text import xml_safe
 
@@ -33,19 +30,16 @@ def rolling_hash(version, options: dict, fmt: str, language: str) -> str:
         changed=Max("updated"), last=Max("pk")
     )
     supports = version.entries.aggregate(supports=Max("supports__pk"))
-    state = {
-        "renderer": RENDERER_VERSION,
-        "kind": "rolling",
-        "format": fmt,
-        "language": language,
-        "version": [version.pk, version.label, version.status, version.consultation.title],
-        "header": version.header,
-        "paragraphs": list(version.paragraphs.values_list("pk", "label", "text")),
-        "options": options,
-        "entries": [entries, supports],
-    }
-    encoded = json.dumps(state, sort_keys=True, default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    return file_fingerprint(
+        "rolling",
+        fmt,
+        language,
+        version,
+        status=version.status,
+        paragraphs=list(version.paragraphs.values_list("pk", "label", "text")),
+        options=options,
+        entries=[entries, supports],
+    )
 
 
 def _sections(job):

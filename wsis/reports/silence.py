@@ -7,15 +7,12 @@ broken by these delegations on these paragraphs. It is a draft for the facilitat
 A job records the procedure in ``options["silence"]``.
 """
 
-import hashlib
-import json
-
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from wsis.reports.compilation import RENDERER_VERSION
+from wsis.reports.compilation import file_fingerprint
 from wsis.reports.word import add_header_block, marked_document
 from wsis.silence.models import Break, Silence
 from wsis.silence.outcome import outcome
@@ -31,23 +28,17 @@ def letter_options(silence) -> dict:
 
 def letter_hash(silence, fmt: str, language: str) -> str:
     """A fingerprint of what the letter says: equal hashes, equal files."""
-    version = silence.version
-    state = {
-        "renderer": RENDERER_VERSION,
-        "kind": "silence",
-        "format": fmt,
-        "language": language,
-        "version": [version.pk, version.label, version.title, version.consultation.title],
-        "header": version.header,
-        "silence": [silence.pk, silence.started, silence.deadline, silence.ended_early],
-        "breaks": list(
-            Break.objects.filter(silence=silence)
-            .order_by("pk")
-            .values_list("pk", "paragraph__label", "organisation__name", "reason", "proposal")
+    breaks = Break.objects.filter(silence=silence).order_by("pk")
+    return file_fingerprint(
+        "silence",
+        fmt,
+        language,
+        silence.version,
+        silence=[silence.pk, silence.started, silence.deadline, silence.ended_early],
+        breaks=list(
+            breaks.values_list("pk", "paragraph__label", "organisation__name", "reason", "proposal")
         ),
-    }
-    encoded = json.dumps(state, sort_keys=True, default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    )
 
 
 def labels(paragraphs) -> str:
