@@ -22,5 +22,6 @@ def test_a_form_sent_back_with_its_error_status_is_swapped_and_other_errors_are_
     swapped = responses_swapped(anonymous.get(reverse("home")).content.decode())
     assert swapped(200) and swapped(302)
     assert swapped(400) and swapped(429)  # the form with its message, as typed
+    assert swapped(409)  # refused under silence or for a stale revision, as typed
     assert not swapped(204)
     assert not any(swapped(status) for status in (403, 404, 410, 500, 503))

@@ -58,6 +58,7 @@ urlpatterns = [
         ),
     ),
     path("reports/", include("wsis.reports.urls")),
+    path("silence/", include("wsis.silence.urls")),
     path("", include("wsis.comments.urls")),
     path("", include("wsis.room.urls")),
     path("admin/", admin.site.urls),

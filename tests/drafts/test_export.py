@@ -23,7 +23,7 @@ def test_import_then_export_gives_back_every_paragraph(path, capsys):
     )
     capsys.readouterr()
     data = export(capsys)
-    assert set(data) == {"consultation", "label", "title", "sections"}
+    assert set(data) == {"consultation", "label", "title", "header", "sections"}
     assert data["consultation"] == "wsis20" and data["label"] == "Zero draft"
     source = parsed(path)
     assert [s["heading"] for s in data["sections"]] == [s.heading for s in source.sections]

@@ -59,7 +59,7 @@ def test_a_version_in_preparation_is_replaced_and_blocks_another(capsys):
 def test_export_works_for_every_version(published_rev1, capsys):
     for label in ("Zero draft", "Rev.1"):
         data = export(capsys, label)
-        assert set(data) == {"consultation", "label", "title", "sections"}
+        assert set(data) == {"consultation", "label", "title", "header", "sections"}
         assert sum(len(s["paragraphs"]) for s in data["sections"]) == 155
 
 

@@ -100,3 +100,14 @@ def _contents(page) -> list[bytes]:
         if isinstance(contents, Array)
         else [contents.read_bytes()]
     )
+
+
+def asked_job(client, url: str, data: dict):
+    """The report job a page's button asked for (the answer sends the asker to it)."""
+    from wsis.reports.models import ReportJob
+
+    response = client.post(url, data)
+    assert response.status_code == 302, response.status_code
+    job = ReportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    job.refresh_from_db()
+    return job

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.reports.helpers import pdf_text
+from tests.reports.helpers import asked_job, pdf_text
 from tests.reports.word_xml import WordFile
 from wsis.comments.models import Entry
 from wsis.reports.models import ReportJob
@@ -36,11 +36,7 @@ def proposals(version, org_a, org_b, delegate_a):
 
 
 def ask(client, **data) -> ReportJob:
-    response = client.post(URL, data)
-    assert response.status_code == 302, response.status_code
-    job = ReportJob.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
-    job.refresh_from_db()
-    return job
+    return asked_job(client, URL, data)
 
 
 def test_a_delegate_gets_the_pdf_with_published_proposals(rendered_at_once, proposals, delegate_a):

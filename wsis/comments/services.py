@@ -1,6 +1,8 @@
 """Every change to an entry: each writes the entry and its audit event in one transaction.
 
 Deadlines are checked here, inside the transaction of the write, never only in a view.
+While a silence procedure runs on the version (``Version.silence_until``, which
+``wsis.silence`` sets) every write is refused with ``InSilence`` and nothing is written.
 A write the round refuses still keeps what was typed as a draft of the organisation, and
 leaves an ``entry.refused_late`` event for the facilitators' dashboard.
 """
@@ -16,7 +18,7 @@ from wsis.audit.models import record
 from wsis.comments.carry import carry_targets, left_behind_target
 from wsis.comments.markup import already_there
 from wsis.comments.models import Entry, MarkupImport, Support
-from wsis.drafts.models import CommentRound
+from wsis.drafts.models import CommentRound, Version
 from wsis.throttle import ROW_LOCK, hold_allowance
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE, LATE, DONE, ALREADY = (
@@ -36,11 +38,33 @@ class NotAllowed(Exception):
     pass
 
 
+class InSilence(Exception):
+    """The version is under silence until ``until``: nothing is accepted on it until then."""
+
+    def __init__(self, until):
+        super().__init__("under silence")
+        self.until = until
+
+
+def refuse_in_silence(version_id: int) -> None:
+    """Raise InSilence while a silence procedure runs on the version. Call inside the
+    transaction of the write it guards, before writing: the version as it is now."""
+    until = Version.objects.filter(pk=version_id).values_list("silence_until", flat=True).first()
+    if until is not None and timezone.now() < until:
+        raise InSilence(until)
+
+
 def round_is_open(version_id: int, organisation) -> bool:
     """Call inside the transaction of the write it guards: the round as it is now, read from
-    the database, under ``CommentRound.is_open_for``'s rule."""
+    the database, under ``CommentRound.is_open_for``'s rule. Raises InSilence while a silence
+    procedure runs on the version, which rolls the write back: nothing is written then."""
     found = CommentRound.objects.select_related("version").filter(version_id=version_id).first()
-    return found is not None and found.is_open_for(organisation)
+    if found is None:
+        refuse_in_silence(version_id)
+        return False
+    if found.version.in_silence():
+        raise InSilence(found.version.silence_until)
+    return found.is_open_for(organisation)
 
 
 def _record(action: str, entry: Entry, membership, request, **data) -> None:
@@ -278,6 +302,7 @@ def carry_draft(entry: Entry, *, membership, paragraph, request=None) -> tuple[E
         raise NotAllowed("not left behind")
     if paragraph.pk not in {p.pk for p in carry_targets(locked, current)}:
         raise NotAllowed("not a continuation")
+    refuse_in_silence(current.pk)
     origin = (locked.version_id, locked.paragraph_id)
     locked.version_id, locked.paragraph = current.pk, paragraph
     locked.revision += 1

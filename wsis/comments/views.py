@@ -35,6 +35,7 @@ from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
 from wsis.moderation.access import chosen_version
 from wsis.moderation.placement import Placement
+from wsis.silence.zones import in_two_zones
 from wsis.stakeholders.access import (
     active_membership,
     acts_as_facilitator,
@@ -60,17 +61,18 @@ def _round_context(version, membership) -> dict:
         "closes_at": closes_at,
         "round_is_open": bool(found and found.is_open_for(organisation, now)),
         "round_not_yet_open": bool(found and now < found.opens_at),
+        "silence_until": version.silence_until if version.in_silence(now) else None,
     }
 
 
 def _panel_context(request, paragraph, bound: EntryForm | None, known) -> dict:
     membership = active_membership(request)
     version = paragraph.version
-    # Forms only where a write could be taken: the server refuses the rest anyway.
+    # Forms only where a write could be taken: the server refuses the rest anyway. A form
+    # refused under silence comes back all the same, so that what was typed is not lost.
+    writable = version.is_open and (bound is not None or not version.in_silence())
     writer = (
-        participating_membership(request, version.consultation)
-        if membership and version.is_open
-        else None
+        participating_membership(request, version.consultation) if membership and writable else None
     )
     return {
         "paragraph": paragraph,
@@ -104,6 +106,22 @@ def _after_change(request, entry: Entry) -> HttpResponse:
     if target:
         return HttpResponseRedirect(target)
     return redirect("comments:entry", entry.pk)
+
+
+def _silence_message(request, refused: services.InSilence, consultation) -> None:
+    messages.error(
+        request,
+        _(
+            "This version is under silence until %(deadline)s: nothing is accepted on it until "
+            "then, and nothing was changed."
+        )
+        % {"deadline": in_two_zones(refused.until, consultation)},
+    )
+
+
+def _silenced(request, refused: services.InSilence, entry: Entry) -> HttpResponse:
+    _silence_message(request, refused, entry.version.consultation)
+    return _after_change(request, entry)
 
 
 def _late_message(request, entry: Entry) -> None:
@@ -144,6 +162,9 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
         # What was typed stays in the form.
         messages.error(request, str(exc))
         return _render_panel(request, paragraph, bound=form, status=429)
+    except services.InSilence as refused:
+        _silence_message(request, refused, paragraph.version.consultation)
+        return _render_panel(request, paragraph, bound=form, status=409)
     if outcome == services.LATE:
         _late_message(request, entry)
     elif outcome == services.DUPLICATE:
@@ -196,6 +217,8 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
             paragraph=entry.paragraph,
         )
     focal = membership is not None and membership.is_focal_point
+    # Under silence nothing is submitted, withdrawn or supported: no button offers it.
+    acts = focal and not entry.version.in_silence()
     supported = focal and any(o.pk == membership.organisation_id for o in entry.supporters)
     return {
         "entry": entry,
@@ -204,16 +227,19 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
         "membership": membership,
         "form": form if editable else None,
         "conflict": conflict,
-        "can_submit": focal and editable,
-        "can_withdraw": focal and ours and entry.status == Entry.Status.SUBMITTED,
+        "can_submit": acts and editable,
+        "can_withdraw": acts and ours and entry.status == Entry.Status.SUBMITTED,
         "can_support": (
-            focal
+            acts
             and not ours
             and entry.is_proposal
             and entry.status == Entry.Status.SUBMITTED
             and not supported
         ),
-        "can_withdraw_support": supported and not ours and entry.status == Entry.Status.SUBMITTED,
+        "can_withdraw_support": acts
+        and supported
+        and not ours
+        and entry.status == Entry.Status.SUBMITTED,
         "is_facilitator": acts_as_facilitator(request.user, entry.version.consultation),
         "can_delete": draft and (entry.author_id == request.user.pk or focal),
         "left_behind": draft
@@ -261,6 +287,11 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "comments/entry.html", context, status=409)
     except services.NotAllowed as exc:
         raise PermissionDenied from exc
+    except services.InSilence as refused:
+        # What was typed stays in the form.
+        _silence_message(request, refused, found.version.consultation)
+        context = _entry_context(request, found, membership, form=form)
+        return render(request, "comments/entry.html", context, status=409)
     if outcome == services.LATE:
         _late_message(request, saved)
     elif outcome == services.UNCHANGED:
@@ -278,6 +309,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = services.submit(found, membership=membership, request=request)
     except services.NotAllowed as exc:
         raise PermissionDenied(_("A withdrawn entry cannot be submitted again.")) from exc
+    except services.InSilence as refused:
+        return _silenced(request, refused, found)
     if outcome == services.LATE:
         _late_message(request, found)
     elif outcome == services.ALREADY:
@@ -305,6 +338,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = services.withdraw(found, membership=membership, request=request)
     except services.NotAllowed as exc:
         raise PermissionDenied(_("Only submitted entries can be withdrawn.")) from exc
+    except services.InSilence as refused:
+        return _silenced(request, refused, found)
     _report(
         request,
         outcome,
@@ -319,9 +354,13 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def support(request: HttpRequest, pk: int) -> HttpResponse:
     found, membership = get_entry_for_support(request, pk)
+    try:
+        outcome = services.support(found, membership=membership, request=request)
+    except services.InSilence as refused:
+        return _silenced(request, refused, found)
     _report(
         request,
-        services.support(found, membership=membership, request=request),
+        outcome,
         late=_("The comment round is closed: proposals can no longer be supported."),
         already=_("Your organisation already supports this proposal."),
         done=_("%(organisation)s now supports this proposal.")
@@ -334,9 +373,13 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw_support(request: HttpRequest, pk: int) -> HttpResponse:
     found, membership = get_entry_for_support(request, pk)
+    try:
+        outcome = services.withdraw_support(found, membership=membership, request=request)
+    except services.InSilence as refused:
+        return _silenced(request, refused, found)
     _report(
         request,
-        services.withdraw_support(found, membership=membership, request=request),
+        outcome,
         late=_("The comment round is closed: support can no longer be withdrawn."),
         already=_("Your organisation does not support this proposal."),
         done=_("%(organisation)s no longer supports this proposal.")
@@ -400,6 +443,9 @@ def carry(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.NotAllowed as exc:
         raise PermissionDenied(_("This draft can no longer be carried.")) from exc
+    except services.InSilence as refused:
+        _silence_message(request, refused, current.consultation)
+        return redirect("comments:our_entries", current.consultation.slug)
     messages.success(
         request,
         _("The draft now sits on %(label)s of %(version)s: check its wording.")
@@ -416,9 +462,13 @@ def submit_all(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         # isdigit() alone lets "²" through, which int() refuses.
         ids = [int(i) for i in request.POST.getlist("entry") if i.isascii() and i.isdigit()]
-        submitted, outcome = services.submit_all(
-            version, membership=membership, entry_ids=ids, request=request
-        )
+        try:
+            submitted, outcome = services.submit_all(
+                version, membership=membership, entry_ids=ids, request=request
+            )
+        except services.InSilence as refused:
+            _silence_message(request, refused, version.consultation)
+            return redirect("comments:our_entries", slug)
         if outcome == services.LATE:
             messages.error(
                 request,

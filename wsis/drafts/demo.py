@@ -236,6 +236,7 @@ def load_demo() -> list[tuple[str, str]]:
         group.members.add(*Organisation.objects.filter(acronym__in=members))
     _demo_entries(version)
     _demo_statuses(version, facilitator)
+    _demo_silence(version, facilitator)
     return sign_ins
 
 
@@ -331,3 +332,61 @@ def _demo_entries(version) -> None:
             version, organisations[acronym], label, kind, text=comment, proposed=proposed,
             state=state,
         )  # fmt: skip
+
+
+# (acronym, paragraph label, reason, proposed wording or "")
+SILENCE_BREAKS = [
+    (
+        "BRA",
+        "26",
+        "The list should name persons with disabilities and rural communities, as the "
+        "Tunis Agenda does.",
+        "",
+    ),
+    (
+        "BRA",
+        "44",
+        "The paragraph should recall the means of implementation that developing countries "
+        "need for digital education.",
+        "",
+    ),
+    (
+        "JPN",
+        "44",
+        "We cannot join consensus on naming particular educational approaches.",
+        "We recognise that digitalisation has enabled new ways of providing education and "
+        "training at every level.",
+    ),
+]
+
+
+def _demo_silence(version, facilitator) -> None:
+    """The Zero draft's front page, and a silence on it that ended yesterday, broken on OP 26
+    and OP 44: its deadline has passed, so commenting goes on; once."""
+    from datetime import date
+
+    from wsis.silence.models import Break, Silence
+
+    if version.silences.exists():
+        return
+    version.distribution, version.original_language = "limited", "English"
+    version.document_date = date(2025, 8, 29)
+    now = timezone.now()
+    deadline = now - timedelta(days=1)
+    version.silence_until = deadline
+    version.save(
+        update_fields=["distribution", "original_language", "document_date", "silence_until"]
+    )
+    silence = Silence.objects.create(
+        version=version, deadline=deadline, started=deadline - timedelta(hours=72),
+        started_by=facilitator,
+    )  # fmt: skip
+    record("silence.started", silence, actor=facilitator, demo=True)
+    for acronym, label, reason, proposal in SILENCE_BREAKS:
+        organisation = Organisation.objects.get(acronym=acronym)
+        focal = organisation.memberships.get(role=Membership.Role.FOCAL_POINT)
+        broken = Break.objects.create(
+            silence=silence, paragraph=version.paragraphs.get(label=label),
+            organisation=organisation, author=focal.user, reason=reason, proposal=proposal,
+        )  # fmt: skip
+        record("silence.broken", broken, actor=focal.user, organisation=organisation, demo=True)

@@ -87,6 +87,8 @@ def version_as_dict(version, *, entries=None, carried=None) -> dict:
         "consultation": version.consultation.slug,
         "label": version.label,
         "title": version.title,
+        # The front page's header block, as on the UN document; empty strings where unset.
+        "header": version.header,
         "sections": sections,
     }
     if carried is not None:

@@ -111,6 +111,12 @@ class VersionQuerySet(models.QuerySet):
         return self.filter(~models.Q(status=Version.Status.PREPARING) | models.Q(pk__in=allowed))
 
 
+class Distribution(models.TextChoices):
+    GENERAL = "general", _("General")
+    LIMITED = "limited", _("Limited")
+    RESTRICTED = "restricted", _("Restricted")
+
+
 class Version(models.Model):
     class Status(models.TextChoices):
         # Imported, its alignment with the previous version not yet confirmed and published.
@@ -128,6 +134,17 @@ class Version(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.OPEN)
     source_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    # The front page's header block, as on a UN document ("A/80/L.41", "Limited", the date,
+    # "Original: English"); all optional, set by the facilitators.
+    symbol = models.CharField(_("document symbol"), max_length=60, blank=True)
+    distribution = models.CharField(
+        _("distribution"), max_length=10, choices=Distribution, blank=True
+    )
+    document_date = models.DateField(_("date"), null=True, blank=True)
+    original_language = models.CharField(_("original language"), max_length=40, blank=True)
+    # Set by the silence procedure (``wsis.silence``), which sits above this app: while it is in
+    # the future, the comment services (below silence) refuse every write on the version.
+    silence_until = models.DateTimeField(_("under silence until"), null=True, editable=False)
 
     objects = VersionQuerySet.as_manager()
 
@@ -153,6 +170,26 @@ class Version(models.Model):
     def is_open(self) -> bool:
         """Entries may be written on it (within its comment round)."""
         return self.status == self.Status.OPEN
+
+    @property
+    def header(self) -> dict[str, str]:
+        """The front page's header block as text: ``export_version``'s "header", and part of
+        the fingerprint of every report whose first page shows it."""
+        return {
+            "symbol": self.symbol,
+            "distribution": self.distribution,
+            "date": self.document_date.isoformat() if self.document_date else "",
+            "original_language": self.original_language,
+        }
+
+    @property
+    def has_header(self) -> bool:
+        """Whether the front page carries a header block (symbol, distribution, date...)."""
+        return any(self.header.values())
+
+    def in_silence(self, at: datetime | None = None) -> bool:
+        """Whether a silence procedure runs on it now (``at``): nothing is written on it then."""
+        return self.silence_until is not None and (at or timezone.now()) < self.silence_until
 
     def is_visible_to(self, user) -> bool:
         """``Version.objects.visible_to`` for one version already at hand."""

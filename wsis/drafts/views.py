@@ -18,6 +18,7 @@ from wsis.comments.models import PUBLISHED_ENTRIES, Entry
 from wsis.drafts.access import get_version
 from wsis.drafts.models import Consultation, Paragraph, Version
 from wsis.negotiation.models import ParagraphStatus, status_scope, statuses
+from wsis.silence.outcome import silence_summary
 from wsis.stakeholders.access import (
     active_membership,
     facilitated_consultations,
@@ -253,14 +254,13 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
     membership = active_membership(request)
     organisation = membership.organisation if membership else None
     text = rendered_text(version)
+    facilitates = any(c.pk == version.consultation_id for c in facilitated_consultations(request))
     snippets = count_snippets(
         version,
         request.user,
         organisation.pk if organisation else None,
         organisation_ids=[m.organisation_id for m in request_memberships(request)],
-        facilitates=any(
-            c.pk == version.consultation_id for c in facilitated_consultations(request)
-        ),
+        facilitates=facilitates,
     )
     badges = status_snippets(version)
     round_ = getattr(version, "round", None)
@@ -280,7 +280,8 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         "round_is_open": bool(round_ and round_.is_open_for(organisation, now)),
         "round_not_yet_open": bool(round_ and now < round_.opens_at),
         "membership": membership,
-    }
+        "facilitates": facilitates,
+    } | silence_summary(version, now)
     return render(request, "drafts/reader.html", context)
 
 

@@ -313,20 +313,19 @@ def input_hash(
 ) -> str:
     """A fingerprint of everything a report is made from: equal hashes, equal files."""
     entries = entries_for(version, options, organisation).order_by("pk")
-    state = {
-        "renderer": RENDERER_VERSION,
-        "kind": kind,
-        "format": fmt,
-        "language": language,
-        "version": [version.pk, version.label, version.title, version.consultation.title],
-        "organisation": organisation.pk if organisation else None,
-        "options": options.as_dict(),
-        "paragraphs": list(
+    return file_fingerprint(
+        kind,
+        fmt,
+        language,
+        version,
+        organisation=organisation.pk if organisation else None,
+        options=options.as_dict(),
+        paragraphs=list(
             version.paragraphs.order_by("order").values_list(
                 "pk", "label", "text", "section__heading"
             )
         ),
-        "entries": [
+        entries=[
             [
                 entry.pk,
                 entry.revision,
@@ -340,6 +339,19 @@ def input_hash(
             ]
             for entry in entries
         ],
+    )
+
+
+def file_fingerprint(kind: str, fmt: str, language: str, version, **state) -> str:
+    """The fingerprint of a file of ``kind`` made from ``version`` and ``state``: the renderer,
+    the format, the language and the version's front page always count."""
+    state |= {
+        "renderer": RENDERER_VERSION,
+        "kind": kind,
+        "format": fmt,
+        "language": language,
+        "version": [version.pk, version.label, version.title, version.consultation.title],
+        "header": version.header,
     }
     encoded = json.dumps(state, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()

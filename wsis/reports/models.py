@@ -32,6 +32,7 @@ class ReportJob(models.Model):
         COMPARISON = "comparison", _("comparison of two versions")
         LEDGER = "ledger", _("ledger of an organisation")
         ROLLING = "rolling", _("rolling text")
+        SILENCE = "silence", _("letter on a silence procedure")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

@@ -25,6 +25,7 @@ from wsis.comments.models import Entry
 from wsis.reports.compilation import Compilation, Options, collect
 from wsis.reports.ledger import ledger_html
 from wsis.reports.rolling import rolling_html, write_rolling_docx
+from wsis.reports.silence import letter_html, write_letter_docx
 from wsis.reports.weasy import html_document
 
 TEMPLATES = {
@@ -313,19 +314,29 @@ def render_ledger(job, progress: Progress | None = None) -> int:
     return job.path.stat().st_size
 
 
-def render_rolling(job, progress: Progress | None = None) -> int:
-    """The rolling text of a version (``wsis.reports.rolling``), as a PDF or a Word document."""
+def _render_pdf_or_docx(job, html, write_docx, progress: Progress | None) -> int:
+    """A report that comes as a PDF (from ``html(job)``) or a Word document (``write_docx``)."""
     progress = progress or (lambda percent: None)
     with translation.override(job.language or settings.LANGUAGE_CODE):
         with write_atomically(job.path) as temporary:
             if job.format == "docx":
-                write_rolling_docx(job, temporary)
+                write_docx(job, temporary)
             else:
-                html = rolling_html(job)
+                text = html(job)
                 progress(35)
                 with layout_progress(progress):
-                    write_pdf(html, temporary)
+                    write_pdf(text, temporary)
     return job.path.stat().st_size
+
+
+def render_rolling(job, progress: Progress | None = None) -> int:
+    """The rolling text of a version (``wsis.reports.rolling``), as a PDF or a Word document."""
+    return _render_pdf_or_docx(job, rolling_html, write_rolling_docx, progress)
+
+
+def render_silence_letter(job, progress: Progress | None = None) -> int:
+    """The draft letter on a silence procedure (``wsis.reports.silence``), PDF or Word."""
+    return _render_pdf_or_docx(job, letter_html, write_letter_docx, progress)
 
 
 def render_job(job, progress: Progress | None = None) -> int:
@@ -335,6 +346,8 @@ def render_job(job, progress: Progress | None = None) -> int:
         return render_ledger(job, progress)
     if job.kind == "rolling":
         return render_rolling(job, progress)
+    if job.kind == "silence":
+        return render_silence_letter(job, progress)
     return render(
         job.path,
         kind=job.kind,

@@ -8,9 +8,6 @@ Word document the brackets stay as text and the proposed words are tracked chang
 their proponents.
 """
 
-import hashlib
-import json
-
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,9 +16,9 @@ from django.utils.translation import gettext as _
 from wsis.comments.models import Entry
 from wsis.negotiation.convergence import negotiating_text
 from wsis.negotiation.models import ParagraphStatus
-from wsis.reports.compilation import RENDERER_VERSION
+from wsis.reports.compilation import file_fingerprint
 from wsis.reports.ooxml import Marks
-from wsis.reports.word import LEGEND, contents, finish, legend, marked_document
+from wsis.reports.word import LEGEND, add_header_block, contents, finish, legend, marked_document
 from wsis.stakeholders.models import Organisation
 from wsis.text import xml_safe
 
@@ -38,23 +35,21 @@ def rolling_hash(version, options: dict, fmt: str, language: str) -> str:
         changed=Max("updated"), last=Max("pk")
     )
     supports = version.entries.aggregate(supports=Max("supports__pk"))
-    state = {
-        "renderer": RENDERER_VERSION,
-        "kind": "rolling",
-        "format": fmt,
-        "language": language,
-        "version": [version.pk, version.label, version.status, version.consultation.title],
-        "paragraphs": list(version.paragraphs.values_list("pk", "label", "text")),
-        "options": options,
-        "entries": [entries, supports],
-        "statuses": list(
+    return file_fingerprint(
+        "rolling",
+        fmt,
+        language,
+        version,
+        status=version.status,
+        paragraphs=list(version.paragraphs.values_list("pk", "label", "text")),
+        options=options,
+        entries=[entries, supports],
+        statuses=list(
             ParagraphStatus.objects.filter(paragraph__version=version)
             .order_by("paragraph_id")
             .values_list("paragraph_id", "status", "updated")
         ),
-    }
-    encoded = json.dumps(state, sort_keys=True, default=str).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    )
 
 
 def _sections(job):
@@ -123,6 +118,7 @@ def write_rolling_docx(job, target) -> None:
     version = job.version
     sections = _sections(job)
     pieces = _Pieces(marks, dict(Organisation.objects.values_list("acronym", "name")))
+    add_header_block(document, version)
     document.add_heading(xml_safe(version.consultation.title), level=0)
     document.add_paragraph(xml_safe(f"{version.label}: rolling text"))
     legend(document, lines=LEGEND[:1])

@@ -13,6 +13,7 @@ from wsis.reports.compilation import Options, input_hash
 from wsis.reports.ledger import ledger_hash, ledger_options
 from wsis.reports.models import ReportJob
 from wsis.reports.rolling import rolling_hash, rolling_options
+from wsis.reports.silence import letter_hash, letter_options
 from wsis.stakeholders.models import Organisation
 from wsis.throttle import ROW_LOCK, LimitReached, lock_person
 
@@ -111,6 +112,22 @@ def ask_for_rolling(*, user, version, fmt, with_pending, language, request=None)
         options=options,
         language=language,
         fingerprint=rolling_hash(version, options, fmt, language),
+        request=request,
+    )
+
+
+def ask_for_silence_letter(*, user, silence, fmt, language, request=None) -> Asked:
+    """The draft letter on ``silence`` as a PDF or DOCX; reused or recorded as
+    ``ask_for_report``."""
+    return _ask(
+        user=user,
+        version=silence.version,
+        kind=ReportJob.Kind.SILENCE,
+        fmt=fmt,
+        organisation=None,
+        options=letter_options(silence),
+        language=language,
+        fingerprint=letter_hash(silence, fmt, language),
         request=request,
     )
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("<slug:slug>/v/<label:label>/ask/", views.ask, name="ask"),
     path("<slug:slug>/ledger/<str:acronym>/ask/", views.ask_ledger, name="ask_ledger"),
     path("<slug:slug>/v/<label:label>/rolling/ask/", views.ask_rolling, name="ask_rolling"),
+    path(
+        "<slug:slug>/v/<label:label>/silence-letter/ask/",
+        views.ask_silence_letter,
+        name="ask_silence_letter",
+    ),
     path("job/<int:pk>/", views.job, name="job"),
     path("job/<int:pk>/download/", views.download, name="download"),
 ]

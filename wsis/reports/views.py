@@ -14,8 +14,14 @@ from wsis.drafts.models import Consultation, Version
 from wsis.reports.access import get_job, may_ask_for_rolling, report_scope
 from wsis.reports.forms import ReportForm
 from wsis.reports.models import ReportJob
-from wsis.reports.services import ask_for_ledger, ask_for_report, ask_for_rolling
+from wsis.reports.services import (
+    ask_for_ledger,
+    ask_for_report,
+    ask_for_rolling,
+    ask_for_silence_letter,
+)
 from wsis.reports.tasks import enqueue
+from wsis.silence.access import facilitated_silence
 from wsis.throttle import LimitReached
 
 BROKER_DOWN = gettext_lazy(
@@ -109,14 +115,22 @@ def _to_the_job(request, asked):
     return redirect("reports:job", pk=asked.job.pk)
 
 
+def _pdf_or_word(request) -> str | None:
+    """The format a page's buttons asked for; None, with a message, for anything else."""
+    fmt = request.POST.get("format", ReportJob.Format.PDF)
+    if fmt not in (ReportJob.Format.PDF, ReportJob.Format.DOCX):
+        messages.error(request, _("Choose PDF or Word."))
+        return None
+    return fmt
+
+
 @require_POST
 @login_required
 def ask_rolling(request: HttpRequest, slug: str, label: str) -> HttpResponse:
     """The rolling text page's buttons: the rolling text as a PDF or a Word document."""
     version = get_version(slug, label, user=request.user)
-    fmt = request.POST.get("format", ReportJob.Format.PDF)
-    if fmt not in (ReportJob.Format.PDF, ReportJob.Format.DOCX):
-        messages.error(request, _("Choose PDF or Word."))
+    fmt = _pdf_or_word(request)
+    if fmt is None:
         return redirect("comments:rolling", slug, label)
     with_pending = request.POST.get("with_pending") == "1"
     may_ask_for_rolling(request, version, with_pending)
@@ -128,6 +142,22 @@ def ask_rolling(request: HttpRequest, slug: str, label: str) -> HttpResponse:
         fmt=fmt,
         with_pending=with_pending,
     )
+
+
+@require_POST
+@login_required
+def ask_silence_letter(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    """The silence matrix's buttons: the draft letter as a PDF or a Word document, once the
+    deadline has passed."""
+    _version, silence = facilitated_silence(request, slug, label)
+    back = ("silence:matrix", slug, label)
+    fmt = _pdf_or_word(request)
+    if fmt is None:
+        return redirect(*back)
+    if silence.is_running():
+        messages.error(request, _("Silence has not ended yet: the letter is drafted once it has."))
+        return redirect(*back)
+    return _ask(request, back, ask_for_silence_letter, silence=silence, fmt=fmt)
 
 
 @require_GET
@@ -144,6 +174,8 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         back = reverse("comments:ledger", args=[consultation.slug, job.organisation.acronym])
     elif job.kind == ReportJob.Kind.ROLLING:
         back = reverse("comments:rolling", args=[consultation.slug, job.version.label])
+    elif job.kind == ReportJob.Kind.SILENCE:
+        back = reverse("silence:matrix", args=[consultation.slug, job.version.label])
     else:
         back = reverse("reports:index", args=[consultation.slug, job.version.label])
     context = {

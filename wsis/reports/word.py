@@ -3,11 +3,11 @@ them: real styles, so that the secretariat can edit them; each proposal as track
 authored by its organisation; comments and justifications as Word comments; a filled table of
 contents and page numbers (``wsis.reports.ooxml``)."""
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.shared import Pt, RGBColor
 
 from wsis.drafts.diff import word_diff
@@ -36,6 +36,20 @@ def marked_document():
     deletion = styles.add_style("Deletion", WD_STYLE_TYPE.CHARACTER)
     deletion.font.strike = True
     return document
+
+
+def add_header_block(document, version) -> None:
+    """The version's UN header block (symbol, distribution, date, original language), one
+    right-aligned line each, as at the top of a UN document; nothing when it has none."""
+    lines = [version.symbol] if version.symbol else []
+    if version.distribution:
+        lines.append(_("Distribution: %(d)s") % {"d": version.get_distribution_display()})
+    if version.document_date:
+        lines.append(formats.date_format(version.document_date, "j F Y"))
+    if version.original_language:
+        lines.append(_("Original: %(language)s") % {"language": version.original_language})
+    for line in lines:
+        document.add_paragraph(xml_safe(line)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _styles(document):
