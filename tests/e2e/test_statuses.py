@@ -34,6 +34,10 @@ def test_statuses_set_in_bulk_show_on_the_reader(new_page, version, facilitator,
     expect(reader.locator("#OP3 .stage-plenary")).to_have_text("Agreed ad ref")
     expect(reader.locator("#OP4 .status-badge")).to_contain_text("Pending")
     expect(reader.locator("#OP4 .status-badge")).to_contain_text("KEN")
+    # The badge sits above the paragraph's text, in its column (not in the text's place).
+    badge = reader.locator("#OP4 .status-badge").bounding_box()
+    text = reader.locator("#OP4 .text").bounding_box()
+    assert badge["x"] == text["x"] and badge["y"] + badge["height"] <= text["y"]
     screenshot(reader, "reader-statuses")
     reader.set_viewport_size({"width": 390, "height": 844})
     screenshot(reader, "reader-statuses-phone")
