@@ -220,22 +220,17 @@ def floor(request: HttpRequest, slug: str, label: str, number: int) -> HttpRespo
 @require_POST
 @login_required
 def status(request: HttpRequest, slug: str, label: str, number: int) -> HttpResponse:
-    return _pen_action(
-        request,
-        slug,
-        label,
-        number,
-        "status",
-        StatusPenForm,
-        lambda reading, data: services.set_paragraph_status(
+    def apply(reading, data):
+        services.set_paragraph_status(
             reading,
             data["paragraph"],
             data["status"],
             waiting_for=data["waiting_for"],
             note=data["note"],
             request=request,
-        ),
-    )
+        )
+
+    return _pen_action(request, slug, label, number, "status", StatusPenForm, apply)
 
 
 @require_POST
