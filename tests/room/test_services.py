@@ -152,3 +152,22 @@ def test_closing_a_reading_takes_a_convergence_snapshot_named_after_it(
     second = services.open_reading(version, request=pen_request)
     services.close_reading(second, request=pen_request)
     assert ConvergenceSnapshot.objects.latest("pk").label == "After the second reading"
+
+
+def test_a_status_set_on_the_status_page_reaches_the_open_room(
+    version, reading, pen_request, facilitator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from wsis.negotiation.services import set_status
+    from wsis.room.live import hub
+
+    published = []
+    monkeypatch.setattr(hub, "publish", lambda *screen: published.append(screen))
+    with django_capture_on_commit_callbacks(execute=True):
+        set_status(paragraphs=[reading.paragraph], status="agreed_ad_ref", actor=facilitator.user)
+    reading.refresh_from_db()
+    assert reading.revision == 1
+    [(reading_id, revision, html)] = published
+    assert (reading_id, revision) == (reading.pk, 1)
+    assert "Agreed ad ref" in html
+    # Nothing was done in the room: its log says nothing of it.
+    assert not reading.log.exists()

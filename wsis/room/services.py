@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.drafts.models import Paragraph, Version
-from wsis.negotiation.services import set_status, take_snapshot
+from wsis.negotiation.services import set_status, statuses_changed, take_snapshot
 from wsis.room.live import hub
 from wsis.room.models import MAX_SPAN, LogEntry, Reading, Wording
 from wsis.room.screen import render_screen
@@ -194,7 +194,8 @@ def set_paragraph_status(
     )
     if not changes:
         return None
-    entry = LogEntry.objects.create(
+    # The room's new screen goes out from ``_statuses_changed``, as for a status set elsewhere.
+    return LogEntry.objects.create(
         reading=reading,
         paragraph=paragraph,
         kind=LogEntry.Kind.STATUS,
@@ -202,5 +203,15 @@ def set_paragraph_status(
         before=changes[0].before,
         after=changes[0].after,
     )
-    _changed(reading)
-    return entry
+
+
+def _statuses_changed(sender, version_ids, **kwargs) -> None:
+    """Statuses of these versions changed (in the room or on the status page): each open
+    reading of them shows its screen again, with the new status."""
+    for reading in Reading.objects.select_for_update().filter(
+        version_id__in=version_ids, closed__isnull=True
+    ):
+        _changed(reading)
+
+
+statuses_changed.connect(_statuses_changed, dispatch_uid="room.statuses_changed")
