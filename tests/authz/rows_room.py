@@ -56,5 +56,12 @@ ROWS = [
         method="POST",
         data=lambda w: {"paragraph": w.paragraph.pk, "organisation": w.org_a.pk},
     ),
+    Row(
+        "room:status",
+        PEN,
+        args=on_reading,
+        method="POST",
+        data=lambda w: {"paragraph": w.paragraph.pk, "status": "agreed_ad_ref"},
+    ),
     Row("room:close", PEN, args=on_reading, method="POST"),
 ]

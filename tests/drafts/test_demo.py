@@ -101,7 +101,9 @@ def test_load_demo_has_a_negotiating_group_and_a_reading_under_way(capsys):
     assert sum(row.status == "agreed_ad_ref" for row in found.values()) >= 3
     assert found["4"].status == "agreed_informals"
     assert found["5"].status == "pending" and found["5"].waiting_for.count() == 2
-    assert ConvergenceSnapshot.objects.get(version=version).agreed >= 3
+    # The snapshot before the reading, the point the convergence chart starts from.
+    before = ConvergenceSnapshot.objects.get(version=version)
+    assert (before.label, before.agreed) == ("Before the first reading", 0)
     capsys.readouterr()
     call_command(
         "export_version", "--consultation", "wsis20", "--label", "Zero draft", "--format",
@@ -111,3 +113,23 @@ def test_load_demo_has_a_negotiating_group_and_a_reading_under_way(capsys):
     # The G77 and Brazil, its member, propose the same words: the bracket names the group.
     assert "[voluntary and – G77]" in text
     assert "OP 1  [Agreed ad ref]" in text
+
+
+@pytest.mark.django_db
+def test_load_demo_has_the_first_reading_in_progress(capsys):
+    from wsis.room.models import LogEntry, Reading
+
+    call_command("load_demo")
+    reading = Reading.objects.get(version__consultation__slug="wsis20")
+    assert reading.is_open and reading.name == "First reading"
+    assert reading.paragraph.label == "6"
+    on_pen = reading.log.filter(paragraph=reading.paragraph)
+    assert on_pen.get(kind=LogEntry.Kind.FLOOR).organisation.acronym == "G77"
+    assert "significant growth" in on_pen.get(kind=LogEntry.Kind.WORDING).after
+    statuses = reading.log.filter(kind=LogEntry.Kind.STATUS)
+    assert statuses.count() == 8
+    assert statuses.get(paragraph__label="5").after == "pending"
+    # Loading again adds no second reading, no log entry, no snapshot.
+    call_command("load_demo")
+    assert Reading.objects.get() == reading and reading.log.count() == 10
+    assert reading.version.convergence_snapshots.count() == 1

@@ -107,6 +107,9 @@ def test_a_focal_point_invites_and_removes_a_delegate(new_page, focal_a, delegat
     assert "Invitation sent to new.delegate@example.org" in page.inner_text(".messages")
     assert "new.delegate@example.org" in page.inner_text("main")
     page.click("text=Remove alice")
+    # Asked first, then removed, with the offer to undo it.
+    page.click("main button:has-text('Remove')")
     assert "no longer belongs to Kenya" in page.inner_text(".messages")
+    assert "Undo" in page.inner_text("form.undo")
     screenshot(page, "onboarding-people")
     assert not Membership.objects.filter(user=delegate_a.user).exists()

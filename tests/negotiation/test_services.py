@@ -115,12 +115,22 @@ def test_the_json_export_names_each_paragraphs_status(version, facilitator, org_
     assert found["7"]["status"] == "open"
 
 
-def test_the_plain_rolling_text_names_the_status_after_the_label(version, facilitator, capsys):
+def test_the_plain_rolling_text_names_the_status_after_the_label(
+    version, facilitator, capsys, org_a, org_b
+):
     set_status(paragraphs=paragraphs(version, "6"), status="agreed_ad_ref", actor=facilitator.user)
+    set_status(
+        paragraphs=paragraphs(version, "5"),
+        status=Status.PENDING,
+        actor=facilitator.user,
+        waiting_for=[org_b, org_a],
+    )
     call_command(
         "export_version", "--consultation", "wsis20", "--label", "Zero draft", "--format",
         "rolling",
     )  # fmt: skip
     text = capsys.readouterr().out
     assert "\nOP 6  [Agreed ad ref] " in text
+    # Whose answer a pending paragraph waits for.
+    assert "\nOP 5  [Pending: KEN, UPU] " in text
     assert "\nOP 7  [" not in text

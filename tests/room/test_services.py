@@ -94,3 +94,80 @@ def test_a_closed_reading_changes_no_more(version, reading, pen_request):
         services.move_to(reading, op26, request=pen_request)
     with pytest.raises(ValueError, match="closed"):
         services.close_reading(reading, request=pen_request)
+
+
+def test_a_status_set_in_the_room_is_logged_before_and_after(version, reading, pen_request, org_a):
+    from wsis.negotiation.models import ParagraphStatus, StatusChange
+
+    op26 = version.paragraphs.get(label="26")
+    entry = services.set_paragraph_status(
+        reading, op26, "pending", waiting_for=[org_a], note="KEN asked", request=pen_request
+    )
+    assert (entry.kind, entry.before, entry.after) == (LogEntry.Kind.STATUS, "open", "pending")
+    row = ParagraphStatus.objects.get(paragraph=op26)
+    assert row.status == "pending" and list(row.waiting_for.all()) == [org_a]
+    change = StatusChange.objects.get()
+    assert (change.waiting_for, change.note) == ([org_a.acronym], "KEN asked")
+    assert AuditEvent.objects.filter(action="paragraph.status").count() == 1
+    reading.refresh_from_db()
+    assert reading.revision == 1
+    entry = services.set_paragraph_status(reading, op26, "agreed_ad_ref", request=pen_request)
+    assert (entry.before, entry.after) == ("pending", "agreed_ad_ref")
+    # Already so: nothing logged, no new revision.
+    assert (
+        services.set_paragraph_status(reading, op26, "agreed_ad_ref", request=pen_request) is None
+    )
+    reading.refresh_from_db()
+    assert reading.revision == 2
+
+
+def test_a_status_the_service_refuses_changes_nothing(version, reading, pen_request):
+    from wsis.negotiation.models import ParagraphStatus
+
+    op26 = version.paragraphs.get(label="26")
+    with pytest.raises(ValueError, match="Name the delegations"):
+        services.set_paragraph_status(reading, op26, "pending", request=pen_request)
+    services.close_reading(reading, request=pen_request)
+    with pytest.raises(ValueError, match="closed"):
+        services.set_paragraph_status(reading, op26, "agreed_ad_ref", request=pen_request)
+    assert not ParagraphStatus.objects.exists() and not LogEntry.objects.exists()
+
+
+def test_closing_a_reading_takes_a_convergence_snapshot_named_after_it(
+    version, reading, pen_request
+):
+    from wsis.negotiation.models import ConvergenceSnapshot
+
+    services.set_paragraph_status(
+        reading, version.paragraphs.get(label="26"), "agreed_ad_ref", request=pen_request
+    )
+    services.close_reading(reading, request=pen_request)
+    snapshot = ConvergenceSnapshot.objects.get()
+    assert (snapshot.version, snapshot.label, snapshot.agreed) == (
+        version,
+        "After the first reading",
+        1,
+    )
+    assert snapshot.actor == pen_request.user
+    second = services.open_reading(version, request=pen_request)
+    services.close_reading(second, request=pen_request)
+    assert ConvergenceSnapshot.objects.latest("pk").label == "After the second reading"
+
+
+def test_a_status_set_on_the_status_page_reaches_the_open_room(
+    version, reading, pen_request, facilitator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from wsis.negotiation.services import set_status
+    from wsis.room.live import hub
+
+    published = []
+    monkeypatch.setattr(hub, "publish", lambda *screen: published.append(screen))
+    with django_capture_on_commit_callbacks(execute=True):
+        set_status(paragraphs=[reading.paragraph], status="agreed_ad_ref", actor=facilitator.user)
+    reading.refresh_from_db()
+    assert reading.revision == 1
+    [(reading_id, revision, html)] = published
+    assert (reading_id, revision) == (reading.pk, 1)
+    assert "Agreed ad ref" in html
+    # Nothing was done in the room: its log says nothing of it.
+    assert not reading.log.exists()

@@ -161,3 +161,64 @@ class _Reading:
 
     def __init__(self, version):
         self.version = version
+
+
+def test_the_pen_sets_the_status_and_the_screen_shows_it(version, reading, facilitator, org_a):
+    from wsis.negotiation.models import ParagraphStatus
+
+    paragraph = reading.paragraph
+    response = facilitator.post(
+        room_url(reading, "status"),
+        {"paragraph": paragraph.pk, "status": "pending", "waiting_for": "ken"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    pen = response.content.decode()
+    assert pen.lstrip().startswith('<div id="pen"')
+    # The form shows the status now set, and whom it waits for.
+    assert '<option value="pending" selected>' in pen
+    assert 'value="KEN"' in pen
+    row = ParagraphStatus.objects.get(paragraph=paragraph)
+    assert row.status == "pending" and list(row.waiting_for.all()) == [org_a]
+    screen = facilitator.get(room_url(reading)).content.decode()
+    assert '<span class="status-badge stage-not_agreed">Pending\n  (KEN)</span>' in screen
+    entry = LogEntry.objects.get()
+    assert (entry.kind, entry.before, entry.after) == ("status", "open", "pending")
+    log = facilitator.get(room_url(reading, "log")).content.decode()
+    assert "Status: open → pending" in log
+
+
+def test_a_pending_status_needs_its_delegations_and_keeps_what_was_typed(
+    reading, facilitator, org_a
+):
+    from wsis.negotiation.models import ParagraphStatus
+
+    response = facilitator.post(
+        room_url(reading, "status"),
+        {"paragraph": reading.paragraph.pk, "status": "pending", "note": "Waiting on capitals"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Name the delegations a pending paragraph waits for." in page
+    assert 'value="Waiting on capitals"' in page
+    response = facilitator.post(
+        room_url(reading, "status"),
+        {"paragraph": reading.paragraph.pk, "status": "pending", "waiting_for": "XYZ"},
+    )
+    assert response.status_code == 400
+    assert "No accredited delegation has the acronym XYZ." in response.content.decode()
+    assert not ParagraphStatus.objects.exists() and not LogEntry.objects.exists()
+
+
+def test_a_plain_status_form_comes_back_to_the_room(reading, facilitator):
+    response = facilitator.post(
+        room_url(reading, "status"), {"paragraph": reading.paragraph.pk, "status": "agreed_ad_ref"}
+    )
+    assert response["Location"] == room_url(reading)
+    assert "Agreed ad ref" in facilitator.get(room_url(reading)).content.decode()
+
+
+def test_closing_from_the_room_shows_the_snapshot_on_the_overview(reading, facilitator):
+    facilitator.post(room_url(reading, "close"))
+    overview = reverse("moderation:overview", args=[reading.version.consultation.slug])
+    assert "After the first reading" in facilitator.get(overview).content.decode()

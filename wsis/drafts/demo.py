@@ -63,12 +63,16 @@ FACILITATOR = ("facilitator", "Co-facilitator", "Secretariat")
 # A negotiating group speaks for its members in the rolling text: (acronym, members).
 NEGOTIATING_GROUPS = [("G77", ["BRA", "KEN"])]
 
-# A reading of the zero draft under way: paragraphs agreed, one pending two delegations.
+# The first reading of the zero draft, under way: statuses the pen set, paragraph by paragraph.
 STATUSES = [
     (["A", "B", "C", "1", "2", "3"], "agreed_ad_ref", ()),
     (["4"], "agreed_informals", ()),
     (["5"], "pending", ("JPN", "DEU")),
 ]
+# Then the pen on OP 6: who took the floor there, and the working wording the room arrived at.
+PEN_AT = "6"
+PEN_FLOOR = "G77"
+PEN_WORDING = ("tremendous growth", "significant growth")
 
 # The UPU typed a note to itself at the end of OP31, between slashes: it is a comment, not
 # part of the wording it proposes.
@@ -235,27 +239,53 @@ def load_demo() -> list[tuple[str, str]]:
             group.save(update_fields=["is_negotiating_group"])
         group.members.add(*Organisation.objects.filter(acronym__in=members))
     _demo_entries(version)
-    _demo_statuses(version, facilitator)
+    _demo_reading(version, facilitator)
     _demo_silence(version, facilitator)
     return sign_ins
 
 
-def _demo_statuses(version, facilitator) -> None:
-    """Statuses from a first reading, and a snapshot of the convergence after it; once."""
-    from wsis.negotiation.models import ParagraphStatus
-    from wsis.negotiation.services import set_status, take_snapshot
+def _demo_reading(version, facilitator) -> None:
+    """The first reading in progress, as the pen left it: statuses set (logged in the
+    reading), the floor taken and a wording edited on the paragraph under the pen; a snapshot
+    of the convergence before it. Once: a demo that has a reading is left as it is."""
+    from django.http import HttpRequest
 
-    if ParagraphStatus.objects.filter(paragraph__version=version).exists():
+    from wsis.negotiation.services import take_snapshot
+    from wsis.room import services
+
+    if version.readings.exists():
         return
+    if not version.convergence_snapshots.exists():
+        take_snapshot(version, label="Before the first reading", actor=facilitator)
+    # The room's services act for the facilitator at their keyboard.
+    request = HttpRequest()
+    request.user = facilitator
+    reading = services.open_reading(version, request=request)
     for labels, status, waiting_for in STATUSES:
-        set_status(
-            paragraphs=version.paragraphs.filter(label__in=labels),
-            status=status,
-            actor=facilitator,
-            waiting_for=Organisation.objects.filter(acronym__in=waiting_for),
-            note="First reading (demo)",
-        )
-    take_snapshot(version, label="After the first reading", actor=facilitator)
+        for paragraph in version.paragraphs.filter(label__in=labels).in_document_order():
+            services.move_to(reading, paragraph, request=request)
+            services.set_paragraph_status(
+                reading,
+                paragraph,
+                status,
+                waiting_for=Organisation.objects.filter(acronym__in=waiting_for),
+                request=request,
+            )
+    paragraph = version.paragraphs.get(label=PEN_AT)
+    services.move_to(reading, paragraph, request=request)
+    services.give_floor(
+        reading,
+        paragraph,
+        organisation=Organisation.objects.get(acronym=PEN_FLOOR),
+        request=request,
+    )
+    services.set_wording(
+        reading,
+        paragraph,
+        paragraph.text.replace(*PEN_WORDING),
+        previous=paragraph.text,
+        request=request,
+    )
 
 
 def upu_proposals() -> tuple[dict[str, str], dict[str, str]]:

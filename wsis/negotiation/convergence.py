@@ -35,12 +35,18 @@ class Convergence:
 
 
 def status_labels(found: dict[int, ParagraphStatus]) -> dict[int, str]:
-    """The statuses as the rolling text names them ("Agreed ad ref"), open ones left out."""
-    return {
-        pk: row.get_status_display().capitalize()
-        for pk, row in found.items()
-        if row.status != ParagraphStatus.Status.OPEN
-    }
+    """The statuses as the rolling text names them ("Agreed ad ref"), open ones left out; a
+    pending paragraph with the delegations it waits for ("Pending: DEU, JPN"), as a delegate
+    reading the text needs to know whose answer it waits for."""
+    labels = {}
+    for pk, row in found.items():
+        if row.status == ParagraphStatus.Status.OPEN:
+            continue
+        labels[pk] = row.get_status_display().capitalize()
+        waiting = sorted(organisation.acronym for organisation in row.waiting_for.all())
+        if row.status == ParagraphStatus.Status.PENDING and waiting:
+            labels[pk] += ": " + ", ".join(waiting)
+    return labels
 
 
 def count(sections: list[RollingSection], found: dict[int, ParagraphStatus]) -> Convergence:

@@ -9,6 +9,17 @@ from wsis.stakeholders.models import Organisation
 from wsis.text import TypedTextField
 
 
+def status_initial(row: ParagraphStatus | None) -> dict:
+    """A status form's initial values from a paragraph's status row (None: open)."""
+    if row is None:
+        return {"status": ParagraphStatus.Status.OPEN}
+    return {
+        "status": row.status,
+        "waiting_for": ", ".join(o.acronym for o in row.waiting_for.all()),
+        "package": row.package,
+    }
+
+
 class StatusForm(forms.Form):
     """A paragraph's status, as a facilitator sets it on the paragraph's page."""
 

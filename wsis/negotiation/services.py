@@ -2,10 +2,13 @@
 change with its history row and its audit event in the same transaction.
 
 The live room (``wsis.room``) calls ``set_status`` as the facilitator holds the pen, and
-``take_snapshot`` when a reading closes.
+``take_snapshot`` when a reading closes; it hears of statuses set anywhere else (the status
+page, a paragraph's page) through ``statuses_changed``, which this app sends without knowing
+who listens (the room is above it).
 """
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from wsis import cache
@@ -21,6 +24,9 @@ from wsis.negotiation.models import (
 )
 
 Status = ParagraphStatus.Status
+
+# Sent inside the transaction of a change of statuses, with ``version_ids``.
+statuses_changed = Signal()
 
 
 def _renew(version_ids) -> None:
@@ -110,7 +116,9 @@ def set_status(
         )
         changes.append(change)
     if changes:
-        _renew({paragraph.version_id for paragraph in locked})
+        version_ids = {paragraph.version_id for paragraph in locked}
+        _renew(version_ids)
+        statuses_changed.send(sender=ParagraphStatus, version_ids=version_ids)
     return changes
 
 

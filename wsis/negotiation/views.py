@@ -15,7 +15,7 @@ from wsis.drafts.access import get_paragraph
 from wsis.moderation.access import chosen_version, facilitator_view
 from wsis.negotiation import services
 from wsis.negotiation.convergence import Convergence, chart_width, count, history
-from wsis.negotiation.forms import BulkStatusForm, SnapshotForm, StatusForm
+from wsis.negotiation.forms import BulkStatusForm, SnapshotForm, StatusForm, status_initial
 from wsis.negotiation.models import ParagraphStatus, StatusChange
 
 
@@ -102,14 +102,7 @@ def status_context(paragraph, form=None) -> dict:
         ParagraphStatus.objects.filter(paragraph=paragraph).prefetch_related("waiting_for").first()
     )
     if form is None:
-        initial = {"status": ParagraphStatus.Status.OPEN}
-        if row is not None:
-            initial = {
-                "status": row.status,
-                "waiting_for": ", ".join(o.acronym for o in row.waiting_for.all()),
-                "package": row.package,
-            }
-        form = StatusForm(initial=initial, consultation=paragraph.version.consultation)
+        form = StatusForm(initial=status_initial(row), consultation=paragraph.version.consultation)
     return {
         "paragraph": paragraph,
         "status": row,

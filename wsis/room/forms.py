@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wsis.drafts.models import Paragraph
+from wsis.negotiation.forms import StatusForm
 from wsis.room.models import MAX_SPAN, Reading
 from wsis.stakeholders.models import Organisation
 from wsis.text import TypedTextField
@@ -68,3 +69,14 @@ class FloorForm(PenForm):
         if data.get("organisation") and (data.get("speaker") or "").strip():
             raise forms.ValidationError(_("Choose an organisation or type a name, not both."))
         return data
+
+
+class StatusPenForm(PenForm, StatusForm):
+    """The status of the paragraph under the pen; a package is agreed on the status page."""
+
+    package = None
+
+    def __init__(self, *args, reading: Reading, **kwargs):
+        super().__init__(
+            *args, reading=reading, consultation=reading.version.consultation, **kwargs
+        )

@@ -21,6 +21,14 @@ ORDINALS = [
     pgettext_lazy("reading", "Fourth reading"),
     pgettext_lazy("reading", "Fifth reading"),
 ]
+# The convergence snapshot taken as each reading closes is named after it.
+AFTER_ORDINALS = [
+    pgettext_lazy("reading", "After the first reading"),
+    pgettext_lazy("reading", "After the second reading"),
+    pgettext_lazy("reading", "After the third reading"),
+    pgettext_lazy("reading", "After the fourth reading"),
+    pgettext_lazy("reading", "After the fifth reading"),
+]
 # How many paragraphs the room may show at once from the one under the pen.
 MAX_SPAN = 5
 
@@ -65,6 +73,13 @@ class Reading(models.Model):
         if self.number <= len(ORDINALS):
             return str(ORDINALS[self.number - 1])
         return str(_("Reading %(number)s") % {"number": self.number})
+
+    @property
+    def after_name(self) -> str:
+        """The name of the convergence snapshot taken as the reading closes."""
+        if self.number <= len(AFTER_ORDINALS):
+            return str(AFTER_ORDINALS[self.number - 1])
+        return str(_("After reading %(number)s") % {"number": self.number})
 
     @property
     def is_open(self) -> bool:

@@ -1,5 +1,5 @@
-"""What the room shows: the paragraphs under the pen, each with its proposals in brackets (the
-rolling text), the working wording with what it changes, and who has the floor.
+"""What the room shows: the paragraphs under the pen, each with its status, its proposals in
+brackets (the rolling text), the working wording with what it changes, and who has the floor.
 
 Rendered once per change (``render_screen``) and sent as it is to every reader, so it holds
 nothing personal: no form, no token, no name of the person reading.
@@ -14,6 +14,7 @@ from django.utils import translation
 from wsis.comments.rolling import Block, rolling_text
 from wsis.drafts.diff import diff_html
 from wsis.drafts.models import Paragraph
+from wsis.negotiation.models import ParagraphStatus
 from wsis.room.models import LogEntry, Reading
 
 
@@ -24,6 +25,7 @@ class Shown:
     wording: str
     changes: str  # the working wording as a word diff against the paragraph, "" if unchanged
     floor: LogEntry | None
+    status: ParagraphStatus | None  # None: open
 
 
 def shown_paragraphs(reading: Reading) -> list[Paragraph]:
@@ -55,12 +57,25 @@ def screen(reading: Reading) -> list[Shown]:
         .select_related("organisation")
     ):
         floors[entry.paragraph_id] = entry
+    found = {
+        row.paragraph_id: row
+        for row in ParagraphStatus.objects.filter(paragraph__in=paragraphs).prefetch_related(
+            "waiting_for"
+        )
+    }
     shown = []
     for paragraph in paragraphs:
         wording = wordings.get(paragraph.pk, paragraph.text)
         changes = diff_html(paragraph.text, wording) if wording != paragraph.text else ""
         shown.append(
-            Shown(paragraph, blocks[paragraph.pk], wording, changes, floors.get(paragraph.pk))
+            Shown(
+                paragraph,
+                blocks[paragraph.pk],
+                wording,
+                changes,
+                floors.get(paragraph.pk),
+                found.get(paragraph.pk),
+            )
         )
     return shown
 

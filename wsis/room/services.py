@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from wsis.audit.models import record
 from wsis.drafts.models import Paragraph, Version
+from wsis.negotiation.services import set_status, statuses_changed, take_snapshot
 from wsis.room.live import hub
 from wsis.room.models import MAX_SPAN, LogEntry, Reading, Wording
 from wsis.room.screen import render_screen
@@ -76,6 +77,8 @@ def close_reading(reading: Reading, *, request) -> Reading:
     reading.closed_by = request.user
     reading.save(update_fields=["closed", "closed_by"])
     record("reading.closed", reading, request=request, number=reading.number)
+    # Where the text stood when the reading ended: a point of the convergence panel's chart.
+    take_snapshot(reading.version, label=reading.after_name, actor=request.user, request=request)
     _changed(reading)
     return reading
 
@@ -170,3 +173,45 @@ def give_floor(
     )
     _changed(reading)
     return entry
+
+
+@transaction.atomic
+def set_paragraph_status(
+    reading: Reading, paragraph: Paragraph, status: str, *, waiting_for=(), note="", request
+) -> LogEntry | None:
+    """Set ``paragraph``'s status from the room (``wsis.negotiation.services.set_status``,
+    which records its history and audit event), logged in the reading with the status before
+    and after. None when the paragraph was already so."""
+    reading = _locked(reading)
+    paragraph = _paragraph_of(reading, paragraph)
+    changes = set_status(
+        paragraphs=[paragraph],
+        status=status,
+        actor=request.user,
+        waiting_for=waiting_for,
+        note=note,
+        request=request,
+    )
+    if not changes:
+        return None
+    # The room's new screen goes out from ``_statuses_changed``, as for a status set elsewhere.
+    return LogEntry.objects.create(
+        reading=reading,
+        paragraph=paragraph,
+        kind=LogEntry.Kind.STATUS,
+        actor=request.user,
+        before=changes[0].before,
+        after=changes[0].after,
+    )
+
+
+def _statuses_changed(sender, version_ids, **kwargs) -> None:
+    """Statuses of these versions changed (in the room or on the status page): each open
+    reading of them shows its screen again, with the new status."""
+    for reading in Reading.objects.select_for_update().filter(
+        version_id__in=version_ids, closed__isnull=True
+    ):
+        _changed(reading)
+
+
+statuses_changed.connect(_statuses_changed, dispatch_uid="room.statuses_changed")

@@ -14,6 +14,7 @@ urlpatterns = [
     path(READING + "move/", views.move, name="move"),
     path(READING + "wording/", views.wording, name="wording"),
     path(READING + "floor/", views.floor, name="floor"),
+    path(READING + "status/", views.status, name="status"),
     path(READING + "close/", views.close, name="close"),
     path(READING + "log/", views.log, name="log"),
 ]

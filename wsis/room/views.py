@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wsis.drafts.access import get_version
 from wsis.drafts.diff import diff_html
+from wsis.negotiation.forms import status_initial
+from wsis.negotiation.models import ParagraphStatus
 from wsis.room import live, services
 from wsis.room.access import get_readable_version, get_reading, get_reading_for_pen
-from wsis.room.forms import FloorForm, MoveForm, WordingForm
+from wsis.room.forms import FloorForm, MoveForm, StatusPenForm, WordingForm
 from wsis.room.models import LogEntry, Reading
 from wsis.room.screen import render_screen, screen_context
 from wsis.stakeholders.access import acts_as_facilitator, require_facilitator
@@ -61,6 +63,9 @@ def _pen(reading: Reading, forms: dict | None = None) -> dict:
     order = list(reading.version.paragraphs.in_document_order().values_list("pk", flat=True))
     at = order.index(paragraph.pk)
     initial = {"paragraph": paragraph.pk}
+    row = (
+        ParagraphStatus.objects.filter(paragraph=paragraph).prefetch_related("waiting_for").first()
+    )
     return {
         "previous_pk": order[at - 1] if at > 0 else None,
         "next_pk": order[at + 1] if at + 1 < len(order) else None,
@@ -69,6 +74,8 @@ def _pen(reading: Reading, forms: dict | None = None) -> dict:
         "wording_form": forms.get("wording")
         or WordingForm(reading=reading, initial=initial | {"text": text, "previous": text}),
         "floor_form": forms.get("floor") or FloorForm(reading=reading, initial=initial),
+        "status_form": forms.get("status")
+        or StatusPenForm(reading=reading, initial=initial | status_initial(row)),
     }
 
 
@@ -212,6 +219,22 @@ def floor(request: HttpRequest, slug: str, label: str, number: int) -> HttpRespo
 
 @require_POST
 @login_required
+def status(request: HttpRequest, slug: str, label: str, number: int) -> HttpResponse:
+    def apply(reading, data):
+        services.set_paragraph_status(
+            reading,
+            data["paragraph"],
+            data["status"],
+            waiting_for=data["waiting_for"],
+            note=data["note"],
+            request=request,
+        )
+
+    return _pen_action(request, slug, label, number, "status", StatusPenForm, apply)
+
+
+@require_POST
+@login_required
 def close(request: HttpRequest, slug: str, label: str, number: int) -> HttpResponse:
     reading = get_reading_for_pen(request, slug, label, number)
     try:
@@ -235,6 +258,11 @@ def log(request: HttpRequest, slug: str, label: str, number: int) -> HttpRespons
     for entry in entries:
         if entry.kind == LogEntry.Kind.WORDING:
             entry.changes = diff_html(entry.before, entry.after)
+        elif entry.kind == LogEntry.Kind.STATUS:
+            entry.before, entry.after = (
+                ParagraphStatus.Status(entry.before).label,
+                ParagraphStatus.Status(entry.after).label,
+            )
     by_paragraph = [(p, list(found)) for p, found in groupby(entries, key=lambda e: e.paragraph)]
     context = {
         "consultation": reading.version.consultation,
