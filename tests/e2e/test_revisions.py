@@ -43,7 +43,9 @@ def test_a_facilitator_uploads_and_publishes_rev1(
     assert Version.objects.get(label="Rev.1").status == Version.Status.OPEN
     outcome = page.locator("li.outcome", has_text="Kenya")
     assert outcome.locator("select").input_value() == "not_incorporated"
-    assert outcome.locator("input").input_value() == "Rev.1 deletes the paragraph."
+    # The platform's evidence is shown to the facilitator; the rationale is theirs to write.
+    assert "Rev.1 deletes the paragraph." in outcome.locator(".evidence").inner_text()
+    assert outcome.locator("input").input_value() == ""
     page.click("button:has-text('Confirm these outcomes')")
     assert "1 decision recorded." in page.locator(".messages").inner_text()
 
