@@ -22,8 +22,9 @@ from wsis.stakeholders.models import Organisation, StakeholderGroup
 
 # Longer than any phrase worth searching for; a pasted paragraph is refused with a message.
 MAX_QUERY = 200
-# Around each match, enough words to recognise the passage; two passages at most.
-HEADLINE = {"max_words": 30, "min_words": 12, "max_fragments": 2, "fragment_delimiter": " … "}
+# Around the matches, enough words to recognise the passage: one passage, as PostgreSQL's
+# fragments (MaxFragments) cut a short text down to the words next to a match.
+HEADLINE = {"max_words": 35, "min_words": 15}
 
 
 def visible_entries(request) -> QuerySet:
@@ -76,7 +77,8 @@ class Search:
             **HEADLINE,
         )
 
-    def _matching(self, queryset: QuerySet, *fields: str) -> QuerySet:
+    def matching(self, queryset: QuerySet, *fields: str) -> QuerySet:
+        """``queryset`` narrowed to the rows whose ``fields`` hold the words."""
         vector = search_vector(self.config, *fields)
         return queryset.alias(vector=vector).filter(vector=self.query)
 
@@ -84,7 +86,7 @@ class Search:
         """The version's paragraphs holding the words, best first, then in document order."""
         if self.filters.entries_only:
             return Paragraph.objects.none()
-        found = self._matching(self.version.paragraphs.all(), "text")
+        found = self.matching(self.version.paragraphs.all(), "text")
         if self.filters.section:
             found = found.filter(section=self.filters.section)
         if self.filters.kind:
@@ -98,7 +100,7 @@ class Search:
     def entries(self, visible: QuerySet) -> QuerySet:
         """The entries on the version, among ``visible`` (``visible_entries``), holding the
         words in their comment, justification or wording; best first."""
-        found = self._matching(visible.filter(version=self.version), *SEARCHED_FIELDS)
+        found = self.matching(visible.filter(version=self.version), *SEARCHED_FIELDS)
         filters = self.filters
         if filters.section:
             found = found.filter(paragraph__section=filters.section)
