@@ -93,7 +93,17 @@ def test_typed_markers_stay_text(version, org_b, delegate_b):
     """Whatever marks a match is chosen anew for each search: no text can hold it."""
     one, other = Search(version, "zeppelin"), Search(version, "zeppelin")
     assert one.start != other.start
-    assert one.highlighted("<mark>x</mark>") == "&lt;mark&gt;x&lt;/mark&gt;"
+    assert one.highlighted("<mark>x</mark>", "<mark>x</mark>") == "&lt;mark&gt;x&lt;/mark&gt;"
+
+
+def test_a_passage_cut_from_a_longer_text_says_so(version):
+    found = Search(version, "zeppelin")
+    marked = f"the {found.start}zeppelin{found.stop} flies over"
+    whole = "Long ago and far away the zeppelin flies over the hills and the sea."
+    assert found.highlighted(marked, whole) == "… the <mark>zeppelin</mark> flies over …"
+    assert found.highlighted(marked, "the zeppelin flies over") == (
+        "the <mark>zeppelin</mark> flies over"
+    )
 
 
 def test_filters_by_kind_leave_paragraphs_out_for_entry_kinds(version):

@@ -156,3 +156,19 @@ def test_the_queries_do_not_grow_with_the_results(request, persona, version, org
     for n in range(PAGE_SIZE + 5):
         entry(version, org_b, delegate_b.user, f"Zeppelin number {n}.", label=str(20 + n % 9))
     assert queries(client, version, q="zeppelin") == few
+
+
+@pytest.mark.parametrize(
+    ("params", "folded"),
+    [
+        ({}, True),
+        ({"q": "x" * 201}, True),
+        ({"kind": "operative"}, False),
+        ({"section": "999999"}, False),
+        ({"version": "Zero draft"}, True),  # the current one: nothing narrowed
+    ],
+)
+def test_the_filters_are_folded_until_one_is_used(anonymous, version, params, folded):
+    html = search(anonymous, version.consultation, **{"q": "digital"} | params).content.decode()
+    assert ('<details class="search-more">' in html) == folded
+    assert ('<details class="search-more" open>' in html) != folded

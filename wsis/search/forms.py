@@ -7,6 +7,8 @@ from wsis.drafts.models import Paragraph
 from wsis.search.query import MAX_QUERY, Filters
 from wsis.text import TypedTextField
 
+# The fields that narrow a search down, as named in the address.
+FILTERS = ("section", "kind", "organisation", "group")
 ANY = ("", _("Any"))
 CHOOSE = _("Choose one of the listed values: “%(value)s” is not one of them.")
 

@@ -122,9 +122,16 @@ class Search:
             .order_by("-rank", "paragraph__order", "pk")
         )
 
-    def highlighted(self, passage: str) -> SafeString:
-        """A passage as HTML: its text escaped, then its matches marked."""
-        html = escape(passage).replace(self.start, "<mark>").replace(self.stop, "</mark>")
+    def highlighted(self, passage: str, whole: str) -> SafeString:
+        """A passage of the text ``whole`` as HTML: escaped, its matches marked, and an
+        ellipsis where it starts or stops inside the text."""
+        html = escape(passage.strip()).replace(self.start, "<mark>").replace(self.stop, "</mark>")
+        words = passage.replace(self.start, "").replace(self.stop, "").split()
+        text = whole.split()
+        if words and text[: len(words[:3])] != words[:3]:
+            html = "… " + html
+        if words and text[-len(words[-3:]) :] != words[-3:]:
+            html += " …"
         return mark_safe(html)  # noqa: S308 - escaped above; only our markers became tags
 
 
@@ -154,7 +161,9 @@ class Results:
         if stop > split:
             rows += list(self.entries[max(start - split, 0) : stop - split])
         for row in rows:
-            row.passage = self.search.highlighted(row.passage)
+            row.passage = self.search.highlighted(row.passage, row.text)
             if isinstance(row, Entry):
-                row.proposed_passage = self.search.highlighted(row.proposed_passage)
+                row.proposed_passage = self.search.highlighted(
+                    row.proposed_passage, row.proposed_text
+                )
         return rows

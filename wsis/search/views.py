@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from wsis.comments.models import Entry
 from wsis.drafts.access import get_consultation
 from wsis.moderation.access import chosen_version
-from wsis.search.forms import SearchForm
+from wsis.search.forms import FILTERS, SearchForm
 from wsis.search.query import Results, Search, visible_entries
 from wsis.stakeholders.models import Organisation, StakeholderGroup
 
@@ -36,12 +36,18 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
         ).order_by("name"),
         groups=StakeholderGroup.objects.all(),
     )
-    reader = (
-        reverse("drafts:reader", args=[slug])
-        if version.pk == getattr(current, "pk", None)
-        else version.get_absolute_url()
-    )
-    context = {"consultation": consultation, "version": version, "form": form, "reader": reader}
+    is_current = version.pk == getattr(current, "pk", None)
+    narrowed = sum(bool(request.GET.get(name)) for name in FILTERS) + (not is_current)
+    context = {
+        "consultation": consultation,
+        "version": version,
+        "form": form,
+        "reader": reverse("drafts:reader", args=[slug])
+        if is_current
+        else version.get_absolute_url(),
+        "narrowed": narrowed,
+        "show_filters": narrowed or any(name in form.errors for name in FILTERS),
+    }
     words = form.cleaned_data["q"] if form.is_valid() else ""
     if words:
         found = Search(version, words, form.filters())
