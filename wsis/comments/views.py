@@ -32,6 +32,7 @@ from wsis.comments.access import (
 )
 from wsis.comments.carry import carry_targets, left_behind_drafts, left_behind_target
 from wsis.comments.forms import MAX_LENGTH, EntryForm
+from wsis.comments.history import entry_history, may_read_history
 from wsis.comments.models import Entry, attach_diffs, diff_pair
 from wsis.comments.panel import add_forms_html, entries_html, notice_slot
 from wsis.comments.panel import scopes as panel_scopes
@@ -306,8 +307,17 @@ def _entry_page(request, context: dict, status: int = 200) -> HttpResponse:
     or a save refused with what was typed), or the page itself where there is no form."""
     entry = context["entry"]
     if not request.htmx:
-        ids = {"ids": "id_", "preview_id": "preview-edit"}
-        return render(request, "comments/entry.html", context | ids, status=status)
+        readable = may_read_history(
+            request.user, entry, context["membership"], context["is_facilitator"]
+        )
+        extra = {
+            "ids": "id_",
+            "preview_id": "preview-edit",
+            "history": entry_history(entry, facilitates=context["is_facilitator"])
+            if readable
+            else None,
+        }
+        return render(request, "comments/entry.html", context | extra, status=status)
     if context["form"] is None:
         return HttpResponseClientRedirect(reverse("comments:entry", args=[entry.pk]))
     in_place = {
