@@ -136,3 +136,8 @@ def test_an_invalid_save_in_place_keeps_what_was_typed(delegate_a, draft_a):
     assert response.status_code == 400
     assert response["HX-Retarget"] == f"#entry-{draft_a.pk}"
     assert "x" * 10_001 + "</textarea>" in response.content.decode()
+
+
+def test_another_organisation_cannot_open_our_draft_in_place(delegate_b, draft_a):
+    response = delegate_b.get(reverse("comments:entry", args=[draft_a.pk]), **htmx())
+    assert response.status_code == 404

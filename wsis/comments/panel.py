@@ -248,11 +248,6 @@ def entries_html(request, paragraph, membership, known=None, notices=None) -> Sa
     return _fill_tokens(request, cached(name, compute, ENTRIES_SECONDS), notices)
 
 
-def shows_entry(html: str, entry_id: int) -> bool:
-    """Whether the panel's entries (before their slots are filled) show this entry."""
-    return slot(notice_slot(entry_id)) in html
-
-
 def add_forms_html(request, paragraph, bound: EntryForm | None) -> SafeString:
     """The four forms to add to a paragraph. Blank, they are the same for everyone but for
     their tokens (the form's, against resending it, and CSRF): rendered once per paragraph
