@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 from tests.comments.conftest import make_entry
@@ -50,3 +52,17 @@ def test_our_submission_leaves_out_withdrawn_entries(delegate_a, submitted_a):
     submitted_a.status = Entry.Status.WITHDRAWN
     submitted_a.save()
     assert b"and library" not in delegate_a.get(SUBMISSION).content
+
+
+def test_our_submission_labels_several_proposals_on_one_paragraph(
+    delegate_a, version, draft_a, org_a
+):
+    delegate_a.user.first_name, delegate_a.user.last_name = "Alice", "Wanjiku"
+    delegate_a.user.save()
+    make_entry(version, org_a, delegate_a.user, kind="deletion", text="Or drop it.")
+    make_entry(version, org_a, delegate_a.user, label="44", kind="deletion")
+    html = delegate_a.get(SUBMISSION).content.decode()
+    labels = re.findall(r'<span class="proposal-label">([^<]*)</span>', html)
+    assert len(labels) == 2  # OP44's single proposal needs no label
+    assert labels[0].startswith("Amendment 1 of 2 — by Alice Wanjiku, ")
+    assert labels[1].startswith("Deletion 2 of 2 — by Alice Wanjiku, ")

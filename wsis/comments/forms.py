@@ -67,8 +67,10 @@ class MarkupUploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("Your copy of the draft (.docx or .txt)"),
-        required=False,
-        error_messages={"empty": _("Choose the file of your copy.")},
+        error_messages={
+            "required": _("Choose the file of your copy."),
+            "empty": _("Choose the file of your copy."),
+        },
     )
 
     def __init__(self, *args, version, **kwargs):

@@ -73,14 +73,21 @@ def scopes(request) -> list[str]:
     return found
 
 
-def _fill_tokens(request, html: str) -> SafeString:
-    """The CSRF token (asked only if the HTML has a form: asking sets the cookie) and a new
-    token for each form."""
+def notice_slot(entry_id: int) -> str:
+    """The name of the slot beside an entry where the outcome of an action on it is said."""
+    return f"notice-{entry_id}"
+
+
+def _fill_tokens(request, html: str, notices: dict[str, str] | None = None) -> SafeString:
+    """The CSRF token (asked only if the HTML has a form: asking sets the cookie), a new
+    token for each form, and ``notices`` (slot name: HTML) beside their entries."""
 
     def value(name: str) -> str | None:
         if name == CSRF_SLOT:
             return get_token(request)
-        return str(uuid.uuid4()) if name == FORM_SLOT else None
+        if name == FORM_SLOT:
+            return str(uuid.uuid4())
+        return (notices or {}).get(name)
 
     return fill(html, value)
 
@@ -178,13 +185,19 @@ def _rendered_entries(entries, paragraph, membership) -> list[SafeString]:
     def compute(missing: list[int]) -> dict[int, str]:
         whole = list(Entry.objects.filter(pk__in=missing).for_panel())
         attach_diffs(whole)
-        context = {"paragraph": paragraph, "membership": membership, "csrf_token": slot(CSRF_SLOT)}
+        context = {
+            "paragraph": paragraph,
+            "membership": membership,
+            "csrf_token": slot(CSRF_SLOT),
+            "time_zone": paragraph.version.consultation.time_zone,
+        }
         rendered = {}
         for entry in whole:
             entry.supporters = [support.organisation for support in entry.supports.all()]
             entry.is_ours, entry.we_support = light[entry.pk].is_ours, light[entry.pk].we_support
             rendered[entry.pk] = render_to_string(
-                "comments/_entry.html", context | {"entry": entry}
+                "comments/_entry.html",
+                context | {"entry": entry, "notice_slot": slot(notice_slot(entry.pk))},
             )
         return rendered
 
@@ -193,13 +206,13 @@ def _rendered_entries(entries, paragraph, membership) -> list[SafeString]:
     return [mark_safe(found[entry.pk]) for entry in entries]  # noqa: S308 - our template
 
 
-def entries_html(request, paragraph, membership, known=None) -> SafeString:
+def entries_html(request, paragraph, membership, known=None, notices=None) -> SafeString:
     """The panel's list of entries for this reader, rendered once per audience and page.
 
     Cached until an entry its audience sees changes (the same generations as the reader's
     counts, see ``scopes_of``); the CSRF token of the focal point's buttons is filled in
     per request. ``known``: the generations of ``SUPPORTS`` and ``scopes``, if the caller has
-    read them (``generations``).
+    read them (``generations``). ``notices``: HTML to show beside entries, by ``notice_slot``.
     """
     seen = scopes(request)
     if known is None:
@@ -232,7 +245,7 @@ def entries_html(request, paragraph, membership, known=None) -> SafeString:
     # A support renews the panel too, as it changes what the panel shows.
     generation = joined(known, SUPPORTS, *seen)
     name = key("panel", paragraph.pk, generation, audience, page_asked, get_language())
-    return _fill_tokens(request, cached(name, compute, ENTRIES_SECONDS))
+    return _fill_tokens(request, cached(name, compute, ENTRIES_SECONDS), notices)
 
 
 def add_forms_html(request, paragraph, bound: EntryForm | None) -> SafeString:

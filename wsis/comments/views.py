@@ -1,15 +1,20 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from wsis.cache import PARAGRAPHS, SUPPORTS, generations, joined
 from wsis.comments import services
@@ -27,19 +32,23 @@ from wsis.comments.access import (
 )
 from wsis.comments.carry import carry_targets, left_behind_drafts, left_behind_target
 from wsis.comments.forms import MAX_LENGTH, EntryForm
+from wsis.comments.history import entry_history, may_read_history
 from wsis.comments.models import Entry, attach_diffs, diff_pair
-from wsis.comments.panel import add_forms_html, entries_html
+from wsis.comments.panel import add_forms_html, entries_html, notice_slot
 from wsis.comments.panel import scopes as panel_scopes
 from wsis.drafts.access import get_consultation, get_version
 from wsis.drafts.diff import diff_html
 from wsis.drafts.models import CommentRound
+from wsis.drafts.views import count_snippets
 from wsis.moderation.access import chosen_version
 from wsis.moderation.placement import Placement
 from wsis.silence.zones import in_two_zones
 from wsis.stakeholders.access import (
     active_membership,
     acts_as_facilitator,
+    facilitated_consultations,
     participating_membership,
+    request_memberships,
 )
 from wsis.throttle import LimitReached
 
@@ -65,7 +74,42 @@ def _round_context(version, membership) -> dict:
     }
 
 
-def _panel_context(request, paragraph, bound: EntryForm | None, known) -> dict:
+def _notice_html(request, acted_on: int | None) -> str:
+    """The messages of this request as one status, for a panel swapped by htmx: focused when
+    it sits beside the entry acted on, so that the person hears and sees the outcome there."""
+    found = list(messages.get_messages(request))
+    if not found:
+        return ""
+    return render_to_string("comments/_notice.html", {"messages": found, "focus": bool(acted_on)})
+
+
+def _counts_html(request, paragraph) -> str:
+    """The paragraph's counts as the reader shows them to this person (``count_snippets``)."""
+    membership = active_membership(request)
+    version = paragraph.version
+    snippets = count_snippets(
+        version,
+        request.user,
+        membership.organisation_id if membership else None,
+        organisation_ids=[m.organisation_id for m in request_memberships(request)],
+        facilitates=any(
+            c.pk == version.consultation_id for c in facilitated_consultations(request)
+        ),
+    )
+    # Rendered by format_html, and cached.
+    return mark_safe(snippets.get(str(paragraph.lineage), ""))  # noqa: S308
+
+
+def _from_reader(request) -> bool:
+    """Whether htmx sent this request from the reader (where the paragraph's counts show)."""
+    try:
+        match = resolve(urlsplit(request.htmx.current_url_abs_path or "").path)
+    except Resolver404:
+        return False
+    return match.view_name in ("drafts:reader", "drafts:version")
+
+
+def _panel_context(request, paragraph, bound: EntryForm | None, known, acted_on=None) -> dict:
     membership = active_membership(request)
     version = paragraph.version
     # Forms only where a write could be taken: the server refuses the rest anyway. A form
@@ -74,20 +118,30 @@ def _panel_context(request, paragraph, bound: EntryForm | None, known) -> dict:
     writer = (
         participating_membership(request, version.consultation) if membership and writable else None
     )
+    notice = _notice_html(request, acted_on) if request.htmx else ""
+    notices = {notice_slot(acted_on): notice} if notice and acted_on else None
+    shown = entries_html(request, paragraph, membership, known, notices)
+    # The reader around the panel shows the paragraph's counts: a change renews them there.
+    in_reader = request.htmx and acted_on is not None and _from_reader(request)
     return {
         "paragraph": paragraph,
         "version": version,
         "consultation": version.consultation,
-        "entries_html": entries_html(request, paragraph, membership, known),
+        "entries_html": shown,
+        # Beside the entry when the panel shows it, above the entries otherwise.
+        "notice_html": "" if notice and notice in shown else notice,
+        "counts_html": _counts_html(request, paragraph) if in_reader else None,
         "membership": membership,
         "can_write": writer is not None,
         "add_forms_html": add_forms_html(request, paragraph, bound) if writer else "",
     } | _round_context(version, membership)
 
 
-def _render_panel(request, paragraph, bound=None, status=200, known=None) -> HttpResponse:
+def _render_panel(
+    request, paragraph, bound=None, status=200, known=None, acted_on=None
+) -> HttpResponse:
     template = "comments/panel.html#panel" if request.htmx else "comments/panel.html"
-    context = _panel_context(request, paragraph, bound, known)
+    context = _panel_context(request, paragraph, bound, known, acted_on)
     return render(request, template, context, status=status)
 
 
@@ -101,7 +155,7 @@ def _safe_next(request, target: str) -> str | None:
 
 def _after_change(request, entry: Entry) -> HttpResponse:
     if request.htmx:
-        return _render_panel(request, entry.paragraph)
+        return _render_panel(request, entry.paragraph, acted_on=entry.pk)
     target = _safe_next(request, request.POST.get("next", ""))
     if target:
         return HttpResponseRedirect(target)
@@ -178,7 +232,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     if request.htmx:
-        return _render_panel(request, paragraph)
+        return _render_panel(request, paragraph, acted_on=entry.pk)
     return redirect(reverse("comments:panel", args=[paragraph.pk]) + f"#entry-{entry.pk}")
 
 
@@ -248,12 +302,37 @@ def _entry_context(request, entry, membership, form=None, conflict=None) -> dict
     } | _round_context(entry.version, membership)
 
 
+def _entry_page(request, context: dict, status: int = 200) -> HttpResponse:
+    """The entry's page; for htmx, the draft's form in place of the entry in its panel (Edit,
+    or a save refused with what was typed), or the page itself where there is no form."""
+    entry = context["entry"]
+    if not request.htmx:
+        readable = may_read_history(
+            request.user, entry, context["membership"], context["is_facilitator"]
+        )
+        extra = {
+            "ids": "id_",
+            "preview_id": "preview-edit",
+            "history": entry_history(entry, facilitates=context["is_facilitator"])
+            if readable
+            else None,
+        }
+        return render(request, "comments/entry.html", context | extra, status=status)
+    if context["form"] is None:
+        return HttpResponseClientRedirect(reverse("comments:entry", args=[entry.pk]))
+    in_place = {
+        "in_place": True,
+        "ids": f"edit-{entry.pk}-",
+        "preview_id": f"edit-{entry.pk}-preview",
+    }
+    response = render(request, "comments/_entry_edit.html", context | in_place, status=status)
+    return reswap(retarget(response, f"#entry-{entry.pk}"), "outerHTML")
+
+
 @require_GET
 def entry(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_entry_for_view(request, pk)
-    return render(
-        request, "comments/entry.html", _entry_context(request, found, active_membership(request))
-    )
+    return _entry_page(request, _entry_context(request, found, active_membership(request)))
 
 
 @require_POST
@@ -263,8 +342,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
     form = EntryForm(request.POST, paragraph=found.paragraph)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the text below."))
-        context = _entry_context(request, found, membership, form=form)
-        return render(request, "comments/entry.html", context, status=400)
+        return _entry_page(request, _entry_context(request, found, membership, form=form), 400)
     try:
         saved, outcome = services.update_draft(
             found, membership=membership, data=form.cleaned_data, request=request
@@ -284,20 +362,21 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         context = _entry_context(request, conflict.current, membership, form, conflict.current)
-        return render(request, "comments/entry.html", context, status=409)
+        return _entry_page(request, context, 409)
     except services.NotAllowed as exc:
         raise PermissionDenied from exc
     except services.InSilence as refused:
         # What was typed stays in the form.
         _silence_message(request, refused, found.version.consultation)
-        context = _entry_context(request, found, membership, form=form)
-        return render(request, "comments/entry.html", context, status=409)
+        return _entry_page(request, _entry_context(request, found, membership, form=form), 409)
     if outcome == services.LATE:
         _late_message(request, saved)
     elif outcome == services.UNCHANGED:
         messages.info(request, _("No changes to save."))
     else:
         messages.success(request, _("Draft saved."))
+    if request.htmx:
+        return _render_panel(request, saved.paragraph, acted_on=saved.pk)
     return redirect("comments:entry", saved.pk)
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wsis.audit.models import AuditEvent, target_of
+from wsis.comments.history import entry_history
 from wsis.comments.models import Entry, Support, attach_diffs
 from wsis.drafts.access import get_paragraph
 from wsis.drafts.diff import diff_html
@@ -225,6 +226,7 @@ def _render_entry(request, consultation, entry, forms=None, status=200, notice="
         **_card(entry, forms=forms),
         "notice": notice,
         "history": history,
+        "story": entry_history(entry, facilitates=True),
         "next": _next_url(request, reverse("moderation:entry", args=[consultation.slug, entry.pk])),
     }
     template = "moderation/entry.html#card" if request.htmx else "moderation/entry.html"

@@ -163,7 +163,7 @@ def entries_for(version: Version, options: Options, organisation: Organisation |
     supports = Support.objects.select_related("organisation__group").order_by(
         "organisation__group__order", "organisation__name"
     )
-    return entries.select_related("organisation__group", "paragraph").prefetch_related(
+    return entries.select_related("organisation__group", "paragraph", "author").prefetch_related(
         Prefetch("supports", queryset=supports)
     )
 
