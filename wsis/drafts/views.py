@@ -342,7 +342,9 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         page = _page(request, version, versions, now)
     token = get_token(request)
     response = HttpResponse(page["html"].replace(cache.slot("csrf"), token))
-    secret = salted_hmac("wsis.drafts.reader", request.META["CSRF_COOKIE"]).hexdigest()[:16]
+    secret = salted_hmac(
+        "wsis.drafts.reader", request.META["CSRF_COOKIE"], algorithm="sha256"
+    ).hexdigest()[:16]
     response["ETag"] = f'W/"{page["digest"]}-{secret}"'
     if not request.user.is_authenticated:
         # Kept by browsers and proxies, asked again each time (a 304 if unchanged).
