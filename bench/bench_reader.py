@@ -45,6 +45,7 @@ LOAD_ROUNDS = 7
 PANEL_ENTRIES = 500
 # Production's server on this machine's two cores (see _vs_hello_world).
 HELLO_WORKERS = 4
+WHO = ("anonymous", "signed_in")
 
 
 def _consultation(slug, draft):
@@ -192,7 +193,7 @@ def _vs_hello_world(users) -> dict:
     reader, hello = "/c/bench-full/", "/bench-hello/"
     figures = {}
     with gunicorn(workers=HELLO_WORKERS, settings="bench.plain_settings", asgi=True) as base:
-        for who, sessions in (("anonymous", None), ("signed_in", signed_in(users))):
+        for who, sessions in zip(WHO, (None, signed_in(users)), strict=True):
             rates = {reader: [], hello: []}
 
             def rate(path, seconds, sessions=sessions):
@@ -217,6 +218,10 @@ def _vs_hello_world(users) -> dict:
                 server=f"gunicorn {HELLO_WORKERS} uvicorn workers (wsis.asgi), production settings",
                 clients=LOAD_CLIENTS, seconds=LOAD_SECONDS,
             )  # fmt: skip
+    both = {who: figures[f"reader.rps_vs_hello_world.{who}"]["value"] for who in WHO}
+    figures["reader.rps_vs_hello_world"] = figure(
+        min(both.values()), "ratio", goal=0.5, what="the lower of anonymous and signed in", **both
+    )
     return figures
 
 
