@@ -1,18 +1,22 @@
 """The reader's HTTP caching: a weak ETag per page and person, a 304 when nothing shown changed,
 the anonymous page cached whole, and never one person's page or token for another."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.middleware.csrf import _does_token_match
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from wsis.comments.models import Entry
 from wsis.drafts.models import Version
 from wsis.moderation.models import Notification
 from wsis.negotiation.models import ParagraphStatus
 from wsis.negotiation.services import set_status
+from wsis.silence import services as silence_services
 
 URL = reverse("drafts:reader", args=["wsis20"])
 
@@ -148,3 +152,17 @@ def test_headers_say_who_may_keep_the_page(anonymous, delegate_a, version):
     assert {"private", "no-store"} <= parts(private["Cache-Control"])
     for response in (public, private):
         assert {"Cookie", "Accept-Language"} <= parts(response["Vary"])
+
+
+def test_the_silence_banner_follows_the_procedure(anonymous, facilitator, version):
+    """The banner is cached by the version's ``silence_until``, which every step moves."""
+    assert b"silence-banner" not in anonymous.get(URL).content
+    silence = silence_services.start(
+        version, deadline=timezone.now() + timedelta(hours=72), user=facilitator.user
+    )
+    first = anonymous.get(URL)
+    assert b"Under silence until" in first.content
+    silence_services.end_early(silence, user=facilitator.user)
+    response = again(anonymous, first)
+    assert response.status_code == 200
+    assert b"Under silence until" not in response.content and b"Silence held" in response.content

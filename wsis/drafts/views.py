@@ -279,9 +279,9 @@ def silence_banner(version, now) -> str:
         context = {"consultation": version.consultation, "version": version} | summary
         return render_to_string("silence/_banner.html", context)
 
-    name = cache.key(
-        "reader-silence", version.pk, version.silence_until.timestamp(), running, get_language()
-    )
+    until = version.silence_until.timestamp()
+    zone = version.consultation.time_zone  # the banner shows the deadline in it
+    name = cache.key("reader-silence", version.pk, until, running, zone, get_language())
     return cache.cached(name, compute, cache.STRUCTURE_SECONDS)
 
 
