@@ -7,6 +7,8 @@ alternation, so that both meet the same moments of the machine's other load):
 - requests per second of the reader / of a plain template rendering the same 155
   paragraphs on every request (the reader caches the rendered text per version), in-process
   and under load (gunicorn, two workers, a load generator on loopback);
+- requests per second of the reader / of a view that returns a constant (Django's floor),
+  anonymous and signed in, under the server production runs (gunicorn with uvicorn workers);
 - a panel holding 500 entries / the reader;
 - queries to save an entry.
 """
@@ -24,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench.scratch import drop_consultations
-from bench.server import gunicorn, load
+from bench.server import gunicorn, load, signed_in
 from bench.timing import figure
 from wsis.cache import FACILITATED, PUBLIC, organisation_scope, renew
 from wsis.comments import services
@@ -41,6 +43,9 @@ LOAD_CLIENTS = 8
 LOAD_SECONDS = 3
 LOAD_ROUNDS = 7
 PANEL_ENTRIES = 500
+# Production's server on this machine's two cores (see _vs_hello_world).
+HELLO_WORKERS = 4
+WHO = ("anonymous", "signed_in")
 
 
 def _consultation(slug, draft):
@@ -179,6 +184,47 @@ def _under_load() -> dict:
     }
 
 
+def _vs_hello_world(users) -> dict:
+    """The reader's requests per second against Django's floor, a view returning a constant
+    through the same middleware (``bench.plain``), on the same server: gunicorn with uvicorn
+    workers and the production settings, as production runs. LOAD_CLIENTS clients without
+    pause, anonymous and then signed in (each client a member of its own organisation), the two
+    pages one right after the other, LOAD_ROUNDS times; the median of the rounds' ratios."""
+    reader, hello = "/c/bench-full/", "/bench-hello/"
+    figures = {}
+    with gunicorn(workers=HELLO_WORKERS, settings="bench.plain_settings", asgi=True) as base:
+        for who, sessions in zip(WHO, (None, signed_in(users)), strict=True):
+            rates = {reader: [], hello: []}
+
+            def rate(path, seconds, sessions=sessions):
+                found = load(
+                    {"base": base, "concurrency": LOAD_CLIENTS, "seconds": seconds,
+                     "think_seconds": 0.0, "sessions": sessions,
+                     "scenario": [{"label": path, "path": path}]}
+                )  # fmt: skip
+                assert found["errors"] == 0, found["error_samples"]
+                return found["throughput_rps"]
+
+            rate(reader, 2)  # each worker renders the text and counts once
+            rate(hello, 1)
+            for _ in range(LOAD_ROUNDS):
+                for path in (reader, hello):
+                    rates[path].append(rate(path, LOAD_SECONDS))
+            ratios = sorted(r / h for r, h in zip(rates[reader], rates[hello], strict=True))
+            figures[f"reader.rps_vs_hello_world.{who}"] = figure(
+                statistics.median(ratios), "ratio", goal=0.5,
+                ratios=[round(r, 2) for r in ratios], reader_rps=rates[reader],
+                hello_world_rps=rates[hello],
+                server=f"gunicorn {HELLO_WORKERS} uvicorn workers (wsis.asgi), production settings",
+                clients=LOAD_CLIENTS, seconds=LOAD_SECONDS,
+            )  # fmt: skip
+    both = {who: figures[f"reader.rps_vs_hello_world.{who}"]["value"] for who in WHO}
+    figures["reader.rps_vs_hello_world"] = figure(
+        min(both.values()), "ratio", goal=0.5, what="the lower of anonymous and signed in", **both
+    )
+    return figures
+
+
 @override_settings(ROOT_URLCONF="bench.plain")
 def run() -> dict:
     cache.clear()
@@ -227,6 +273,7 @@ def run() -> dict:
     )  # fmt: skip
 
     results.update(_under_load())
+    results.update(_vs_hello_world([user for _, user in organisations[:LOAD_CLIENTS]]))
 
     panel_url = reverse("comments:panel", args=[panel_paragraph.pk])
     on_panel = Entry.objects.on_paragraph(panel_paragraph).count()

@@ -1,13 +1,17 @@
-"""A load generator run as a second process: ``python bench/loadgen.py CONFIG_JSON``.
+"""A load generator run as a second process: ``python bench/loadgen.py [CONFIG_JSON]`` (or the
+configuration on standard input).
 
 Simulated delegates, each on its own connection per request, run their scenario in a loop
 for a bounded time; the script prints one JSON object with throughput, latency percentiles
-and errors. Standard library only (asyncio streams), so it needs nothing installed.
+and errors, and what it cost the generator itself (its processor time, and how late its event
+loop woke up: a late loop adds to every latency measured, and means the generator, not the
+server, is the limit). Standard library only (asyncio streams), so it needs nothing installed.
 """
 
 import asyncio
 import json
 import re
+import resource
 import statistics
 import sys
 import time
@@ -118,7 +122,10 @@ async def delegate(base, config, stats, index, deadline, sessions):
 
 async def sign_in_all(config) -> list[tuple[str, dict]]:
     """One session per account, signed in before the clock starts: in the last minutes before
-    a deadline delegates are already signed in, and password hashing is slow by design."""
+    a deadline delegates are already signed in, and password hashing is slow by design. Or the
+    sessions given (``sessions``: username and cookies of each)."""
+    if config.get("sessions"):
+        return [(username, cookies) for username, cookies in config["sessions"]]
     warmup = {"latencies": {}, "errors": [], "done": 0, "saved": {}}
     if not config.get("users"):
         return [("", {})]  # anonymous readers
@@ -132,18 +139,34 @@ async def sign_in_all(config) -> list[tuple[str, dict]]:
     return sessions
 
 
+async def loop_lag(deadline, lags, tick=0.01):
+    """How late the event loop wakes from a short sleep, until ``deadline``."""
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        await asyncio.sleep(tick)
+        lags.append(time.perf_counter() - start - tick)
+
+
 async def main(config):
+    # One open connection per delegate at most, beyond the usual limit of 1,024 files.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     sessions = await sign_in_all(config)
     stats = {"latencies": {}, "errors": [], "done": 0, "saved": {}}
+    lags = []
     start = time.perf_counter()
+    cpu_start = time.process_time()
     deadline = start + config["seconds"]
     await asyncio.gather(
+        loop_lag(deadline, lags),
         *(
             delegate(config["base"], config, stats, i, deadline, sessions)
             for i in range(config["concurrency"])
-        )
+        ),
     )
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
+    lags.sort()
     every = sorted(x for values in stats["latencies"].values() for x in values)
 
     def percentile(values, q):
@@ -167,8 +190,14 @@ async def main(config):
         "by_step_median_ms": {
             label: statistics.median(values) * 1000 for label, values in stats["latencies"].items()
         },
+        "generator": {
+            "cpu_share": round(cpu / elapsed, 3),  # of one core; near 1: the generator limits
+            "loop_lag_p95_ms": percentile(lags, 0.95),
+            "loop_lag_max_ms": lags[-1] * 1000 if lags else None,
+        },
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(json.loads(sys.argv[1])))))
+    config = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read()
+    print(json.dumps(asyncio.run(main(json.loads(config)))))

@@ -1,6 +1,7 @@
-"""The baseline for the reader: the same 155 paragraphs rendered from a plain Django template on
-every request, with no entries and no caching. Served only by the benchmarks: in-process
-through ``bench.bench_reader``'s URLconf, and under gunicorn through ``bench.plain_settings``.
+"""Baselines for the reader, served only by the benchmarks (in-process through
+``bench.bench_reader``'s URLconf, under gunicorn through ``bench.plain_settings``): the same 155
+paragraphs rendered from a plain Django template on every request, with no entries and no
+caching; and Django's floor, a view that returns a constant.
 """
 
 from django.http import HttpResponse
@@ -32,8 +33,15 @@ def plain_reader(request, slug):
     return HttpResponse(html)
 
 
+def hello_world(request):
+    """Django's floor: what any page costs before it does anything (the middleware, and the
+    session and user of a signed-in person, which the middleware reads)."""
+    return HttpResponse("Hello, world")
+
+
 # The application's URLs, and the baseline next to them, so both cross the same middleware.
 urlpatterns = [
     path("bench-plain/<slug:slug>/", plain_reader),
+    path("bench-hello/", hello_world),
     path("", include("wsis.urls")),
 ]

@@ -27,12 +27,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The benchmark servers' signing key: ``signed_in`` signs their sessions with it.
+SECRET_KEY = "benchmark-only-secret-key-" + "x" * 40
+
+
 def production_env(static_root: str) -> dict:
     url = database_url(connection.settings_dict)
     env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
     env.update(
         DEBUG="0",
-        SECRET_KEY="benchmark-only-secret-key-" + "x" * 40,
+        SECRET_KEY=SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=url,
@@ -86,11 +90,35 @@ def gunicorn(
             process.wait(timeout=20)
 
 
+def signed_in(users) -> list[tuple[str, dict]]:
+    """A session for each of ``users``, as signing in on a benchmark server makes it, written
+    straight to the database: in the last hour before a deadline people are signed in already,
+    and hashing a thousand passwords through the sign-in page would take the machine minutes.
+    For the load generator's ``sessions``: (username, cookies)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import override_settings
+
+    sessions = []
+    with override_settings(SECRET_KEY=SECRET_KEY):
+        for user in users:
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+            sessions.append((user.get_username(), {"sessionid": session.session_key}))
+    return sessions
+
+
 def load(config: dict) -> dict:
+    """Run the load generator (a second process) with ``config``, given on its standard input
+    (a thousand sessions would not fit on its command line)."""
     import json
 
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "loadgen.py"), json.dumps(config)],
+        [sys.executable, str(ROOT / "bench" / "loadgen.py")],
+        input=json.dumps(config),
         capture_output=True,
         text=True,
         check=True,

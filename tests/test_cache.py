@@ -4,6 +4,7 @@ import datetime
 import pickle
 import uuid
 
+import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils.html import escape
@@ -81,3 +82,17 @@ def test_the_panel_caches_its_paragraph_as_plain_values(anonymous, version):
     stored = cache.get(name)
     assert stored is not None and _plain(stored)
     assert b"drafts.models" not in pickle.dumps(stored)
+
+
+def test_the_shared_store_keeps_its_redis_client_between_calls():
+    """Django's Redis cache builds a client per call; ours keeps one per connection pool."""
+    from django.core.cache import caches
+
+    from wsis.cache import RedisCache
+
+    shared = caches["shared"]
+    if not isinstance(shared, RedisCache):
+        pytest.skip("the shared store is not Redis here")
+    assert shared._cache.get_client() is shared._cache.get_client(write=True)
+    shared.set("reused-client", 1)
+    assert shared.get("reused-client") == 1

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends import redis
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
@@ -218,3 +219,32 @@ def fill(html: str, value: Callable[[str], str | None]) -> SafeString:
     values must be safe as they are (rendered by our templates, escaped)."""
     filled = _slot_pattern().sub(lambda match: value(match.group(1)) or "", html)
     return mark_safe(filled)  # noqa: S308 - see the docstring
+
+
+# The store.
+
+
+class _RedisClient(redis.RedisCacheClient):
+    """Django's client makes a new redis-py client for every call, which builds its table of
+    some 170 reply handlers each time: more than the round trip itself on loopback, and pages
+    read the generations on every request. This one keeps a client per connection pool
+    (redis-py's clients are safe to share between threads)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(redis.RedisCache):
+    """Django's Redis cache with ``_RedisClient`` (settings: ``CACHES``)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _RedisClient

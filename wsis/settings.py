@@ -240,7 +240,7 @@ if env.str("CACHE_URL", ""):
     CACHES["shared"] = CACHES["default"]
 elif _read(env.str, "REDIS_URL", ""):
     CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "wsis.cache.RedisCache",
         "LOCATION": env.str("REDIS_URL"),
         "KEY_PREFIX": "wsis",
         "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
@@ -250,6 +250,11 @@ else:
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "shared",
     }
+
+# Django's Redis cache, with one client per connection pool rather than one per call.
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "wsis.cache.RedisCache"
 
 # The live room's screens between web processes (wsis/room/live.py); without it, in memory.
 ROOM_REDIS_URL = _read(env.str, "REDIS_URL", "")

@@ -1,12 +1,17 @@
 import functools
+import hashlib
 import logging
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.crypto import salted_hmac
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -26,6 +31,8 @@ from wsis.stakeholders.access import (
 )
 
 logger = logging.getLogger(__name__)
+# ``_page``: the generations are to be read.
+_READ = object()
 
 
 @require_GET
@@ -84,9 +91,10 @@ def status_slot_name(paragraph_id) -> str:
     return f"status-{paragraph_id}"
 
 
-def status_snippets(version) -> dict[str, str]:
+def status_snippets(version, known) -> dict[str, str]:
     """Per status slot, the HTML of the paragraph's status (nothing while open), the same for
-    every reader; cached until a status of the version changes (``status_scope``)."""
+    every reader; cached until a status of the version changes (``status_scope``, whose
+    generation is among those ``known``)."""
 
     def compute():
         return {
@@ -98,17 +106,28 @@ def status_snippets(version) -> dict[str, str]:
         }
 
     name = cache.key(
-        "reader-statuses", version.pk, cache.generation(status_scope(version.pk)), get_language()
+        "reader-statuses", version.pk, cache.joined(known, status_scope(version.pk)), get_language()
     )
     return cache.cached(name, compute, cache.STRUCTURE_SECONDS)
 
 
-def count_snippets(version, user, organisation_id, organisation_ids=(), facilitates=False):
+def _count_scopes(user, organisation_ids, facilitates) -> list[str]:
+    """The scopes of the entries a reader sees (``count_snippets``)."""
+    scopes = [cache.PUBLIC]
+    if user.is_authenticated:
+        scopes += [cache.organisation_scope(pk) for pk in sorted(set(organisation_ids))]
+        if facilitates:
+            scopes.append(cache.FACILITATED)
+    return scopes
+
+
+def count_snippets(version, user, organisation_id, known, organisation_ids=(), facilitates=False):
     """Per paragraph lineage, the HTML of its counts for this reader.
 
     ``organisation_ids`` are all the reader's organisations (whose entries they see),
     ``organisation_id`` the one they act for (whose entries are "ours"), ``facilitates``
-    whether they facilitate the version's consultation (and see what is submitted to it).
+    whether they facilitate the version's consultation (and see what is submitted to it);
+    ``known`` holds the generations of their scopes (``_count_scopes``), read with others.
 
     Cached per version and audience until an entry that audience sees changes (see
     ``scopes_of``): a delegate saving a draft renews only their organisation's counts, and
@@ -116,10 +135,7 @@ def count_snippets(version, user, organisation_id, organisation_ids=(), facilita
     """
     organisation_ids = sorted(set(organisation_ids)) if user.is_authenticated else []
     facilitates = facilitates and user.is_authenticated
-    scopes = [cache.PUBLIC] + [cache.organisation_scope(pk) for pk in organisation_ids]
-    if facilitates:
-        scopes.append(cache.FACILITATED)
-    known = cache.generations(*scopes)
+    scopes = _count_scopes(user, organisation_ids, facilitates)
     audience = ",".join(scopes) + (f":ours={organisation_id}" if organisation_ids else "")
 
     def compute():
@@ -248,24 +264,119 @@ def _versions_with_round(slug: str, label: str | None, user) -> tuple[Version, l
     return found or get_version(slug, label, user=user), versions
 
 
+def silence_banner(version, now) -> str:
+    """The version's silence banner as HTML ("" if it was never under silence), cached: once a
+    procedure is over its outcome is final, and ``silence_until`` (read with the version) moves
+    with every new procedure, extension or early end, so it names the banner with ``running``."""
+    if version.silence_until is None:
+        return ""
+    running = version.in_silence(now)
+
+    def compute():
+        summary = silence_summary(version, now)
+        if summary["silence"] is None:
+            return ""
+        context = {"consultation": version.consultation, "version": version} | summary
+        return render_to_string("silence/_banner.html", context)
+
+    until = version.silence_until.timestamp()
+    zone = version.consultation.time_zone  # the banner shows the deadline in it
+    name = cache.key("reader-silence", version.pk, until, running, zone, get_language())
+    return cache.cached(name, compute, cache.STRUCTURE_SECONDS)
+
+
+def _rows(*objects) -> str:
+    """What was read of these rows (every column), to name a page that shows them: any change,
+    through the ORM or not, names another page."""
+    return repr([[getattr(o, f.attname) for f in o._meta.concrete_fields] for o in objects if o])
+
+
+def _page_name(request, version, versions, known, state) -> str | None:
+    """The name of the reader page of an anonymous visitor, the same for all of them: the rows
+    it shows, the generations of its counts, statuses and structure, the language, the path
+    (the sign-in link returns to it), and what changes with the clock (``state``)."""
+    rows = _rows(version, version.consultation, getattr(version, "round", None), *versions)
+    shown = repr((rows, request.path, state)).encode()  # a key holds no spaces (memcached)
+    return cache.key(
+        "reader-page",
+        version.pk,
+        hashlib.blake2b(shown, digest_size=16).hexdigest(),
+        cache.joined(known, cache.PUBLIC, status_scope(version.pk), cache.PARAGRAPHS),
+        get_language(),
+    )
+
+
+def _anonymous_without_state(request) -> bool:
+    """A visitor with no session and no pending message: their page is everyone's. Not with a
+    query string, which would let anyone fill the cache with copies of the page."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and not request.META.get("QUERY_STRING")
+    )
+
+
 @require_GET
 def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpResponse:
+    """The draft. Its page is rendered with a slot for the CSRF token, the one part that differs
+    from one request to the next, and named by a digest of that (a weak ETag, with the token's
+    secret, so that a page kept by a browser always carries a token its cookie accepts): a
+    reader whose page did not change gets a 304. An anonymous visitor's page is cached whole."""
     version, versions = _versions_with_round(slug, label, request.user)
+    now = timezone.now()
+    if _anonymous_without_state(request):
+        round_ = getattr(version, "round", None)
+        known = cache.generations(cache.PUBLIC, status_scope(version.pk), cache.PARAGRAPHS)
+        # The clock: the round opens and closes, the time left is shown to the minute.
+        state = (
+            bool(round_ and round_.is_open_for(None, now)),
+            bool(round_ and now < round_.opens_at),
+            version.in_silence(now),
+            int(now.timestamp() // 60),
+        )
+        name = _page_name(request, version, versions, known, state)
+        # Named by the minute: of no use after it.
+        page = cache.cached(name, lambda: _page(request, version, versions, now, known), 60)
+    else:
+        page = _page(request, version, versions, now)
+    token = get_token(request)
+    response = HttpResponse(page["html"].replace(cache.slot("csrf"), token))
+    secret = salted_hmac(
+        "wsis.drafts.reader", request.META["CSRF_COOKIE"], algorithm="sha256"
+    ).hexdigest()[:16]
+    response["ETag"] = f'W/"{page["digest"]}-{secret}"'
+    if not request.user.is_authenticated:
+        # Kept by browsers and proxies, asked again each time (a 304 if unchanged).
+        patch_cache_control(response, no_cache=True)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def _page(request, version, versions, now, known=_READ) -> dict:
+    """The reader's page for this request, with a slot for the CSRF token, and its digest."""
     membership = active_membership(request)
     organisation = membership.organisation if membership else None
     text = rendered_text(version)
     facilitates = any(c.pk == version.consultation_id for c in facilitated_consultations(request))
+    organisation_ids = [m.organisation_id for m in request_memberships(request)]
+    if known is _READ:
+        known = cache.generations(*_count_scopes(request.user, organisation_ids, facilitates),
+                                  status_scope(version.pk))  # fmt: skip
     snippets = count_snippets(
         version,
         request.user,
         organisation.pk if organisation else None,
-        organisation_ids=[m.organisation_id for m in request_memberships(request)],
+        known,
+        organisation_ids=organisation_ids,
         facilitates=facilitates,
     )
-    badges = status_snippets(version)
+    badges = status_snippets(version, known)
     round_ = getattr(version, "round", None)
+    if round_ and organisation:
+        # Its deadline for this organisation and whether it is open: one read of extensions.
+        prefetch_related_objects([round_], "extensions")
     closes_at = round_.closes_at_for(organisation) if round_ else None
-    now = timezone.now()
+    banner = silence_banner(version, now)
     context = {
         "consultation": version.consultation,
         "version": version,
@@ -281,8 +392,12 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
         "round_not_yet_open": bool(round_ and now < round_.opens_at),
         "membership": membership,
         "facilitates": facilitates,
-    } | silence_summary(version, now)
-    return render(request, "drafts/reader.html", context)
+        "silence_banner": mark_safe(banner),  # noqa: S308 - rendered by our own template
+        # Filled per response (``reader``): the page may serve many.
+        "csrf_token": cache.slot("csrf"),
+    }
+    html = render_to_string("drafts/reader.html", context, request)
+    return {"html": html, "digest": hashlib.blake2b(html.encode(), digest_size=16).hexdigest()}
 
 
 @never_cache
