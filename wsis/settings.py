@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "wsis.room",
     "wsis.silence",
     "wsis.reports",
+    "wsis.home",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ import logging
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from wsis import cache
 from wsis.comments.models import PUBLISHED_ENTRIES, Entry
 from wsis.drafts.access import get_version
-from wsis.drafts.models import Consultation, Paragraph, Version
+from wsis.drafts.models import Paragraph, Version
 from wsis.negotiation.models import ParagraphStatus, status_scope, statuses
 from wsis.silence.outcome import silence_summary
 from wsis.stakeholders.access import (
@@ -26,14 +26,6 @@ from wsis.stakeholders.access import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    consultations = list(Consultation.objects.all())
-    if len(consultations) == 1:
-        return redirect(consultations[0])
-    return render(request, "drafts/home.html", {"consultations": consultations})
 
 
 def rendered_text(version) -> dict[str, str]:
