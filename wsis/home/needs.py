@@ -162,9 +162,13 @@ def for_facilitator(place: Place, pending_requests: int) -> dict:
     if version is None:
         return found
     published = Q(moderation=Entry.Moderation.PUBLISHED)
-    found["counts"] = Placement(version).entries().aggregate(
-        pending=Count("pk", filter=Q(moderation=Entry.Moderation.PENDING)),
-        undecided=Count("pk", filter=published & Q(decision=Entry.Decision.OPEN)),
+    found["counts"] = (
+        Placement(version)
+        .entries()
+        .aggregate(
+            pending=Count("pk", filter=Q(moderation=Entry.Moderation.PENDING)),
+            undecided=Count("pk", filter=published & Q(decision=Entry.Decision.OPEN)),
+        )
     )
     found["organisations"] = Accreditation.objects.filter(consultation=consultation).aggregate(
         accredited=Count("organisation", distinct=True),

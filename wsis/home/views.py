@@ -13,7 +13,5 @@ def home(request: HttpRequest) -> HttpResponse:
     each consultation where they have a role (a page, never a redirect: scripts expect ``/``)."""
     if not request.user.is_authenticated:
         return render(request, "home/home.html", {"others": places(Consultation.objects.all())})
-    found = home_of(
-        request.user, active_membership(request), facilitated_consultations(request)
-    )
+    found = home_of(request.user, active_membership(request), facilitated_consultations(request))
     return render(request, "home/home.html", {"places": found.places, "others": found.others})
