@@ -119,8 +119,8 @@ def test_a_focal_point_sees_what_waits_for_submission_and_what_came_back(
     assert counts["decision received on your submissions"] == 1
     html = response.content.decode()
     assert reverse("comments:submit_all", args=["wsis20"]) in html
-    assert "Other organisations joined your proposals 1 times" in html
-    assert "1 delegates; 1 invitations not yet accepted." in html
+    assert "Your proposals have 1 support from other organisations." in html
+    assert "1 delegate. 1 invitation not yet accepted." in " ".join(html.split())
     assert "incorporated" in html and reverse("comments:entry", args=[decided.pk]) in html
 
 

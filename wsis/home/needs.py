@@ -127,9 +127,6 @@ def _for_focal_point(place: Place, organisation, ours) -> dict:
     supports = Support.objects.filter(entry__version__consultation=place.consultation).filter(
         Q(entry__organisation=organisation) | Q(organisation=organisation)
     )
-    people = Membership.objects.filter(organisation=organisation).aggregate(
-        members=Count("pk"), delegates=Count("pk", filter=Q(role=Membership.Role.DELEGATE))
-    )
     return {
         "supports": supports.aggregate(
             received=Count("pk", filter=Q(entry__organisation=organisation)),
@@ -141,7 +138,9 @@ def _for_focal_point(place: Place, organisation, ours) -> dict:
             .select_related("paragraph")
             .order_by("-updated", "-pk")[:LISTED]
         ),
-        "people": people,
+        "delegates": Membership.objects.filter(
+            organisation=organisation, role=Membership.Role.DELEGATE
+        ).count(),
         "invitations": Invitation.objects.filter(organisation=organisation).open().count(),
     }
 
