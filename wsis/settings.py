@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # GIN indexes for text search (``wsis.search``).
+    "django.contrib.postgres",
     "django_htmx",
     "axes",
     "django_otp",
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "wsis.room",
     "wsis.silence",
     "wsis.reports",
+    "wsis.search",
     "wsis.home",
 ]
 
