@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "wsis.silence",
     "wsis.reports",
     "wsis.search",
+    "wsis.home",
 ]
 
 MIDDLEWARE = [

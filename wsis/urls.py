@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from wsis.drafts import views as draft_views
+from wsis.home import views as home_views
 from wsis.moderation import notification_views
 from wsis.stakeholders import views as stakeholder_views
 from wsis.stakeholders.forms import SignInForm
 
 urlpatterns = [
-    path("", draft_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", draft_views.health, name="health"),
     path("signin/", auth_views.LoginView.as_view(form_class=SignInForm), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,8 +6,6 @@ def on_version(world):
 
 
 ROWS = [
-    # The world has two consultations (rows_participation.py): the home page lists them.
-    Row("home", everyone(200)),
     Row("health", everyone(200)),
     Row("login", everyone(200)),
     Row("logout", everyone(302), method="POST"),

@@ -27,8 +27,8 @@ def export(capsys, acronym):
 
 
 # Sign-in, gate and accreditation, the entries, the latest version and its paragraphs, the
-# header's unread notifications.
-QUERIES = 14
+# header's unread notifications and the version it shows in view.
+QUERIES = 15
 
 
 def url(acronym="UPU"):

@@ -54,19 +54,6 @@ def test_it_asks_for_the_same_queries_whatever_the_length(anonymous, consultatio
     assert count("wsis20") == count("long")
 
 
-def test_home_sends_to_the_only_consultation(anonymous, version):
-    response = anonymous.get(reverse("home"))
-    assert response.status_code == 302 and response.url == "/c/wsis20/"
-
-
-@pytest.mark.django_db
-def test_home_lists_consultations_when_there_are_several(anonymous):
-    Consultation.objects.create(slug="one", title="First process")
-    Consultation.objects.create(slug="two", title="Second process")
-    response = anonymous.get(reverse("home"))
-    assert b"First process" in response.content and b"Second process" in response.content
-
-
 def test_the_reader_refuses_post(anonymous, version):
     assert anonymous.post(reverse("drafts:reader", args=["wsis20"])).status_code == 405
 

@@ -4,6 +4,7 @@ The next step, the first comment, needs the commenting screens, which live on an
 """
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -69,11 +70,14 @@ def test_an_organisation_joins_and_its_focal_point_reaches_the_draft(
     invitee.wait_for_url("**/signin/**")
     assert "Your account is ready" in invitee.inner_text(".messages")
 
-    # First sign-in, with the email address as username: they land on the draft.
+    # First sign-in, with the email address as username: they land on their home, which leads
+    # to the draft.
     invitee.fill("#id_username", "ama@ona.example")
     invitee.fill("#id_password", NEW_PASSWORD)
     invitee.click("button[type=submit]")
-    invitee.wait_for_url("**/c/wsis20/")
+    invitee.wait_for_url(lambda url: urlsplit(url).path == "/")
+    invitee.get_by_role("link", name="Read Zero draft and comment on its paragraphs").click()
+    invitee.wait_for_url("**/c/wsis20/v/Zero%20draft/")
     assert invitee.locator(".paragraph").count() == 155
     assert "Acting for: ONA" in invitee.inner_text(".site-nav")
     assert invitee.is_visible("text=People")  # they are the focal point

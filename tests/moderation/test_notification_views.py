@@ -22,7 +22,7 @@ def test_the_header_counts_the_unread_and_the_list_marks_them_read(
 ):
     decide_on(facilitator, [make_entry(org_a), make_entry(org_a, label="27")])
     page = delegate_a.get(reverse("stakeholders:account")).content.decode()
-    assert '<span\n              class="badge">4<span class="visually-hidden"> unread' in page
+    assert 'class="badge">4<span class="visually-hidden"> unread' in page
     response = delegate_a.get(reverse("notifications:list"))
     assert response.status_code == 200
     listed = list(response.context["page"])

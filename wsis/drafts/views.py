@@ -7,7 +7,6 @@ from django.db import connection
 from django.db.models import Count, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET
 from wsis import cache
 from wsis.comments.models import PUBLISHED_ENTRIES, Entry
 from wsis.drafts.access import get_version
-from wsis.drafts.models import Consultation, Paragraph, Version
+from wsis.drafts.models import Paragraph, Version
 from wsis.negotiation.models import ParagraphStatus, status_scope, statuses
 from wsis.silence.outcome import silence_summary
 from wsis.stakeholders.access import (
@@ -33,14 +32,6 @@ from wsis.stakeholders.access import (
 logger = logging.getLogger(__name__)
 # ``_page``: the generations are to be read.
 _READ = object()
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    consultations = list(Consultation.objects.all())
-    if len(consultations) == 1:
-        return redirect(consultations[0])
-    return render(request, "drafts/home.html", {"consultations": consultations})
 
 
 def rendered_text(version) -> dict[str, str]:
