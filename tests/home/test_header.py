@@ -49,6 +49,7 @@ def test_a_focal_point_has_the_same_header_on_every_page(focal_a, version):
     assert reverse("stakeholders:people") in first
     assert reverse("comments:our_submission", args=["wsis20"]) in first
     assert reverse("reports:home") in first
+    assert reverse("search:search", args=["wsis20"]) in first
     assert all(links == first for links in headers.values()), headers
 
 
