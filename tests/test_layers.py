@@ -5,8 +5,9 @@ alike), so an import hidden in a method to dodge a circle counts as what it is.
 
 Apps are layered, lowest first: ``audit`` < ``drafts`` < ``stakeholders`` < ``comments`` <
 ``moderation`` < ``negotiation`` < ``room`` < ``silence`` < ``reports`` (reports render the
-negotiating text and the silence letters). Stakeholders sit above drafts because a membership, an
-invitation and an accreditation belong to a consultation. Within each app, the modules that
+negotiating text and the silence letters) < ``search`` (it finds what the others show).
+Stakeholders sit above drafts because a membership, an invitation and an accreditation belong
+to a consultation. Within each app, the modules that
 face the outside (views, URLs, the API, the admin, commands, the demo loader, exports) sit above
 every app's other modules: a page of drafts shows comments. Nothing imports them back but other
 modules of that kind. The project's own modules outside the apps (``wsis.throttle``...) are
@@ -23,7 +24,7 @@ import wsis
 
 APPS = [
     "audit", "drafts", "stakeholders", "comments", "moderation",
-    "negotiation", "room", "silence", "reports",
+    "negotiation", "room", "silence", "reports", "search",
 ]  # fmt: skip
 # Modules (or packages) facing the outside, by their last name in an app.
 OUTWARD = {

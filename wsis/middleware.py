@@ -1,5 +1,6 @@
 """Project middleware."""
 
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control
 
 
@@ -19,3 +20,16 @@ class PrivateNoStoreMiddleware:
         if signed_in or response.has_header("Content-Disposition"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """Pages leave gzipped when the browser accepts it: the reader's 150 KB of HTML is a fifth
+    of that on the wire, a second less on a 3G link. Static files come compressed already
+    (WhiteNoise). Not the live room's event streams: each would hold a compressor's buffers
+    for as long as a reader stays, a thousand readers at once. Django's gzip pads every
+    response at random against BREACH, and CSRF tokens are masked per response."""
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("text/event-stream"):
+            return response
+        return super().process_response(request, response)

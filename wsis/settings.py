@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # GIN indexes for text search (``wsis.search``).
+    "django.contrib.postgres",
     "django_htmx",
     "axes",
     "django_otp",
@@ -80,11 +82,14 @@ INSTALLED_APPS = [
     "wsis.room",
     "wsis.silence",
     "wsis.reports",
+    "wsis.search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, whose static files are compressed ahead; above all that writes a body.
+    "wsis.middleware.CompressPagesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

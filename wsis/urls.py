@@ -61,6 +61,7 @@ urlpatterns = [
     path("silence/", include("wsis.silence.urls")),
     path("", include("wsis.comments.urls")),
     path("", include("wsis.room.urls")),
+    path("", include("wsis.search.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -57,6 +57,12 @@ def test_someone_else_s_entries_are_not_listed(facilitator, delegate_b, make_ent
     assert "Nothing has happened" in response.content.decode()
 
 
+def test_a_facilitator_is_told_why_the_list_stays_empty(facilitator):
+    page = facilitator.get(reverse("notifications:list")).content.decode()
+    assert "your organisation" not in page
+    assert "you act for no organisation" in page
+
+
 def test_each_person_chooses_daily_or_immediate_mail(focal_a):
     page = focal_a.get(reverse("stakeholders:account")).content.decode()
     assert 'value="immediate" checked' in page

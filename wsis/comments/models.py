@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from wsis.cache import FACILITATED, PUBLIC, SUPPORTS, generation, organisation_scope, renew
 from wsis.drafts.alignment import earlier_paragraphs
 from wsis.drafts.diff import cached_diffs
+from wsis.drafts.models import search_indexes
 
+# What a search reads of an entry (``wsis.search``): its comment or justification and its wording.
+SEARCHED_FIELDS = ("text", "proposed_text")
 # Compilation order: Member States first, then by group and organisation.
 PANEL_ORDER = ("organisation__group__order", "organisation__name", "created", "pk")
 
@@ -157,6 +160,7 @@ class Entry(models.Model):
                 condition=Q(status="submitted", moderation="published"),
                 name="entry_published_idx",
             ),
+            *search_indexes("entry", *SEARCHED_FIELDS),
         ]
         verbose_name = _("entry")
         verbose_name_plural = _("entries")

@@ -4,6 +4,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +78,46 @@ def sees_versions_in_preparation(user, consultation) -> bool:
     ``Version.is_visible_to``, so that the facilitator gate is wired in here alone.
     """
     return consultation.is_facilitator(user) and not second_factor_missing(user)
+
+
+# PostgreSQL's text search configurations a version is searched with (``wsis.search``): the UN
+# languages it has a stemmer for, and "simple" (each word as written, lower-cased) for Arabic,
+# Chinese and any other. Each has its own GIN index on paragraphs and on entries, since an
+# expression index serves only queries of its one configuration.
+SEARCH_CONFIGS = ("english", "french", "spanish", "russian", "simple")
+# A version's original language as facilitators type it, in English or in the language itself.
+_LANGUAGE_CONFIGS = {
+    "english": "english", "en": "english", "anglais": "english", "inglés": "english",
+    "french": "french", "fr": "french", "français": "french", "francais": "french",
+    "spanish": "spanish", "es": "spanish", "español": "spanish", "espanol": "spanish",
+    "russian": "russian", "ru": "russian", "русский": "russian",
+}  # fmt: skip
+
+
+def search_config(language: str) -> str:
+    """The text search configuration for a version whose original language is ``language``.
+
+    A version without one is searched in English, the language the drafts are negotiated in
+    and the importer reads; a language without a stemmer here word by word ("simple").
+    """
+    language = language.strip().lower()
+    if not language:
+        return "english"
+    return _LANGUAGE_CONFIGS.get(language, "simple")
+
+
+def search_indexes(prefix: str, *fields: str) -> list[GinIndex]:
+    """One GIN index per configuration on ``search_vector(config, *fields)``, which a query
+    reaches only by building its vector the same way."""
+    return [
+        GinIndex(search_vector(config, *fields), name=f"{prefix}_search_{config}")
+        for config in SEARCH_CONFIGS
+    ]
+
+
+def search_vector(config: str, *fields: str) -> SearchVector:
+    """The words of ``fields`` as the configuration ``config`` reads them (``search_indexes``)."""
+    return SearchVector(*fields, config=config)
 
 
 LABEL_ERROR = _("Give the version a label of up to 60 characters, without “/”, e.g. Rev.1.")
@@ -191,6 +233,11 @@ class Version(models.Model):
         """Whether a silence procedure runs on it now (``at``): nothing is written on it then."""
         return self.silence_until is not None and (at or timezone.now()) < self.silence_until
 
+    @property
+    def search_config(self) -> str:
+        """The text search configuration its paragraphs and entries are searched with."""
+        return search_config(self.original_language)
+
     def is_visible_to(self, user) -> bool:
         """``Version.objects.visible_to`` for one version already at hand."""
         if not self.is_preparing:
@@ -302,6 +349,7 @@ class Paragraph(models.Model):
             models.UniqueConstraint(fields=["version", "label"], name="unique_paragraph_label"),
             models.UniqueConstraint(fields=["version", "order"], name="unique_paragraph_order"),
         ]
+        indexes = search_indexes("paragraph", "text")
         verbose_name = _("paragraph")
         verbose_name_plural = _("paragraphs")
 
