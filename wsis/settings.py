@@ -18,6 +18,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 from environs import Env, EnvError
 from kombu import Queue
+from marshmallow.validate import Range
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -338,8 +339,13 @@ CELERY_TASK_SERIALIZER = "json"
 # A compilation of at least this many entries is laid out in parts by several workers at once.
 REPORT_PARTS = _read(env.int, "REPORT_PARTS", 2)
 REPORT_SPLIT_MIN_ENTRIES = _read(env.int, "REPORT_SPLIT_MIN_ENTRIES", 1000)
-# WeasyPrint keeps a whole layout in memory: no part holds more entries than this.
-REPORT_PART_MAX_ENTRIES = _read(env.int, "REPORT_PART_MAX_ENTRIES", 1500)
+# Parts are whole sections, or groups of paragraphs of a longer section, of at most this many
+# paragraphs: cut where the paragraphs alone say, so that after one new proposal one part is
+# laid out again and the others come from the cache of parts.
+REPORT_PART_PARAGRAPHS = _read(env.int, "REPORT_PART_PARAGRAPHS", 6, validate=Range(min=1))
+# The cache of laid-out parts (under MEDIA_ROOT/report-parts) holds at most this many MB, the
+# least recently used going first; keep room for the parts of several compilations.
+REPORT_PART_CACHE_MB = _read(env.int, "REPORT_PART_CACHE_MB", 1024, validate=Range(min=0))
 CELERY_ACCEPT_CONTENT = ["json"]
 # Compilations take minutes of CPU: on a queue of their own, so that mail and moderation tasks
 # never wait behind them on a dedicated worker (`celery -A wsis worker -Q reports`). Declared

@@ -240,7 +240,8 @@ def test_it_sweeps_the_leftovers_of_long_dead_renders(version, tmp_path):
 
 
 def test_a_large_compilation_is_laid_out_in_parts_and_merged(version, entries, tmp_path, settings):
-    settings.REPORT_PART_MAX_ENTRIES = 2  # six entries: three parts
+    settings.REPORT_SPLIT_MIN_ENTRIES = 2
+    settings.REPORT_PART_PARAGRAPHS = 60  # the zero draft's 155 paragraphs: three parts
     out = tmp_path / "compilation.pdf"
     render(out, kind="compilation", fmt="pdf", version=version)
     pages = pdf_text(out).split("\f")[: pdf_pages(out)]
@@ -249,7 +250,9 @@ def test_a_large_compilation_is_laid_out_in_parts_and_merged(version, entries, t
     found = re.findall(r"^\s*((?:OP|PP)\w+(?: bis)?)\s*$", "\f".join(pages), flags=re.MULTILINE)
     assert found.index("OP31 bis") == found.index("OP31") + 1
     assert len(found) == version.paragraphs.count() + 1
-    assert [p.name for p in tmp_path.iterdir()] == ["compilation.pdf"]
+    # Beside it, only the parts kept for the next compilation.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["compilation.pdf", "report-parts"]
+    assert len(list((tmp_path / "report-parts" / str(version.pk)).iterdir())) == 3
 
 
 def test_page_references_are_built_again_only_when_pages_are_added():

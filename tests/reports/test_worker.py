@@ -117,7 +117,7 @@ def test_two_workers_share_a_compilation_split_in_parts(
 ):
     asked = ask(version, facilitator)
     for _ in range(2):
-        start_worker(REPORT_SPLIT_MIN_ENTRIES="1", REPORT_PARTS="2")
+        start_worker(REPORT_SPLIT_MIN_ENTRIES="1", REPORT_PARTS="2", REPORT_PART_PARAGRAPHS="80")
     job = wait_for(asked.job, {"done", "failed"})
     assert (job.state, job.error) == ("done", "")
     assert job.parts.filter(done=True).count() == 2
@@ -149,7 +149,12 @@ def backend_holding_the_lock(key: int, namespace: int = LOCK_NAMESPACE) -> int |
 
 @pytest.mark.faults  # a worker, or its connection, dies
 def test_a_part_survives_its_worker_killed_mid_render(version, facilitator, media, start_worker):
-    split = {"REPORT_SPLIT_MIN_ENTRIES": "1", "REPORT_PARTS": "2", "CELERY_VISIBILITY_TIMEOUT": "3"}
+    split = {
+        "REPORT_SPLIT_MIN_ENTRIES": "1",
+        "REPORT_PARTS": "2",
+        "REPORT_PART_PARAGRAPHS": "80",
+        "CELERY_VISIBILITY_TIMEOUT": "3",
+    }
     workers = [start_worker(**split) for _ in range(2)]
     job = ask_for_long_compilation(version, facilitator)
     wait_until(lambda: job.parts.count() == 2, "the job to be cut into two parts")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Prefetch
-from django.db.models.functions import Length
 
 from wsis.comments.models import Entry, Support
 from wsis.drafts.diff import diff_html, word_diff
@@ -98,8 +97,6 @@ class Block:
     paragraph: Paragraph
     is_new: bool = False
     groups: list[GroupBlock] = field(default_factory=list)
-    # How long it is to lay out, roughly: what cutting a compilation into even parts weighs.
-    weight: int = 2
 
     @property
     def items(self) -> list[Item]:
@@ -188,14 +185,6 @@ def _grouped(items: list[Item]) -> list[GroupBlock]:
     ]
 
 
-def _weight(items: list[Item]) -> int:
-    return 2 + sum(_entry_weight(len(item.entry.proposed_text)) for item in items)
-
-
-def _entry_weight(length: int) -> int:
-    return 3 + length // 400
-
-
 def collect(
     version: Version,
     options: Options | None = None,
@@ -208,8 +197,8 @@ def collect(
 
     ``orders``: only the paragraphs of these orders (inclusive), as one part of a compilation
     rendered in parts needs; a section that began before them is marked ``continued``.
-    ``light``: blocks without their entries (only their weights), and the counts: enough for
-    the cover, the contents and cutting into parts, in a fraction of the time.
+    ``light``: blocks without their entries, and the counts: enough for the cover, the
+    contents, the bookmarks and cutting into parts, in a fraction of the time.
     """
     options = options or Options()
     paragraphs = version.paragraphs.in_document_order()
@@ -225,7 +214,8 @@ def collect(
 
     on_paragraph: dict[int, list[Item]] = {}
     new_after: dict[int, list[Item]] = {}
-    weights: dict[tuple[int, bool], int] = {}
+    # A new paragraph proposed after a paragraph has a block of its own.
+    proposed_after: set[int] = set()
     by_group: dict[int, tuple[StakeholderGroup, set, int]] = {}
 
     def count(group: StakeholderGroup, organisation_id: int) -> None:
@@ -238,17 +228,11 @@ def collect(
         rows = (
             entries.select_related(None)
             .prefetch_related(None)
-            .values_list(
-                "paragraph_id",
-                "kind",
-                "organisation_id",
-                "organisation__group_id",
-                Length("proposed_text"),
-            )
+            .values_list("paragraph_id", "kind", "organisation_id", "organisation__group_id")
         )
-        for paragraph_id, kind, organisation_id, group_id, length in rows:
-            key = (paragraph_id, kind == Entry.Kind.NEW_PARAGRAPH)
-            weights[key] = weights.get(key, 2) + _entry_weight(length or 0)
+        for paragraph_id, kind, organisation_id, group_id in rows:
+            if kind == Entry.Kind.NEW_PARAGRAPH:
+                proposed_after.add(paragraph_id)
             count(groups[group_id], organisation_id)
     else:
         for entry in entries:
@@ -261,10 +245,7 @@ def collect(
             )
             (new_after if is_new else on_paragraph).setdefault(entry.paragraph_id, []).append(item)
             count(entry.organisation.group, entry.organisation_id)
-        for key, found in [((pk, False), items) for pk, items in on_paragraph.items()] + [
-            ((pk, True), items) for pk, items in new_after.items()
-        ]:
-            weights[key] = _weight(found)
+        proposed_after = set(new_after)
 
     sections: list[SectionBlock] = []
     for paragraph in selected:
@@ -277,10 +258,9 @@ def collect(
                 anchor=paragraph.anchor,
                 paragraph=paragraph,
                 groups=_grouped(on_paragraph.get(paragraph.pk, [])),
-                weight=weights.get((paragraph.pk, False), 2),
             )
         )
-        if (paragraph.pk, True) in weights:
+        if paragraph.pk in proposed_after:
             blocks.append(
                 Block(
                     label=label_of(paragraph, new=True),
@@ -288,7 +268,6 @@ def collect(
                     paragraph=paragraph,
                     is_new=True,
                     groups=_grouped(new_after.get(paragraph.pk, [])),
-                    weight=weights[(paragraph.pk, True)],
                 )
             )
     if orders is not None and sections:

@@ -124,16 +124,15 @@ class ReportJob(models.Model):
 
 
 class ReportPart(models.Model):
-    """A slice of a large compilation (paragraphs ``first``..``last``) laid out by one worker."""
+    """A slice of a large compilation (paragraphs ``first``..``last``) laid out by one worker,
+    or found in the cache under ``key`` (``wsis.reports.part_cache``)."""
 
     job = models.ForeignKey(ReportJob, on_delete=models.CASCADE, related_name="parts")
     index = models.PositiveSmallIntegerField()
     first = models.PositiveIntegerField(help_text="order of the first paragraph")
     last = models.PositiveIntegerField(help_text="order of the last paragraph")
+    key = models.CharField(max_length=64)
     done = models.BooleanField(default=False)
-    pages = models.PositiveIntegerField(null=True, blank=True)
-    # Section order -> page (from 0, in this part) where the section starts.
-    sections = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["job", "index"]
@@ -142,6 +141,36 @@ class ReportPart(models.Model):
     def __str__(self):
         return f"part {self.index + 1} of job {self.job_id}"
 
+
+class CachedPart(models.Model):
+    """A part of a compilation laid out once, kept for the next compilation of the same inputs:
+    its file is ``path``, named by the digest of those inputs (``key``)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    version = models.ForeignKey("drafts.Version", on_delete=models.CASCADE, related_name="+")
+    pages = models.PositiveIntegerField()
+    # Section order -> page (from 0, in this part) where the section starts: for the contents.
+    sections = models.JSONField(default=dict)
+    size = models.PositiveBigIntegerField()
+    # The least recently used parts go first when the cache is full.
+    used = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"part {self.key[:12]} of {self.version_id} ({self.pages} pages)"
+
     @property
     def path(self) -> Path:
-        return Path(settings.MEDIA_ROOT) / "reports" / "parts" / f"{self.job_id}-{self.index}.pdf"
+        return part_path(self.version_id, self.key)
+
+    @property
+    def laid_out(self) -> dict:
+        """What ``parallel.merge`` needs of a part besides its file."""
+        return {"pages": self.pages, "sections": self.sections}
+
+
+PARTS_FOLDER = "report-parts"
+
+
+def part_path(version_id: int, key: str) -> Path:
+    """One folder per version, so that a superseded version's parts go at once."""
+    return Path(settings.MEDIA_ROOT) / PARTS_FOLDER / str(version_id) / f"{key}.pdf"

@@ -1,12 +1,14 @@
 """A compilation rendered in parts by several workers, then merged.
 
-The draft is cut at paragraph boundaries into parts of similar weight; each part is a PDF
-without footers, laid out by its own worker (possibly on another machine). Once the last part
-is done, the merge renders the cover and contents with the page numbers the parts reported,
-appends the parts and lays "page X of Y" over every page. Parts are found again by paragraph
-order, so a part rendered twice (redelivered) covers the same paragraphs.
+The draft is cut into parts at boundaries that depend on its paragraphs alone (``part_ranges``);
+each part is a PDF without footers, laid out by its own worker (possibly on another machine) or
+found in the cache of parts (``part_cache``), as the inputs of all but one part are the same
+after one new entry. Once the last part is there, the merge renders the cover and contents with
+the page numbers the parts reported, appends the parts and lays "page X of Y" over every page:
+nothing in a part depends on where it ends up.
 """
 
+import math
 import re
 import tempfile
 from contextlib import ExitStack
@@ -30,23 +32,28 @@ from wsis.reports.compilation import Compilation, SectionBlock
 from wsis.reports.weasy import html_document
 
 
-def boundaries(compilation: Compilation, parts: int) -> list[tuple[int, int]]:
-    """Inclusive ranges of paragraph order, one per part, of about equal weight."""
-    blocks = [block for block in compilation.blocks if not block.is_new]
-    weights = {}
-    for block in compilation.blocks:
-        weights[block.paragraph.order] = weights.get(block.paragraph.order, 0) + block.weight
-    total = sum(weights.values())
-    ranges, start, running = [], blocks[0].paragraph.order, 0
-    for block in blocks:
-        running += weights[block.paragraph.order]
-        if len(ranges) < parts - 1 and running >= total * (len(ranges) + 1) / parts:
-            ranges.append((start, block.paragraph.order))
-            start = None
-        elif start is None:
-            start = block.paragraph.order
-    if start is not None:
-        ranges.append((start, blocks[-1].paragraph.order))
+def part_ranges(compilation: Compilation, size: int) -> list[tuple[int, int]]:
+    """Inclusive ranges of paragraph order, one per part: whole sections together, up to
+    ``size`` paragraphs, and a longer section cut into near-equal groups of at most ``size``.
+
+    They follow from the paragraphs alone, never from the entries: a new entry changes the
+    inputs of one part, and the others are found again in the cache (``part_cache``)."""
+    ranges: list[tuple[int, int]] = []
+    gathered: list[int] = []  # the orders of the part being filled with whole sections
+    for section in compilation.sections:
+        orders = [block.paragraph.order for block in section.blocks if not block.is_new]
+        if gathered and len(gathered) + len(orders) > size:
+            ranges.append((gathered[0], gathered[-1]))
+            gathered = []
+        if len(orders) <= size:
+            gathered += orders
+            continue
+        groups = math.ceil(len(orders) / size)
+        for group in range(groups):
+            cut = orders[len(orders) * group // groups : len(orders) * (group + 1) // groups]
+            ranges.append((cut[0], cut[-1]))
+    if gathered:
+        ranges.append((gathered[0], gathered[-1]))
     return ranges
 
 

@@ -7,7 +7,6 @@ destination under a temporary name and moved into place, so nobody ever sees hal
 import csv
 import gc
 import logging
-import math
 import os
 import re
 import tempfile
@@ -22,8 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wsis.comments.models import Entry
-from wsis.reports.compilation import Compilation, Options, collect
+from wsis.reports import part_cache
+from wsis.reports.compilation import Compilation, Options, collect, entries_for
 from wsis.reports.ledger import ledger_html
+from wsis.reports.models import CachedPart, part_path
 from wsis.reports.rolling import rolling_html, write_rolling_docx
 from wsis.reports.silence import letter_html, write_letter_docx
 from wsis.reports.weasy import html_document
@@ -77,33 +78,48 @@ def write_pdf(html: str, target) -> None:
     html_document(html).write_pdf(target, pdf_variant="pdf/ua-1")
 
 
-def part_size() -> int:
-    return settings.REPORT_PART_MAX_ENTRIES
+def in_parts(version, options: Options) -> bool:
+    """Whether a compilation is laid out in parts (cached, and shared between workers):
+    WeasyPrint holds a whole layout in memory, and one new proposal then lays out one part."""
+    return entries_for(version, options).count() >= settings.REPORT_SPLIT_MIN_ENTRIES
 
 
-def parts_for(compilation: Compilation, at_least: int = 1) -> int:
-    """How many parts to lay out separately: WeasyPrint holds a whole layout in memory."""
-    entries = sum(count for _group, _organisations, count in compilation.counts)
-    return max(at_least, math.ceil(entries / part_size()))
-
-
-def write_pdf_in_parts(compilation: Compilation, target: Path, progress: Progress) -> None:
-    """Lay out a large compilation part by part in this process, then merge the parts."""
+def lay_out_part(
+    version, options: Options, first: int, last: int, key: str, collect_garbage: bool = True
+) -> CachedPart:
+    """Lay out the paragraphs of orders ``first``..``last`` of a compilation into the cache of
+    parts under ``key``. ``collect_garbage``: as ``fewer_collections``'s ``collect``."""
     from wsis.reports import parallel
 
-    ranges = parallel.boundaries(compilation, parts_for(compilation))
-    parts = []
-    try:
-        for index, (first, last) in enumerate(ranges):
-            path = target.with_name(f"{target.name}.{index}")
-            with fewer_collections():
-                parts.append((path, parallel.render_part(compilation, first, last, path)))
-            progress(20 + 70 * (index + 1) // len(ranges))
-        with fewer_collections():
-            parallel.merge(compilation, parts, target)
-    finally:
-        for path, _result in parts:
-            path.unlink(missing_ok=True)
+    compilation = collect(version, options, orders=(first, last))
+    with (
+        write_atomically(part_path(version.pk, key)) as temporary,
+        fewer_collections(collect=collect_garbage),
+    ):
+        laid_out = parallel.render_part(compilation, first, last, temporary)
+        size = temporary.stat().st_size
+    return part_cache.record(version.pk, key, laid_out, size)
+
+
+def write_pdf_in_parts(
+    version, options: Options, language: str, target: Path, progress: Progress
+) -> None:
+    """Lay out a large compilation in this process: the parts not in the cache, then the merge."""
+    from wsis.reports import parallel
+
+    compilation = collect(version, options, light=True)
+    ranges = parallel.part_ranges(compilation, settings.REPORT_PART_PARAGRAPHS)
+    keys = part_cache.part_keys(compilation, ranges, language)
+    found = part_cache.find(keys)
+    parts = zip(ranges, keys, strict=True)
+    missing = [(first, last, key) for (first, last), key in parts if key not in found]
+    for done, (first, last, key) in enumerate(missing, start=1):
+        found[key] = lay_out_part(version, options, first, last, key)
+        progress(20 + 70 * done // len(missing))
+    laid_out = [(found[key].path, found[key].laid_out) for key in keys]
+    with fewer_collections():
+        parallel.merge(compilation, laid_out, target)
+    part_cache.evict(keep=keys)
 
 
 def write_docx(compilation: Compilation, kind: str, target) -> None:
@@ -215,13 +231,17 @@ def render(
     """Render a report into ``out`` atomically; returns its size in bytes."""
     progress = progress or (lambda percent: None)
     out = Path(out)
-    with translation.override(language or settings.LANGUAGE_CODE):
+    options = options or Options()
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        if fmt == "pdf" and kind == "compilation" and in_parts(version, options):
+            with write_atomically(out) as temporary:
+                write_pdf_in_parts(version, options, language, temporary, progress)
+            return out.stat().st_size
         compilation = collect(version, options, organisation)
         progress(20)
         with write_atomically(out) as temporary:
-            if fmt == "pdf" and kind == "compilation" and len(compilation.items) > part_size():
-                write_pdf_in_parts(compilation, temporary, progress)
-            elif fmt == "pdf":
+            if fmt == "pdf":
                 html = compilation_html(compilation, kind)
                 progress(35)
                 with layout_progress(progress):

@@ -21,11 +21,13 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from wsis.reports.compilation import Options, collect, entries_for
+from wsis.reports import part_cache
+from wsis.reports.compilation import Options, collect
 from wsis.reports.models import ReportJob, ReportPart
 from wsis.reports.rendering import (
     fewer_collections,
-    parts_for,
+    in_parts,
+    lay_out_part,
     pdf_pages,
     render_job,
     write_atomically,
@@ -125,24 +127,27 @@ def should_split(job: ReportJob) -> bool:
         return False
     if job.kind != ReportJob.Kind.COMPILATION:
         return False
-    options = Options.from_dict(job.options)
-    return entries_for(job.version, options).count() >= settings.REPORT_SPLIT_MIN_ENTRIES
+    return in_parts(job.version, Options.from_dict(job.options))
 
 
 def start_parts(job: ReportJob) -> str:
-    """Cut the compilation into parts and hand each to the broker; the last one merges."""
-    from wsis.reports.parallel import boundaries
+    """Cut the compilation into parts and hand those not in the cache to the broker; the last
+    one to be done (or this, if none is missing) asks for the merge."""
+    from wsis.reports.parallel import part_ranges
 
     if not job.parts.exists():
         compilation = collect(job.version, Options.from_dict(job.options), light=True)
+        ranges = part_ranges(compilation, settings.REPORT_PART_PARAGRAPHS)
+        keys = part_cache.part_keys(compilation, ranges, job.language)
         ReportPart.objects.bulk_create(
-            ReportPart(job=job, index=index, first=first, last=last)
-            for index, (first, last) in enumerate(
-                boundaries(compilation, parts_for(compilation, at_least=settings.REPORT_PARTS))
-            )
+            ReportPart(job=job, index=index, first=first, last=last, key=key)
+            for index, ((first, last), key) in enumerate(zip(ranges, keys, strict=True))
         )
     job.set_progress(10)
     pending = list(job.parts.filter(done=False))
+    found = part_cache.find(part.key for part in pending)
+    job.parts.filter(key__in=list(found)).update(done=True)
+    pending = [part for part in pending if part.key not in found]
     for part in pending:
         render_part.apply_async((job.pk, part.index))
     if not pending:
@@ -152,8 +157,6 @@ def start_parts(job: ReportJob) -> str:
 
 @shared_task(**LIMITS)
 def render_part(self, job_pk: int, index: int) -> str:
-    from wsis.reports import parallel
-
     try:
         part = (
             ReportPart.objects.select_related("job__version__consultation")
@@ -165,33 +168,39 @@ def render_part(self, job_pk: int, index: int) -> str:
         with job_lock(part.pk, PART_LOCK_NAMESPACE) as locked:
             if not locked:
                 return "rendering elsewhere"
-            if part.done and part.path.exists():
+            cached = part_cache.find([part.key])
+            if cached and part.done:
                 return "done already"
-            job = part.job
-            cpu = time.process_time()
-            with translation.override(job.language):
-                options = Options.from_dict(job.options)
-                compilation = collect(job.version, options, orders=(part.first, part.last))
-                with write_atomically(part.path) as temporary, fewer_collections(collect=False):
-                    result = parallel.render_part(compilation, part.first, part.last, temporary)
+            if not cached:  # else another job laid out the same part meanwhile
+                job = part.job
+                cpu = time.process_time()
+                with translation.override(job.language):
+                    laid_out = lay_out_part(
+                        job.version,
+                        Options.from_dict(job.options),
+                        part.first,
+                        part.last,
+                        part.key,
+                        collect_garbage=False,
+                    )
+                # CPU against wall time shows what a shared machine's other processes took.
+                logger.info(
+                    "Part %s of report job %s: %s pages, %.1f s of CPU",
+                    index,
+                    job_pk,
+                    laid_out.pages,
+                    time.process_time() - cpu,
+                )
             with transaction.atomic():
                 job = ReportJob.objects.select_for_update().get(pk=job_pk)
-                part.pages, part.sections, part.done = result["pages"], result["sections"], True
-                part.save(update_fields=["pages", "sections", "done"])
+                part.done = True
+                part.save(update_fields=["done"])
                 left = job.parts.filter(done=False).count()
                 total = job.parts.count()
                 job.set_progress(10 + 80 * (total - left) // total)
                 # The job's row is locked: of parts finishing together, one sees none left.
                 if not left:
                     transaction.on_commit(lambda: merge_report.apply_async((job_pk,)))
-            # CPU against wall time shows what a shared machine's other processes took.
-            logger.info(
-                "Part %s of report job %s: %s pages, %.1f s of CPU",
-                index,
-                job_pk,
-                part.pages,
-                time.process_time() - cpu,
-            )
             # The layout is garbage: collected once the part is marked done and the merge is
             # on its way, as the collection takes about a second and the merge waits for the
             # last part.
@@ -237,7 +246,10 @@ def _merge(job_pk: int) -> str:
         return "parts missing"
     if not all(part.done for part in parts):
         return "waiting for parts"  # the last part to be done asks for the merge again
-    missing = [part for part in parts if not part.path.exists()]
+    keys = [part.key for part in parts]
+    found = part_cache.find(keys)
+    # Evicted from the cache since, or their file lost: laid out again.
+    missing = [part for part in parts if part.key not in found]
     for part in missing:
         ReportPart.objects.filter(pk=part.pk).update(done=False)
         render_part.apply_async((job_pk, part.index))
@@ -246,12 +258,11 @@ def _merge(job_pk: int) -> str:
     cpu = time.process_time()
     with translation.override(job.language), fewer_collections(collect=False):
         compilation = collect(job.version, Options.from_dict(job.options), light=True)
-        laid_out = [(part.path, {"pages": part.pages, "sections": part.sections}) for part in parts]
+        laid_out = [(found[key].path, found[key].laid_out) for key in keys]
         with write_atomically(job.path) as temporary:
             pages = parallel.merge(compilation, laid_out, temporary)
         job.finish(job.path.stat().st_size, pages)
-    for part in parts:
-        part.path.unlink(missing_ok=True)
+    part_cache.evict(keep=keys)
     logger.info("Merged report job %s: %.1f s of CPU", job_pk, time.process_time() - cpu)
     gc.collect()  # once the file is there for whoever asked
     return "done"
