@@ -349,7 +349,8 @@ class Paragraph(models.Model):
             models.UniqueConstraint(fields=["version", "label"], name="unique_paragraph_label"),
             models.UniqueConstraint(fields=["version", "order"], name="unique_paragraph_order"),
         ]
-        indexes = search_indexes("paragraph", "text")
+        # No text search index: a search reads one version's paragraphs (a few hundred, found
+        # through the version's own index), and five GIN indexes would be paid on every import.
         verbose_name = _("paragraph")
         verbose_name_plural = _("paragraphs")
 

@@ -1,9 +1,10 @@
 """Full-text search over a version's paragraphs and the entries a reader may see.
 
 PostgreSQL's text search in the version's language (``Version.search_config``): the words
-are read as a web search engine reads them ("quoted phrases", -exclusions, ``or``), each table
-is searched through its GIN index on the same expression (``search_indexes``), and the results
-are ranked, their matches highlighted. Which entries a reader finds is ``visible_to``, as on
+are read as a web search engine reads them ("quoted phrases", -exclusions, ``or``), entries are
+found through their GIN index on the same expression (``search_indexes``), a version's few
+hundred paragraphs through the version's index, and the results are ranked, their matches
+highlighted. Which entries a reader finds is ``visible_to``, as on
 the panels: a search shows nothing a panel would not.
 """
 
