@@ -112,13 +112,16 @@ def _count_scopes(user, organisation_ids, facilitates) -> list[str]:
     return scopes
 
 
-def count_snippets(version, user, organisation_id, known, organisation_ids=(), facilitates=False):
+def count_snippets(
+    version, user, organisation_id, known=None, organisation_ids=(), facilitates=False
+):
     """Per paragraph lineage, the HTML of its counts for this reader.
 
     ``organisation_ids`` are all the reader's organisations (whose entries they see),
     ``organisation_id`` the one they act for (whose entries are "ours"), ``facilitates``
     whether they facilitate the version's consultation (and see what is submitted to it);
-    ``known`` holds the generations of their scopes (``_count_scopes``), read with others.
+    ``known`` holds the generations of their scopes (``_count_scopes``), read with others by
+    the reader; read here when not given (a panel renewing one paragraph's counts).
 
     Cached per version and audience until an entry that audience sees changes (see
     ``scopes_of``): a delegate saving a draft renews only their organisation's counts, and
@@ -127,6 +130,8 @@ def count_snippets(version, user, organisation_id, known, organisation_ids=(), f
     organisation_ids = sorted(set(organisation_ids)) if user.is_authenticated else []
     facilitates = facilitates and user.is_authenticated
     scopes = _count_scopes(user, organisation_ids, facilitates)
+    if known is None:
+        known = cache.generations(*scopes)
     audience = ",".join(scopes) + (f":ours={organisation_id}" if organisation_ids else "")
 
     def compute():
