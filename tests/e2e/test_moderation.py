@@ -80,5 +80,8 @@ def test_a_facilitator_publishes_from_the_queue_and_decides_on_the_paragraph(
     page.click("#cell-OP26")
     page.wait_for_url("**/p/OP26/")
     page.goto(f"/moderation/wsis20/entries/{kenya.pk}/")
+    # The history in plain words, and every recorded event folded beneath it.
+    assert "partially incorporated (rationale: " in page.locator(".history-story").inner_text()
+    page.get_by_text("Every recorded event").click()
     assert "entry.decided" in page.locator(".history").inner_text()
     screenshot(page, "moderation-entry")
