@@ -25,7 +25,7 @@ def test_a_search_from_the_form_is_accessible(new_page, written, viewport):
                     **({"viewport": viewport} if viewport else {}))  # fmt: skip
     page.goto("/c/wsis20/search/")
     page.fill("input[name=q]", "connectivity")
-    page.click("summary")  # the filters, folded while none is used
+    page.locator("main summary").click()  # the filters, folded while none is used
     page.select_option("select[name=kind]", "operative")
     page.click(".search-box button[type=submit]")
     page.wait_for_url("**/search/?q=connectivity*kind=operative*")
