@@ -18,7 +18,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Screenshots of browser tests, under var/ with everything else the app and tests write.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 PASSWORD = "correct horse battery"  # the personas' password in tests/conftest.py
 
 # Playwright runs its own event loop in this thread; Django's ORM calls from the test body are
@@ -75,7 +76,7 @@ def new_page(browser, live_server):
 
 
 def screenshot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

@@ -129,7 +129,7 @@ def test_hostile_comments_and_amendments_show_as_typed(new_page, version, delega
     assert dialogs == []  # no alert() ran
     assert page.locator("#panel-OP26 script, #panel-OP26 img, #panel-OP26 svg").count() == 0
     assert page.evaluate(INJECTED) == []
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     panel.screenshot(path=str(ARTIFACTS / "hostile-input.png"))  # the panel: the page is long
 
 
@@ -222,7 +222,7 @@ def test_hostile_onboarding_shows_as_typed(new_page, facilitator, version, mailo
     invitee.click("text=Send a confirmation link")
     invitee.locator(".messages").wait_for()
     assert_inert(invitee)
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     invitee.screenshot(path=str(ARTIFACTS / "hostile-onboarding.png"))
 
 
