@@ -53,6 +53,10 @@ STRUCTURE_SECONDS = 3600
 #   so a panel rendering its page anew still finds the supporters cached).
 # Not entries: PARAGRAPHS, the paragraph a panel is opened on with its version, consultation,
 # round and extensions, renewed when any of these change (``renew_paragraphs``).
+# People: ``person_scope(id)``, what one person's pages show of them in every header (their
+# memberships, the consultations they facilitate, their unread notifications), and PEOPLE,
+# what those show of others (organisations and their groups, consultations, pending
+# accreditation requests), renewed when any of these change (``wsis.stakeholders.people``).
 # A delegate saving a draft renews only their organisation's pieces, not everyone's. The global
 # generation (``renew()``) renews them all: after bulk writes, which send no signals, and when
 # the lineage of paragraphs changes.
@@ -60,6 +64,7 @@ PUBLIC = "public"
 FACILITATED = "facilitated"
 SUPPORTS = "supports"
 PARAGRAPHS = "paragraphs"
+PEOPLE = "people"
 GENERATION = "generation"
 
 _MISSING = object()
@@ -69,6 +74,10 @@ _RELEASE_FILES = (("wsis", "*.py"), ("templates", "*"), ("static", "*"), ("local
 
 def organisation_scope(organisation_id) -> str:
     return f"org:{organisation_id}"
+
+
+def person_scope(user_id) -> str:
+    return f"person:{user_id}"
 
 
 @functools.cache
@@ -185,12 +194,16 @@ def renew(*scopes: str) -> None:
         logger.warning("generations not renewed", exc_info=True)
 
 
+def renew_with_transaction(*scopes: str) -> None:
+    """``renew`` now, so that the rest of this transaction reads the change; and again once it
+    is committed, as a page asked meanwhile may have cached what was committed before."""
+    renew(*scopes)
+    transaction.on_commit(lambda: renew(*scopes))
+
+
 def renew_paragraphs(sender, instance, **kwargs) -> None:
     """Receiver of changes to what ``PARAGRAPHS`` covers (connected by the drafts app)."""
-    # Now, so that the rest of this transaction reads the change; and again once it is
-    # committed, as a panel opened meanwhile may have cached what was committed before.
-    renew(PARAGRAPHS)
-    transaction.on_commit(lambda: renew(PARAGRAPHS))
+    renew_with_transaction(PARAGRAPHS)
 
 
 # Slots.

@@ -143,14 +143,15 @@ class VersionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The published versions, and those in preparation of the consultations ``user``
         facilitates: the one rule for every page, API and report that takes a version."""
-        if user is None or not user.is_authenticated:
+        if user is None or not user.is_authenticated or second_factor_missing(user):
             return self.published()
-        # At most one version per consultation is in preparation: a handful to check.
-        preparing = Version.objects.filter(status=Version.Status.PREPARING).select_related(
-            "consultation"
+        # ``sees_versions_in_preparation`` as a condition of the same query (a subquery: a join
+        # on the facilitators would repeat each version once per facilitator).
+        facilitated = Consultation.facilitators.through.objects.filter(user_id=user.pk)
+        return self.filter(
+            ~models.Q(status=Version.Status.PREPARING)
+            | models.Q(consultation_id__in=facilitated.values("consultation_id"))
         )
-        allowed = [v.pk for v in preparing if sees_versions_in_preparation(user, v.consultation)]
-        return self.filter(~models.Q(status=Version.Status.PREPARING) | models.Q(pk__in=allowed))
 
 
 class Distribution(models.TextChoices):

@@ -9,9 +9,10 @@ outcomes page thus all arrive as one mail per person.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from wsis import cache
 from wsis.audit.models import record
 from wsis.comments.models import Entry, Support
 from wsis.moderation import tasks
@@ -49,6 +50,8 @@ def tell(entries, action: str, *, by_organisation=None) -> None:
         for user_id, is_focal_point in by_organisation_id.get(entry.organisation_id, [])
     ]
     Notification.objects.bulk_create(rows)
+    # The header's unread counts (``context_processors.unread``).
+    cache.renew_with_transaction(*{cache.person_scope(row.user_id) for row in rows})
     to_mail = sorted({row.user_id for row in rows if row.to_mail})
     if to_mail:
         # robust: a broker that is down must not turn a committed action into an error page;
@@ -66,7 +69,10 @@ def unread_count(user) -> int:
 @transaction.atomic
 def mark_read(user) -> int:
     """Mark everything ``user`` was told as read (they have opened the list)."""
-    return Notification.objects.unread().filter(user=user).update(read_at=timezone.now())
+    marked = Notification.objects.unread().filter(user=user).update(read_at=timezone.now())
+    if marked:
+        cache.renew_with_transaction(cache.person_scope(user.pk))
+    return marked
 
 
 def _supported(sender, instance: Support, created: bool, raw: bool = False, **kwargs) -> None:
@@ -77,8 +83,15 @@ def _supported(sender, instance: Support, created: bool, raw: bool = False, **kw
         tell([entry], "entry.supported", by_organisation=instance.organisation)
 
 
+def _notification_changed(sender, instance: Notification, **kwargs) -> None:
+    """A row written or deleted one at a time (``tell`` writes in bulk and renews itself)."""
+    cache.renew_with_transaction(cache.person_scope(instance.user_id))
+
+
 def connect() -> None:
     post_save.connect(_supported, sender=Support, dispatch_uid="moderation.notify_supported")
+    for signal in (post_save, post_delete):
+        signal.connect(_notification_changed, sender=Notification, dispatch_uid="moderation.unread")
 
 
 @transaction.atomic

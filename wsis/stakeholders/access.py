@@ -12,31 +12,46 @@ redirect by ``SecondFactorMiddleware``).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from wsis.drafts.models import Consultation, second_factor_missing
+from wsis.stakeholders import people
 from wsis.stakeholders.models import AccreditationRequest, Invitation, Membership, Organisation
 
 SESSION_KEY = "acting_for"
 
 
 def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their organisations and groups, read now."""
     if not user.is_authenticated:
         return []
-    return list(
-        Membership.objects.filter(user=user)
-        .select_related("organisation__group")
-        .order_by("organisation__name")
-    )
+    return people.state(user.pk, None)["memberships"]
+
+
+def person(request: HttpRequest) -> dict:
+    """The signed-in person's memberships and the consultations they facilitate, whatever their
+    second factor (``people.state``), cached; asked once per request. The generations read for
+    it are kept (``request_generations``) for the other pieces the page names by them."""
+    if not hasattr(request, "_person"):
+        user = request.user
+        if user.is_authenticated:
+            request._generations = people.generations(user.pk)
+            request._person = people.state(user.pk, request._generations)
+        else:
+            request._generations, request._person = None, {"memberships": [], "facilitated": []}
+    return request._person
+
+
+def request_generations(request: HttpRequest) -> dict | None:
+    """The generations read for the signed-in person (``person``), None if unknown."""
+    person(request)
+    return request._generations
 
 
 def request_memberships(request: HttpRequest) -> list[Membership]:
-    """``memberships_of`` the signed-in user, asked once per request."""
-    if not hasattr(request, "_memberships"):
-        request._memberships = memberships_of(request.user)
-    return request._memberships
+    """``memberships_of`` the signed-in user, asked once per request (and cached: ``person``)."""
+    return person(request)["memberships"]
 
 
 # The facilitator gate ----------------------------------------------------------------------
@@ -85,22 +100,11 @@ def awaits_second_factor(request: HttpRequest) -> bool:
 
 def facilitated_consultations(request: HttpRequest) -> list[Consultation]:
     """The consultations the signed-in user acts as facilitator of now, with their pending
-    accreditation requests counted (for the navigation); asked once per request."""
-    if not hasattr(request, "_facilitated"):
-        user = request.user
-        request._facilitated = (
-            list(
-                Consultation.objects.filter(pk__in=facilitator_consultation_ids(user)).annotate(
-                    pending_requests=Count(
-                        "accreditation_requests",
-                        filter=Q(accreditation_requests__status="pending"),
-                    )
-                )
-            )
-            if user.is_authenticated
-            else []
-        )
-    return request._facilitated
+    accreditation requests counted (for the navigation); asked once per request (and cached:
+    ``person``), the second factor checked on each (it is per session)."""
+    if second_factor_missing(request.user):
+        return []
+    return person(request)["facilitated"]
 
 
 def active_membership(request: HttpRequest) -> Membership | None:

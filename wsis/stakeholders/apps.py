@@ -7,4 +7,6 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Stakeholders")
 
     def ready(self):
-        from wsis.stakeholders import signals  # noqa: F401  (connects the audit receivers)
+        from wsis.stakeholders import people, signals  # noqa: F401  (signals: audit receivers)
+
+        people.connect()
