@@ -5,6 +5,7 @@ screen, they are open without a click. No script is needed for either."""
 import pytest
 from django.utils import timezone
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import screenshot
 from wsis.comments.models import Entry
 
@@ -70,6 +71,18 @@ def test_on_a_phone_the_first_entry_is_on_the_first_screen(
     assert page.locator(".queue-table tbody tr[id^='row-']").count() == 1
     width, viewport = page.evaluate(SIDEWAYS)
     assert width <= viewport
+
+
+def test_the_unfolded_queue_on_a_phone_is_accessible(new_page, facilitator, waiting):
+    page = new_page(facilitator.user, bypass_csp=True, **PHONE)
+    page.goto("/moderation/wsis20/")
+    for summary in page.locator("main details.fold > summary").all():
+        summary.click()
+    assert page.locator("#f-q").is_visible() and page.locator("#b-action").is_visible()
+    assert page.locator("#decisions-file").is_visible()
+    assert page.evaluate(SIDEWAYS)[0] <= 390
+    assert_accessible(page)
+    screenshot(page, "moderation-queue-phone-unfolded")
 
 
 def test_beside_the_queue_the_filters_are_open_without_a_click(new_page, facilitator, waiting):
