@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import accreditation_request, make_user, signed_in
+from tests.conftest import accreditation_request, make_user, parsed, signed_in
+from tests.drafts.conftest import REV1
 from wsis.audit.models import AuditEvent, target_of
 from wsis.comments.models import Entry, Support
 from wsis.drafts.models import Consultation
+from wsis.drafts.services import import_revision, publish_version
 from wsis.moderation import services
 from wsis.reports.models import ReportJob
 from wsis.room.models import Reading
@@ -196,6 +198,19 @@ def test_the_home_lists_the_latest_decisions_by_when_they_were_taken(
         assert listed == [f"#{e.pk}" for e in made[:10]], client
     html = " ".join(delegate_a.get(HOME).content.decode().split())
     assert "See all 12 decisions: how Kenya" in html
+
+
+def test_a_decision_on_an_earlier_version_says_which_and_links_to_its_text(
+    delegate_a, org_a, version
+):
+    earlier = entry(version, org_a, delegate_a.user, moderation=Entry.Moderation.PUBLISHED)
+    rev1 = import_revision(version.consultation, "Rev.1", parsed(REV1))
+    rev1.links.update(confirmed=True)
+    publish_version(rev1, closes_at=timezone.now() + timedelta(days=14))
+    decide([earlier], Entry.Decision.INCORPORATED, rationale="Taken in Rev.1.")
+    response = delegate_a.get(HOME)
+    assert decisions(response)[0].startswith(f"OP 26 (Zero draft) Amendment #{earlier.pk}")
+    assert f'href="{version.get_absolute_url()}#OP26"' in response.content.decode()
 
 
 def test_a_decision_on_an_entry_the_facilitators_hid_is_not_listed(delegate_a, org_a, version):
