@@ -151,6 +151,9 @@ def test_a_delegate_reads_the_decisions_and_opens_the_paragraph(
     assert "partially incorporated" in decision.inner_text()
     assert "Merged with the G77 proposal." in decision.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    if viewport:  # a thumb's target
+        for link in decision.get_by_role("link").all():
+            assert link.bounding_box()["height"] >= 44
     assert_accessible(page)
     screenshot(page, f"home-delegate-decisions-{'phone' if viewport else 'desktop'}")
     decision.get_by_role("link", name="OP 26").click()
