@@ -2,11 +2,14 @@
 page where it is done, and the home passes axe-core at desktop and phone widths."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 from django.utils import timezone
 
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import screenshot
 from wsis.comments.models import Entry
+from wsis.moderation import services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -119,3 +122,39 @@ def test_on_a_phone_the_header_is_one_row_and_a_menu(request, new_page, persona,
     screenshot(page, f"home-{persona}-phone-menu")
     account.click()
     page.wait_for_url("**/stakeholders/account/")
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_delegate_reads_the_decisions_and_opens_the_paragraph(
+    new_page, delegate_a, focal_a, version, org_a, viewport
+):
+    paragraph = version.paragraphs.get(label="26")
+    decided = Entry.objects.create(
+        version=version,
+        paragraph=paragraph,
+        organisation=org_a,
+        author=focal_a.user,
+        kind="amendment",
+        text="Name the groups.",
+        proposed_text=paragraph.text.replace("other groups", "women, youth and other groups"),
+        status="submitted",
+        moderation="published",
+        submitted_at=timezone.now(),
+    )
+    request = RequestFactory().post("/")
+    request.user = AnonymousUser()
+    services.decide(
+        [decided], "partial", rationale="Merged with the G77 proposal.", request=request
+    )
+    page = signed_in_home(new_page, delegate_a.user, **({"viewport": viewport} if viewport else {}))
+    decision = page.locator(".decision").first
+    assert "partially incorporated" in decision.inner_text()
+    assert "Merged with the G77 proposal." in decision.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    if viewport:  # a thumb's target
+        for link in decision.get_by_role("link").all():
+            assert link.bounding_box()["height"] >= 44
+    assert_accessible(page)
+    screenshot(page, f"home-delegate-decisions-{'phone' if viewport else 'desktop'}")
+    decision.get_by_role("link", name="OP 26").click()
+    page.wait_for_url("**/c/wsis20/v/Zero%20draft/#OP26")

@@ -4,14 +4,20 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import accreditation_request, make_user, signed_in
+from tests.conftest import accreditation_request, make_user, parsed, signed_in
+from tests.drafts.conftest import REV1
+from wsis.audit.models import AuditEvent, target_of
 from wsis.comments.models import Entry, Support
 from wsis.drafts.models import Consultation
+from wsis.drafts.services import import_revision, publish_version
+from wsis.moderation import services
 from wsis.reports.models import ReportJob
 from wsis.room.models import Reading
 from wsis.silence.models import Silence
@@ -36,6 +42,29 @@ def entry(version, organisation, author, label="26", **fields):
         author=author,
         **(defaults | fields),
     )
+
+
+def decide(entries, decision, **words):
+    """Decide as the facilitators' pages do, so that the audit log dates each decision."""
+    request = RequestFactory().post("/")
+    request.user = AnonymousUser()
+    services.decide(entries, decision, request=request, **words)
+
+
+def day(version, moment) -> str:
+    """A date as the home writes it, in the consultation's time zone."""
+    return f"{timezone.localtime(moment, version.consultation.tz):%-d %B %Y}"
+
+
+def decided_at(decided) -> str:
+    return AuditEvent.objects.get(action="entry.decided", target=target_of(decided)).created
+
+
+def decisions(response) -> list[str]:
+    """The home's decisions, each as its words read."""
+    html = response.content.decode()
+    found = re.findall(r'<li class="decision">(.*?)</li>', html, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in found]
 
 
 def needs(response) -> dict[str, int]:
@@ -81,7 +110,7 @@ def test_a_delegate_sees_their_drafts_and_the_deadline(delegate_a, focal_a, org_
     assert reverse("comments:entry", args=[mine.pk]) in html
     assert "Comments open until" in html and "Your work for KEN" in html
     # What only a focal point does is not offered.
-    assert "waiting for submission" not in html and "Decisions received" not in html
+    assert "waiting for submission" not in html and "Supports" not in html
 
 
 def test_a_delegate_sees_their_organisations_deadline_extension(delegate_a, org_a, version):
@@ -121,7 +150,76 @@ def test_a_focal_point_sees_what_waits_for_submission_and_what_came_back(
     assert reverse("comments:submit_all", args=["wsis20"]) in html
     assert "Your proposals have 1 support from other organisations." in html
     assert "1 delegate. 1 invitation not yet accepted." in " ".join(html.split())
-    assert "incorporated" in html and reverse("comments:entry", args=[decided.pk]) in html
+    assert decisions(response) == [
+        f"OP 26 Amendment #{decided.pk} incorporated {day(version, decided.updated)}"
+    ]
+    assert reverse("comments:entry", args=[decided.pk]) in html
+
+
+def test_a_delegate_reads_the_decisions_on_their_organisations_entries(
+    delegate_a, delegate_b, focal_a, org_a, org_b, version
+):
+    merged = entry(version, org_a, focal_a.user, moderation=Entry.Moderation.PUBLISHED)
+    suggested = entry(version, org_a, delegate_a.user, label="27", kind=Entry.Kind.DELETION)
+    theirs = entry(version, org_b, delegate_b.user, label="28")
+    decide([merged], Entry.Decision.PARTIAL, rationale="Merged with the G77 proposal.")
+    # Confirmed from what the platform suggested: its evidence is no rationale for the organisation.
+    decide([suggested], Entry.Decision.NOT_INCORPORATED, evidence="0 of 11 words in Rev. 1.")
+    decide([theirs], Entry.Decision.INCORPORATED, rationale="Taken in.")
+    response = delegate_a.get(HOME)
+    assert decisions(response) == [
+        f"OP 27 Deletion #{suggested.pk} not incorporated {day(version, decided_at(suggested))}",
+        f"OP 26 Amendment #{merged.pk} partially incorporated {day(version, decided_at(merged))}"
+        " Rationale: Merged with the G77 proposal.",
+    ]
+    html = response.content.decode()
+    assert "0 of 11 words" not in html and "Taken in." not in html
+    # The paragraph in the reader, the entry with its history, and every decision on the ledger.
+    assert f'href="{version.get_absolute_url()}#OP26"' in html
+    assert f'href="{reverse("comments:entry", args=[merged.pk])}"' in html
+    ledger = reverse("comments:ledger", args=["wsis20", "KEN"])
+    assert f'<a href="{ledger}">See all 2 decisions: how Kenya' in " ".join(html.split())
+    assert needs(response)["decisions received on your submissions"] == 2
+
+
+def test_the_home_lists_the_latest_decisions_by_when_they_were_taken(
+    delegate_a, focal_a, org_a, version
+):
+    labels = [p.label for p in version.paragraphs.filter(kind="operative")[:12]]
+    made = [entry(version, org_a, delegate_a.user, label=label) for label in labels]
+    for decided in reversed(made):  # the last made is the first decided
+        decide([decided], Entry.Decision.INCORPORATED, rationale="Taken in.")
+    # A change after the decision moves ``updated``, not the decision's date.
+    request = RequestFactory().post("/")
+    request.user = AnonymousUser()
+    services.mark_duplicate(made[11], made[10], request=request)
+    for client in (delegate_a, focal_a):
+        listed = [item.split()[3] for item in decisions(client.get(HOME))]
+        assert listed == [f"#{e.pk}" for e in made[:10]], client
+    html = " ".join(delegate_a.get(HOME).content.decode().split())
+    assert "See all 12 decisions: how Kenya" in html
+
+
+def test_a_decision_on_an_earlier_version_says_which_and_links_to_its_text(
+    delegate_a, org_a, version
+):
+    earlier = entry(version, org_a, delegate_a.user, moderation=Entry.Moderation.PUBLISHED)
+    rev1 = import_revision(version.consultation, "Rev.1", parsed(REV1))
+    rev1.links.update(confirmed=True)
+    publish_version(rev1, closes_at=timezone.now() + timedelta(days=14))
+    decide([earlier], Entry.Decision.INCORPORATED, rationale="Taken in Rev.1.")
+    response = delegate_a.get(HOME)
+    assert decisions(response)[0].startswith(f"OP 26 (Zero draft) Amendment #{earlier.pk}")
+    assert f'href="{version.get_absolute_url()}#OP26"' in response.content.decode()
+
+
+def test_a_decision_on_an_entry_the_facilitators_hid_is_not_listed(delegate_a, org_a, version):
+    hidden = entry(version, org_a, delegate_a.user, moderation=Entry.Moderation.PUBLISHED)
+    decide([hidden], Entry.Decision.INCORPORATED, rationale="Taken in.")
+    Entry.objects.filter(pk=hidden.pk).update(moderation=Entry.Moderation.HIDDEN)
+    response = delegate_a.get(HOME)
+    assert decisions(response) == []
+    assert "Decisions received" not in response.content.decode()
 
 
 def test_another_organisations_drafts_are_not_counted(delegate_b, delegate_a, org_a, version):
@@ -207,6 +305,7 @@ def fill(version, org_a, org_b, author, other, n):
         )
         entry(version, org_b, other, label=label)
         Support.objects.create(entry=decided, organisation=org_b, user=other)
+        decide([decided], Entry.Decision.INCORPORATED, rationale="Taken in.")
     for _ in range(min(n, 8)):
         ReportJob.objects.create(requested_by=author, version=version, kind="compilation")
 

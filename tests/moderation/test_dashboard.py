@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -224,3 +226,33 @@ def test_publish_and_next_swaps_the_row(facilitator, entry_a, entry_b):
     # Without htmx, the same button goes back to the queue, where the next entry waits.
     response = facilitator.post(reverse("moderation:moderate", args=["wsis20", entry_b.pk]), data)
     assert response.status_code == 302 and response["Location"] == URL
+
+
+def filters_summary(response) -> str:
+    """What the folded filters say on a phone, as read."""
+    page = response.content.decode()
+    found = re.search(r'<span class="fold-state">(.*?)</span>', page, flags=re.S)
+    return " ".join(found.group(1).split())
+
+
+def test_the_folded_filters_say_which_are_on(facilitator, entry_a, entry_b):
+    assert filters_summary(facilitator.get(URL)) == ": pending review"
+    assert filters_summary(facilitator.get(URL, {"moderation": "all"})) == ": none, every entry"
+    response = facilitator.get(URL, {"organisation": "UPU", "kind": "amendment", "q": "wholly"})
+    # In the order of the form, each value as its option reads.
+    assert filters_summary(response) == (
+        ": pending review · amendment · Universal Postal Union · “wholly”"
+    )
+    # A value no entry has is said as it was asked, and matches nothing.
+    response = facilitator.get(URL, {"organisation": "NONE", "moderation": "all"})
+    assert filters_summary(response) == ": NONE" and listed(response) == []
+
+
+def test_the_bulk_actions_open_again_with_a_refused_action(facilitator, entry_a):
+    folded = '<details class="fold">\n      <summary>Act on the ticked entries</summary>'
+    assert folded in facilitator.get(URL).content.decode()
+    response = facilitator.post(BULK, {"entries": [entry_a.pk], "action": "reject", "next": URL})
+    assert response.status_code == 400
+    assert '<details class="fold" open>\n      <summary>Act on the ticked entries' in (
+        response.content.decode()
+    )

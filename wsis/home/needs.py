@@ -7,9 +7,11 @@ costs the same number of queries whether a consultation holds five entries or fi
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import Case, CharField, Count, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
+from wsis.audit.models import AuditEvent
 from wsis.comments.models import Entry, Support
 from wsis.drafts.models import Consultation, Version
 from wsis.moderation.placement import Placement
@@ -18,8 +20,25 @@ from wsis.room.models import Reading
 from wsis.silence.models import Silence
 from wsis.stakeholders.models import Accreditation, Invitation, Membership
 
-# How many drafts, decisions and report jobs a home lists; the counts say how many there are.
+# How many drafts and report jobs a home lists; the counts say how many there are.
 LISTED = 5
+# How many of the latest decisions a member's home lists; the ledger lists them all.
+DECISIONS_LISTED = 10
+
+# When an entry was last decided, from its audit events: its ``updated`` moves for other
+# changes too (a duplicate mark). An entry decided without an event (written directly, as in
+# loaded data) is dated by ``updated``. A correlated subquery on the indexed target: one query.
+DECIDED_AT = Coalesce(
+    Subquery(
+        AuditEvent.objects.filter(
+            action="entry.decided",
+            target=Concat(Value("comments.entry:"), Cast(OuterRef("pk"), output_field=CharField())),
+        )
+        .order_by("-created", "-pk")
+        .values("created")[:1]
+    ),
+    "updated",
+)
 
 
 @dataclass
@@ -116,14 +135,22 @@ def for_member(place: Place, membership: Membership, user) -> dict:
             .select_related("paragraph")
             .order_by("-updated", "-pk")[:LISTED]
         ),
+        # Every member reads what was decided on the organisation's entries, newest first.
+        "decisions": list(
+            ours.filter(submitted)
+            .exclude(decision=Entry.Decision.OPEN)
+            .select_related("paragraph", "version")
+            .annotate(decided_at=DECIDED_AT)
+            .order_by("-decided_at", "-pk")[:DECISIONS_LISTED]
+        ),
         **place.round_state(organisation),
     }
     if membership.is_focal_point:
-        found |= _for_focal_point(place, organisation, ours)
+        found |= _for_focal_point(place, organisation)
     return found
 
 
-def _for_focal_point(place: Place, organisation, ours) -> dict:
+def _for_focal_point(place: Place, organisation) -> dict:
     supports = Support.objects.filter(entry__version__consultation=place.consultation).filter(
         Q(entry__organisation=organisation) | Q(organisation=organisation)
     )
@@ -131,12 +158,6 @@ def _for_focal_point(place: Place, organisation, ours) -> dict:
         "supports": supports.aggregate(
             received=Count("pk", filter=Q(entry__organisation=organisation)),
             given=Count("pk", filter=Q(organisation=organisation)),
-        ),
-        "decisions": list(
-            ours.filter(status=Entry.Status.SUBMITTED)
-            .exclude(decision=Entry.Decision.OPEN)
-            .select_related("paragraph")
-            .order_by("-updated", "-pk")[:LISTED]
         ),
         "delegates": Membership.objects.filter(
             organisation=organisation, role=Membership.Role.DELEGATE

@@ -113,6 +113,14 @@ def _dashboard_context(request, consultation, bulk_form=None):
     page.object_list = placement.place(page.object_list)
     attach_diffs(page.object_list)
     facets = queue.facets()
+    # The filters in force in words, for their folded summary on a phone.
+    active = [
+        next((o["name"] for o in facet["options"] if o["selected"]), facet["selected"])
+        for facet in facets
+        if facet["selected"]
+    ]
+    if queue.q:
+        active.append(f"“{queue.q}”")
     kept = request.GET.copy()
     kept.pop("page", None)
     selected = set()
@@ -125,6 +133,7 @@ def _dashboard_context(request, consultation, bulk_form=None):
         "queue": queue,
         "page": page,
         "facets": facets,
+        "active_filters": active,
         "tabs": facets[0],
         "tabs_total": sum(option["n"] for option in facets[0]["options"]),
         "query_without_page": kept.urlencode(),
