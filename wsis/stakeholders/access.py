@@ -38,6 +38,8 @@ def person(request: HttpRequest) -> dict:
         if user.is_authenticated:
             request._generations = people.generations(user.pk)
             request._person = people.state(user.pk, request._generations)
+            for membership in request._person["memberships"]:
+                membership.user = user  # what every write records as its actor
         else:
             request._generations, request._person = None, {"memberships": [], "facilitated": []}
     return request._person
