@@ -166,3 +166,26 @@ def test_the_silence_banner_follows_the_procedure(anonymous, facilitator, versio
     response = again(anonymous, first)
     assert response.status_code == 200
     assert b"Under silence until" not in response.content and b"Silence held" in response.content
+
+
+def test_the_draft_part_is_shared_within_an_organisation_and_the_header_is_not(
+    delegate_a, focal_a, delegate_b, version, org_a
+):
+    """A signed-in reader's draft part is cached for everyone who sees the same entries: the
+    same for two members of one organisation, never for another's; each header their own."""
+    Entry.objects.create(
+        version=version, paragraph=version.paragraphs.get(label="26"), organisation=org_a,
+        author=delegate_a.user, kind="comment", text="Our draft.",
+    )  # fmt: skip
+
+    def main(client):
+        page = client.get(URL).content.decode()
+        return page[page.index("<main") : page.index("</main>")], page
+
+    ours_alice, page_alice = main(delegate_a)
+    ours_fatima, page_fatima = main(focal_a)
+    theirs_bob, page_bob = main(delegate_b)
+    assert ours_alice == ours_fatima and "1 ours" in ours_alice
+    assert "1 ours" not in theirs_bob
+    assert "alice" in page_alice and "alice" not in page_fatima + page_bob
+    assert "fatima" in page_fatima and "fatima" not in page_alice + page_bob

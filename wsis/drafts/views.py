@@ -349,50 +349,87 @@ def reader(request: HttpRequest, slug: str, label: str | None = None) -> HttpRes
 
 
 def _page(request, version, versions, now, known=_READ) -> dict:
-    """The reader's page for this request, with a slot for the CSRF token, and its digest."""
+    """The reader's page for this request, with a slot for the CSRF token, and its digest.
+
+    The draft's part (below the header) is the same for everyone who sees the same entries as
+    this reader: their organisations, the one they act for, whether they facilitate, named by
+    the generations of all of these. A signed-in reader's is cached under that name, for the
+    minute (the time left is shown to the minute); the header, which names the person, is
+    rendered for each request. ``known``: the generations read for an anonymous visitor, whose
+    whole page the caller caches."""
     membership = active_membership(request)
     organisation = membership.organisation if membership else None
-    text = rendered_text(version)
     facilitates = any(c.pk == version.consultation_id for c in facilitated_consultations(request))
     organisation_ids = [m.organisation_id for m in request_memberships(request)]
-    if known is _READ:
-        known = cache.generations(*_count_scopes(request.user, organisation_ids, facilitates),
-                                  status_scope(version.pk))  # fmt: skip
-    snippets = count_snippets(
-        version,
-        request.user,
-        organisation.pk if organisation else None,
-        known,
-        organisation_ids=organisation_ids,
-        facilitates=facilitates,
-    )
-    badges = status_snippets(version, known)
+    scopes = [*_count_scopes(request.user, organisation_ids, facilitates), status_scope(version.pk)]
+    content_name = None
     round_ = getattr(version, "round", None)
     if round_ and organisation:
         # Its deadline for this organisation and whether it is open: one read of extensions.
         prefetch_related_objects([round_], "extensions")
     closes_at = round_.closes_at_for(organisation) if round_ else None
-    banner = silence_banner(version, now)
     context = {
         "consultation": version.consultation,
         "version": version,
         "versions": versions,
-        "toc_html": mark_safe(text["toc"]),  # noqa: S308 - rendered by our own template
-        # Counts via format_html, statuses rendered by our template.
-        "sections_html": cache.fill(
-            text["sections"], lambda name: badges.get(name) or snippets.get(name)
-        ),
         "round": round_,
         "closes_at": closes_at,
         "round_is_open": bool(round_ and round_.is_open_for(organisation, now)),
         "round_not_yet_open": bool(round_ and now < round_.opens_at),
         "membership": membership,
         "facilitates": facilitates,
-        "silence_banner": mark_safe(banner),  # noqa: S308 - rendered by our own template
         # Filled per response (``reader``): the page may serve many.
         "csrf_token": cache.slot("csrf"),
     }
-    html = render_to_string("drafts/reader.html", context, request)
+    if known is _READ:
+        known = cache.generations(*scopes, cache.PARAGRAPHS)
+        shown = (
+            _rows(version, version.consultation, round_, *versions),
+            request.path,
+            [context[k] for k in ("closes_at", "round_is_open", "round_not_yet_open")],
+            version.in_silence(now),
+            int(now.timestamp() // 60),
+        )
+        content_name = cache.key(
+            "reader-content",
+            version.pk,
+            hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest(),
+            cache.joined(known, *scopes, cache.PARAGRAPHS),
+            ",".join(map(str, sorted(set(organisation_ids)))),
+            organisation.pk if organisation else None,
+            facilitates,
+            get_language(),
+        )
+
+    def content() -> str:
+        text = rendered_text(version)
+        snippets = count_snippets(
+            version,
+            request.user,
+            organisation.pk if organisation else None,
+            known,
+            organisation_ids=organisation_ids,
+            facilitates=facilitates,
+        )
+        badges = status_snippets(version, known)
+        return render_to_string(
+            "drafts/reader.html#content",
+            context
+            | {
+                "toc_html": mark_safe(text["toc"]),  # noqa: S308 - rendered by our own template
+                # Counts via format_html, statuses rendered by our template.
+                "sections_html": cache.fill(
+                    text["sections"], lambda name: badges.get(name) or snippets.get(name)
+                ),
+                "silence_banner": mark_safe(silence_banner(version, now)),  # noqa: S308 - ours
+            },
+            request,
+        )
+
+    # Named by the minute: of no use after it.
+    content_html = cache.cached(content_name, content, 60)
+    content_html = mark_safe(content_html)  # noqa: S308 - rendered by our own template
+    html = render_to_string("drafts/reader.html", context | {"content_html": content_html}, request)
     return {"html": html, "digest": hashlib.blake2b(html.encode(), digest_size=16).hexdigest()}
 
 
