@@ -10,6 +10,8 @@
 Each persona fixture is a signed-in test client whose ``.user`` is the user.
 """
 
+import hashlib
+from dataclasses import replace
 from datetime import timedelta
 from functools import cache
 
@@ -155,15 +157,43 @@ def consultation(db):
     )
 
 
-@pytest.fixture
-def version(consultation):
-    """The zero draft, with a comment round open from yesterday for a week."""
-    version = import_draft(consultation, "Zero draft", parsed(ZERO_DRAFT))
+def shortened(draft, headings=None, per_section=2, keep=("B", "26", "27", "31")):
+    """``draft`` cut down to the sections of ``headings`` (all if None), each with its first
+    ``per_section`` paragraphs and those labelled ``keep`` (the reports' fixtures put entries
+    on these): for the tests whose property does not depend on the document's length but whose
+    time does (laying out a PDF, reading its structure back)."""
+    sections = [
+        replace(
+            section,
+            paragraphs=[
+                paragraph
+                for number, paragraph in enumerate(section.paragraphs)
+                if number < per_section or paragraph.label in keep
+            ],
+        )
+        for section in draft.sections
+        if headings is None or section.heading in headings
+    ]
+    # Not the source's text any more: not its fingerprint either.
+    cut = repr((draft.sha256, headings, per_section, keep)).encode()
+    return replace(draft, sections=sections, sha256=hashlib.sha256(cut).hexdigest())
+
+
+def open_version(consultation, draft):
+    """``draft`` imported as the zero draft, with a comment round open from yesterday for a
+    week."""
+    version = import_draft(consultation, "Zero draft", draft)
     now = timezone.now()
     CommentRound.objects.create(
         version=version, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7)
     )
     return version
+
+
+@pytest.fixture
+def version(consultation):
+    """The zero draft, with a comment round open from yesterday for a week."""
+    return open_version(consultation, parsed(ZERO_DRAFT))
 
 
 def group(code):

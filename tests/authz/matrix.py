@@ -8,6 +8,9 @@ must get. ``test_matrix.py`` fails for any URL pattern without a row.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+
+from tests.conftest import parsed, shortened
 
 PERSONAS = (
     "anonymous", "delegate_a", "focal_a", "delegate_b", "facilitator", "unverified_facilitator",
@@ -59,3 +62,11 @@ class World:
     org_a: object = None
     org_b: object = None
     extra: dict = field(default_factory=dict)
+
+
+@cache
+def short_draft(path):
+    """The draft at ``path`` (the zero draft, Rev.1) with every section but two paragraphs of
+    each, and the paragraphs the rows point at: the rows are about who may do what, not about
+    the text, and each of the matrix's thousand tests imports three drafts."""
+    return shortened(parsed(path), keep=("B", "24", "26", "27", "31"))

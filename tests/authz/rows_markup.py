@@ -7,7 +7,6 @@ what it proposes into the organisation's drafts; facilitators belong to no organ
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.authz.matrix import Row, signed_in
-from wsis.drafts.demo import UPU_COPY
 
 NO_ORGANISATION = {"facilitator": 403, "unverified_facilitator": 403}
 
@@ -17,7 +16,14 @@ def _slug(world):
 
 
 def _copy(world):
-    return {"file": SimpleUploadedFile("upu.txt", UPU_COPY.read_bytes(), "text/plain")}
+    """The organisation's copy of the (shortened) draft, one paragraph amended."""
+    lines = [
+        f"- {paragraph.label}. {paragraph.text}"
+        + (" Through post offices." if paragraph == world.paragraph else "")
+        for paragraph in world.version.paragraphs.order_by("order")
+    ]
+    copy = "\n".join(lines).encode()
+    return {"file": SimpleUploadedFile("upu.txt", copy, "text/plain")}
 
 
 ROWS = [

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tests.authz.matrix import PERSONAS, Row
-from tests.conftest import group, make_user, parsed
+from tests.authz.matrix import PERSONAS, Row, short_draft
+from tests.conftest import group, make_user
 from wsis.comments.models import Entry
 from wsis.drafts.demo import ZERO_DRAFT
 from wsis.drafts.importer import import_draft
@@ -21,7 +21,7 @@ from wsis.stakeholders.models import Organisation
 
 def build(world, request):
     other = Consultation.objects.create(slug="other", title="Another consultation")
-    version = import_draft(other, "Zero draft", parsed(ZERO_DRAFT))
+    version = import_draft(other, "Zero draft", short_draft(ZERO_DRAFT))
     now = timezone.now()
     CommentRound.objects.create(
         version=version, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=7)

@@ -3,8 +3,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from tests.authz.matrix import Row, everyone, facilitators_only
-from tests.conftest import parsed
+from tests.authz.matrix import Row, everyone, facilitators_only, short_draft
 from tests.drafts.conftest import REV1
 from wsis.drafts.services import import_revision
 
@@ -17,7 +16,7 @@ ACTION_ON_PREPARING = facilitators_only(302, others=404)
 
 
 def build(world, request):
-    rev1 = import_revision(world.consultation, "Rev.1", parsed(REV1))
+    rev1 = import_revision(world.consultation, "Rev.1", short_draft(REV1))
     world.extra["rev1"] = rev1
 
 

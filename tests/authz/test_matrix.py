@@ -4,7 +4,9 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.authz.matrix import PERSONAS, SECOND_FACTOR_FIRST, World
+from tests.authz.matrix import PERSONAS, SECOND_FACTOR_FIRST, World, short_draft
+from tests.conftest import open_version
+from wsis.drafts.demo import ZERO_DRAFT
 
 ROWS = [
     row
@@ -41,6 +43,11 @@ def test_every_row_names_a_url():
 def test_row_ids_are_unique():
     ids = [row.id for row in ROWS]
     assert len(ids) == len(set(ids))
+
+
+@pytest.fixture
+def version(consultation):
+    return open_version(consultation, short_draft(ZERO_DRAFT))
 
 
 @pytest.fixture

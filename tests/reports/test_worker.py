@@ -96,17 +96,27 @@ def test_a_worker_renders_a_job_delivered_twice(version, entries, facilitator, m
 
 @pytest.mark.faults  # a worker, or its connection, dies
 def test_a_job_survives_its_worker_killed_mid_render(version, facilitator, media, start_worker):
-    job = ask_for_long_compilation(version, facilitator)
-    # A message left unacknowledged comes back after five seconds.
-    first = start_worker(CELERY_VISIBILITY_TIMEOUT="5")
-    wait_for(job, {"rendering"}, timeout=120)
+    job = ask(version, facilitator).job
+    # A message left unacknowledged comes back after five seconds. The first worker stops
+    # itself at 35 %, the PDF's temporary file made and its layout about to begin
+    # (tests/worker_app.py), and is killed there.
+    first = start_worker(CELERY_VISIBILITY_TIMEOUT="5", WSIS_WORKER_FREEZE_AT_PROGRESS="35")
+    wait_until(
+        lambda: [e for e in first.events("progress") if e["percent"] >= 35],
+        "the first worker to be mid-render",
+        timeout=120,
+    )
     first.kill()
+    [delivered] = first.events("received", render_report)
     job.refresh_from_db()
     assert job.state == "rendering"
     assert not (Path(media) / "reports" / Path(job.file_name).name).exists()
-    start_worker(CELERY_VISIBILITY_TIMEOUT="5")
+    assert any(name.endswith(".part") for name in files_in(media))  # under way
+    second = start_worker(CELERY_VISIBILITY_TIMEOUT="5")
     job = wait_for(job, {"done", "failed"}, timeout=240)
     assert (job.state, job.error) == ("done", "")
+    # The broker handed the dead worker's message out again.
+    assert delivered["id"] in {run["id"] for run in second.events("received", render_report)}
     # The dead worker's temporary file may stay behind; the report itself is whole.
     assert Path(job.file.name).name in files_in(media)
     assert job.path.read_bytes().rstrip().endswith(b"%%EOF")
