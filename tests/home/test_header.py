@@ -178,6 +178,16 @@ NESTED = {
         lambda o: reverse("room:log", args=[*ZERO, 1]),
         ["Home", VERSION, "Readings", "Log of the First reading"],
     ),
+    "submit-all": (
+        "focal_a",
+        lambda o: reverse("comments:submit_all", args=["wsis20"]),
+        ["Home", "My organisation", "Submit all drafts"],
+    ),
+    "markup": (
+        "focal_a",
+        lambda o: reverse("comments:markup", args=["wsis20"]),
+        ["Home", "My organisation", "Upload our marked-up copy"],
+    ),
     "search": (
         "delegate_a",
         lambda o: reverse("search:search", args=["wsis20"]) + "?q=digital",
@@ -207,7 +217,7 @@ def test_pages_that_nest_show_their_trail(request, nested, persona, url, trail):
 
 # What links to the parent in the page itself, besides the trail, on purpose: the "Cancel" of a
 # confirmation, the moderation's tabs (the queue is their first).
-ON_PURPOSE = {"people-remove": 1, "moderation-paragraph": 1}
+ON_PURPOSE = {"people-remove": 1, "submit-all": 1, "markup": 1, "moderation-paragraph": 1}
 
 
 @pytest.mark.parametrize(("persona", "url", "trail"), NESTED.values(), ids=NESTED.keys())
