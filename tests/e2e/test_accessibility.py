@@ -171,6 +171,20 @@ def test_a_refusal_page_is_accessible(new_page, delegate_a, version, viewport):
 
 
 @VIEWPORTS
+def test_a_form_refused_by_its_csrf_check_is_accessible(new_page, anonymous, version, viewport):
+    page = open_as(new_page, anonymous, viewport)
+    page.goto("/signin/")
+    page.context.clear_cookies()  # as when the browser keeps none of the site's
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "wrong")
+    with page.expect_navigation() as sent:
+        page.locator("main form button[type=submit]").click()
+    assert sent.value.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "The form could not be sent"
+    assert_accessible(page)
+
+
+@VIEWPORTS
 def test_a_missing_page_is_accessible(new_page, delegate_a, version, viewport):
     page = open_as(new_page, delegate_a, viewport)
     assert page.goto("/c/no-such-consultation/").status == 404
