@@ -5,6 +5,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import screenshot
 from wsis import errors
 from wsis.comments.models import Entry
 from wsis.moderation import services as moderation
@@ -93,6 +94,10 @@ def open_as(new_page, persona, viewport):
     )
 
 
+def width(viewport) -> str:
+    return "phone" if viewport else "desktop"
+
+
 @pytest.fixture
 def published(version, org_a, focal_a, facilitator):
     """An amendment of Kenya's, submitted then published: a history of two steps on its page,
@@ -116,6 +121,7 @@ def test_the_notifications_list_is_accessible(new_page, focal_a, published, view
     page.goto("/notifications/")
     assert page.locator("li.notification").count() == 1
     assert_accessible(page)
+    screenshot(page, f"notifications-{width(viewport)}")
 
 
 @VIEWPORTS
@@ -124,6 +130,7 @@ def test_an_entrys_history_is_accessible(new_page, focal_a, published, viewport)
     page.goto(f"/entries/{published.pk}/")
     page.locator(".entry-history li").first.wait_for()
     assert_accessible(page)
+    screenshot(page, f"entry-history-{width(viewport)}")
 
 
 @VIEWPORTS
@@ -131,10 +138,12 @@ def test_removing_a_person_and_its_undo_are_accessible(new_page, focal_a, delega
     page = open_as(new_page, focal_a, viewport)
     page.goto(f"/stakeholders/people/{delegate_a.user.memberships.get().pk}/remove/")
     assert_accessible(page)
+    screenshot(page, f"people-remove-{width(viewport)}")
     page.get_by_role("button", name="Remove").click()
     undo = page.get_by_role("button", name="Undo")
     undo.wait_for()
     assert_accessible(page)
+    screenshot(page, f"people-undo-{width(viewport)}")
     undo.click()
     page.wait_for_load_state()
     assert page.get_by_role("button", name="Undo").count() == 0
@@ -161,6 +170,7 @@ def test_a_bad_request_page_is_accessible(new_page, anonymous, version, viewport
     assert sent.value.status == 400
     assert page.get_by_role("heading", level=1).is_visible()
     assert_accessible(page)
+    screenshot(page, f"error-400-{width(viewport)}")
 
 
 @VIEWPORTS
@@ -168,6 +178,7 @@ def test_a_refusal_page_is_accessible(new_page, delegate_a, version, viewport):
     page = open_as(new_page, delegate_a, viewport)
     assert page.goto("/stakeholders/people/").status == 403
     assert_accessible(page)
+    screenshot(page, f"error-403-{width(viewport)}")
 
 
 @VIEWPORTS
@@ -182,6 +193,7 @@ def test_a_form_refused_by_its_csrf_check_is_accessible(new_page, anonymous, ver
     assert sent.value.status == 403
     assert page.get_by_role("heading", level=1).inner_text() == "The form could not be sent"
     assert_accessible(page)
+    screenshot(page, f"error-403-csrf-{width(viewport)}")
 
 
 @VIEWPORTS
@@ -189,6 +201,7 @@ def test_a_missing_page_is_accessible(new_page, delegate_a, version, viewport):
     page = open_as(new_page, delegate_a, viewport)
     assert page.goto("/c/no-such-consultation/").status == 404
     assert_accessible(page)
+    screenshot(page, f"error-404-{width(viewport)}")
 
 
 @VIEWPORTS
@@ -203,3 +216,4 @@ def test_the_server_error_page_is_accessible(new_page, db, viewport):
     assert page.goto("/failing/").status == 500
     assert page.get_by_role("heading", level=1).inner_text() == "Something went wrong on our side"
     assert_accessible(page)
+    screenshot(page, f"error-500-{width(viewport)}")
