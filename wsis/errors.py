@@ -33,6 +33,15 @@ def permission_denied(request, exception=None):
     return _answer(request, 403, "forbidden", exception)
 
 
+def csrf_failure(request, reason=""):
+    # Most often a form sent from a page left open past the session, or with cookies blocked:
+    # the person may send it again, which a plain refusal would not say. Django's reason is
+    # written for developers: logged by Django, not shown.
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"error": "csrf_failed", "detail": ""}, status=403)
+    return render(request, "403_csrf.html", status=403)
+
+
 def page_not_found(request, exception=None):
     # Http404's messages are written for developers ("No such version."): not shown.
     return _answer(request, 404, "not_found")

@@ -49,6 +49,9 @@ ALLOWED_HOSTS = _read(
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS is required when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = _read(env.list, "CSRF_TRUSTED_ORIGINS", [])
+# A form that fails its CSRF check gets the site's page that says what to do, not Django's bare
+# "Forbidden".
+CSRF_FAILURE_VIEW = "wsis.errors.csrf_failure"
 
 TIME_ZONE = _read(env.str, "TIME_ZONE", "America/New_York")
 try:

@@ -1,10 +1,11 @@
 """Failed requests answer with a page that says what to do next, or with JSON under /api/;
 an ordinary refusal is logged in one line."""
 
+import json
 import logging
 
 from django.contrib.auth.models import AnonymousUser
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from wsis import errors
@@ -59,3 +60,22 @@ def test_a_bad_request_is_answered_in_kind(db):
     request.user = AnonymousUser()  # as the middleware leaves it
     page = errors.bad_request(request)
     assert page.status_code == 400 and b"The request could not be read" in page.content
+
+
+def test_a_form_that_fails_its_csrf_check_says_to_send_it_again(db, caplog):
+    client = Client(enforce_csrf_checks=True)
+    with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
+        response = client.post("/signin/", {"username": "alice", "password": "x"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "The form could not be sent" in html and "send the form again" in html
+    assert 'class="site-header"' in html and "Forbidden" not in html
+    # Django's reason, for developers, goes to the log only.
+    assert "CSRF cookie not set" not in html
+    assert any("CSRF cookie not set" in r.getMessage() for r in caplog.records)
+
+
+def test_an_api_csrf_failure_is_answered_as_json():
+    response = errors.csrf_failure(RequestFactory().post("/api/v1/consultations/"))
+    assert response.status_code == 403
+    assert json.loads(response.content)["error"] == "csrf_failed"

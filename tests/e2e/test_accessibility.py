@@ -1,8 +1,14 @@
 """No axe-core violations (WCAG 2.2 A and AA) on the main pages, at desktop and phone widths."""
 
 import pytest
+from django.test import RequestFactory
+from django.utils import timezone
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import screenshot
+from wsis import errors
+from wsis.comments.models import Entry
+from wsis.moderation import services as moderation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +81,139 @@ def test_every_main_page_is_accessible(request, new_page, version, persona, path
     page = new_page(user, bypass_csp=True)
     page.goto(path)
     assert_accessible(page)
+
+
+VIEWPORTS = pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+
+
+def open_as(new_page, persona, viewport):
+    return new_page(
+        getattr(persona, "user", None),
+        bypass_csp=True,
+        **({"viewport": viewport} if viewport else {}),
+    )
+
+
+def width(viewport) -> str:
+    return "phone" if viewport else "desktop"
+
+
+@pytest.fixture
+def published(version, org_a, focal_a, facilitator):
+    """An amendment of Kenya's, submitted then published: a history of two steps on its page,
+    and a notification for its focal point."""
+    paragraph = version.paragraphs.get(label="26")
+    entry = Entry.objects.create(
+        version=version, paragraph=paragraph, organisation=org_a, author=focal_a.user,
+        kind=Entry.Kind.AMENDMENT, text="Name the groups.", status=Entry.Status.SUBMITTED,
+        proposed_text=paragraph.text.replace("other groups", "women, youth and other groups"),
+        submitted_at=timezone.now(),
+    )  # fmt: skip
+    request = RequestFactory().post("/")
+    request.user = facilitator.user
+    moderation.moderate([entry], "publish", request=request)
+    return entry
+
+
+@VIEWPORTS
+def test_the_notifications_list_is_accessible(new_page, focal_a, published, viewport):
+    page = open_as(new_page, focal_a, viewport)
+    page.goto("/notifications/")
+    assert page.locator("li.notification").count() == 1
+    assert_accessible(page)
+    screenshot(page, f"notifications-{width(viewport)}")
+
+
+@VIEWPORTS
+def test_an_entrys_history_is_accessible(new_page, focal_a, published, viewport):
+    page = open_as(new_page, focal_a, viewport)
+    page.goto(f"/entries/{published.pk}/")
+    page.locator(".entry-history li").first.wait_for()
+    assert_accessible(page)
+    screenshot(page, f"entry-history-{width(viewport)}")
+
+
+@VIEWPORTS
+def test_removing_a_person_and_its_undo_are_accessible(new_page, focal_a, delegate_a, viewport):
+    page = open_as(new_page, focal_a, viewport)
+    page.goto(f"/stakeholders/people/{delegate_a.user.memberships.get().pk}/remove/")
+    assert_accessible(page)
+    screenshot(page, f"people-remove-{width(viewport)}")
+    page.get_by_role("button", name="Remove").click()
+    undo = page.get_by_role("button", name="Undo")
+    undo.wait_for()
+    assert_accessible(page)
+    screenshot(page, f"people-undo-{width(viewport)}")
+    undo.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Undo").count() == 0
+    assert_accessible(page)
+
+
+@VIEWPORTS
+def test_a_bad_request_page_is_accessible(new_page, anonymous, version, viewport):
+    page = open_as(new_page, anonymous, viewport)
+    page.goto("/signin/")
+    # More fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS): answered 400.
+    with page.expect_navigation() as sent:
+        page.evaluate(
+            """() => {
+              const form = document.querySelector("main form");
+              for (let i = 0; i < 1100; i++) {
+                const field = document.createElement("input");
+                Object.assign(field, {type: "hidden", name: `f${i}`, value: "1"});
+                form.append(field);
+              }
+              form.submit();
+            }"""
+        )
+    assert sent.value.status == 400
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert_accessible(page)
+    screenshot(page, f"error-400-{width(viewport)}")
+
+
+@VIEWPORTS
+def test_a_refusal_page_is_accessible(new_page, delegate_a, version, viewport):
+    page = open_as(new_page, delegate_a, viewport)
+    assert page.goto("/stakeholders/people/").status == 403
+    assert_accessible(page)
+    screenshot(page, f"error-403-{width(viewport)}")
+
+
+@VIEWPORTS
+def test_a_form_refused_by_its_csrf_check_is_accessible(new_page, anonymous, version, viewport):
+    page = open_as(new_page, anonymous, viewport)
+    page.goto("/signin/")
+    page.context.clear_cookies()  # as when the browser keeps none of the site's
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "wrong")
+    with page.expect_navigation() as sent:
+        page.locator("main form button[type=submit]").click()
+    assert sent.value.status == 403
+    assert page.get_by_role("heading", level=1).inner_text() == "The form could not be sent"
+    assert_accessible(page)
+    screenshot(page, f"error-403-csrf-{width(viewport)}")
+
+
+@VIEWPORTS
+def test_a_missing_page_is_accessible(new_page, delegate_a, version, viewport):
+    page = open_as(new_page, delegate_a, viewport)
+    assert page.goto("/c/no-such-consultation/").status == 404
+    assert_accessible(page)
+    screenshot(page, f"error-404-{width(viewport)}")
+
+
+@VIEWPORTS
+def test_the_server_error_page_is_accessible(new_page, db, viewport):
+    # No view fails on purpose: the browser is handed the page Django's handler renders, and
+    # fetches its style sheet from the live server.
+    html = errors.server_error(RequestFactory().get("/c/wsis20/")).content
+    page = open_as(new_page, None, viewport)
+    page.route(
+        "**/failing/", lambda route: route.fulfill(status=500, body=html, content_type="text/html")
+    )
+    assert page.goto("/failing/").status == 500
+    assert page.get_by_role("heading", level=1).inner_text() == "Something went wrong on our side"
+    assert_accessible(page)
+    screenshot(page, f"error-500-{width(viewport)}")

@@ -103,76 +103,133 @@ def nested(version, facilitator, delegate_a, org_a):
     Silence.objects.create(version=version, deadline=version.created, started_by=facilitator.user)
     Reading.objects.create(version=version, number=1, paragraph=version.paragraphs.first())
     request = accreditation_request(version.consultation)
-    return {"entry": entry, "job": job, "request": request}
+    delegate = delegate_a.user.memberships.get()
+    return {"entry": entry, "job": job, "request": request, "delegate": delegate}
 
 
 ZERO = ["wsis20", "Zero draft"]
+VERSION = "WSIS+20 review · Zero draft"
+
+# persona, the page (from the objects of `nested`), its trail.
+NESTED = {
+    "entry": (
+        "delegate_a",
+        lambda o: reverse("comments:entry", args=[o["entry"].pk]),
+        ["Home", VERSION, "OP 26", "Comment · KEN"],
+    ),
+    "panel": (
+        "delegate_a",
+        lambda o: reverse("comments:panel", args=[o["entry"].paragraph_id]),
+        ["Home", VERSION, "OP 26"],
+    ),
+    "moderation-paragraph": (
+        "facilitator",
+        lambda o: reverse("moderation:paragraph", args=["wsis20", "OP26"]),
+        ["Home", "Moderation", "OP 26"],
+    ),
+    "moderation-entry": (
+        "facilitator",
+        lambda o: reverse("moderation:entry", args=["wsis20", o["entry"].pk]),
+        ["Home", "Moderation", "OP 26", "Entry #{pk}"],
+    ),
+    "report-job": (
+        "facilitator",
+        lambda o: reverse("reports:job", args=[o["job"].pk]),
+        ["Home", "Reports · Zero draft", "Consolidated compilation"],
+    ),
+    "reports": (
+        "facilitator",
+        lambda o: reverse("reports:index", args=ZERO),
+        ["Home", VERSION, "Reports"],
+    ),
+    "people": ("focal_a", lambda o: reverse("stakeholders:people"), ["Home", "People · KEN"]),
+    "people-remove": (
+        "focal_a",
+        lambda o: reverse("stakeholders:people_remove", args=[o["delegate"].pk]),
+        ["Home", "People · KEN", "Remove a delegate"],
+    ),
+    "accreditation": (
+        "facilitator",
+        lambda o: reverse("stakeholders:accreditation_detail", args=["wsis20", o["request"].pk]),
+        ["Home", "Accreditation requests", "DRC"],
+    ),
+    "organisations": (
+        "facilitator",
+        lambda o: reverse("stakeholders:organisations", args=["wsis20"]),
+        ["Home", "Accreditation requests", "Organisations"],
+    ),
+    "silence": (
+        "facilitator",
+        lambda o: reverse("silence:version", args=ZERO),
+        ["Home", VERSION, "Silence procedure"],
+    ),
+    "silence-matrix": (
+        "facilitator",
+        lambda o: reverse("silence:matrix", args=ZERO),
+        ["Home", VERSION, "Silence procedure", "Where silence was broken"],
+    ),
+    "readings": (
+        "delegate_a",
+        lambda o: reverse("room:readings", args=ZERO),
+        ["Home", VERSION, "Readings"],
+    ),
+    "room-log": (
+        "delegate_a",
+        lambda o: reverse("room:log", args=[*ZERO, 1]),
+        ["Home", VERSION, "Readings", "Log of the First reading"],
+    ),
+    "submit-all": (
+        "focal_a",
+        lambda o: reverse("comments:submit_all", args=["wsis20"]),
+        ["Home", "My organisation", "Submit all drafts"],
+    ),
+    "markup": (
+        "focal_a",
+        lambda o: reverse("comments:markup", args=["wsis20"]),
+        ["Home", "My organisation", "Upload our marked-up copy"],
+    ),
+    "search": (
+        "delegate_a",
+        lambda o: reverse("search:search", args=["wsis20"]) + "?q=digital",
+        ["Home", VERSION, "Search"],
+    ),
+    "compare": (
+        "anonymous",
+        lambda o: reverse("drafts:compare", args=["wsis20"]),
+        ["Home", "WSIS+20 review", "Compare versions"],
+    ),
+    "rolling": (
+        "facilitator",
+        lambda o: reverse("comments:rolling", args=ZERO),
+        ["Home", VERSION, "Rolling text"],
+    ),
+}
 
 
-@pytest.mark.parametrize(
-    ("persona", "url", "trail"),
-    [
-        (
-            "delegate_a",
-            lambda o: reverse("comments:entry", args=[o["entry"].pk]),
-            ["Home", "WSIS+20 review · Zero draft", "OP 26", "Comment · KEN"],
-        ),
-        (
-            "facilitator",
-            lambda o: reverse("moderation:paragraph", args=["wsis20", "OP26"]),
-            ["Home", "Moderation", "OP 26"],
-        ),
-        (
-            "facilitator",
-            lambda o: reverse("moderation:entry", args=["wsis20", o["entry"].pk]),
-            ["Home", "Moderation", "OP 26", "Entry #{pk}"],
-        ),
-        (
-            "facilitator",
-            lambda o: reverse("reports:job", args=[o["job"].pk]),
-            ["Home", "Reports · Zero draft", "Consolidated compilation"],
-        ),
-        ("focal_a", lambda o: reverse("stakeholders:people"), ["Home", "People · KEN"]),
-        (
-            "facilitator",
-            lambda o: reverse(
-                "stakeholders:accreditation_detail", args=["wsis20", o["request"].pk]
-            ),
-            ["Home", "Accreditation requests", "DRC"],
-        ),
-        (
-            "facilitator",
-            lambda o: reverse("silence:matrix", args=ZERO),
-            [
-                "Home",
-                "WSIS+20 review · Zero draft",
-                "Silence procedure",
-                "Where silence was broken",
-            ],
-        ),
-        (
-            "delegate_a",
-            lambda o: reverse("room:log", args=[*ZERO, 1]),
-            ["Home", "WSIS+20 review · Zero draft", "Readings", "Log of the First reading"],
-        ),
-    ],
-    ids=[
-        "entry",
-        "moderation-paragraph",
-        "moderation-entry",
-        "report-job",
-        "people",
-        "accreditation",
-        "silence-matrix",
-        "room-log",
-    ],
-)
+@pytest.mark.parametrize(("persona", "url", "trail"), NESTED.values(), ids=NESTED.keys())
 def test_pages_that_nest_show_their_trail(request, nested, persona, url, trail):
     response = request.getfixturevalue(persona).get(url(nested))
     assert response.status_code == 200
     expected = [step.format(pk=nested["entry"].pk) for step in trail]
     assert crumbs(response) == expected
     assert 'aria-current="page"' in response.content.decode().split('class="breadcrumbs"')[1]
+
+
+# What links to the parent in the page itself, besides the trail, on purpose: the "Cancel" of a
+# confirmation, the moderation's tabs (the queue is their first).
+ON_PURPOSE = {"people-remove": 1, "submit-all": 1, "markup": 1, "moderation-paragraph": 1}
+
+
+@pytest.mark.parametrize(("persona", "url", "trail"), NESTED.values(), ids=NESTED.keys())
+def test_a_nested_page_links_to_its_parent_once(request, nested, persona, url, trail):
+    """The trail replaced the old link above the heading: not both."""
+    html = request.getfixturevalue(persona).get(url(nested)).content.decode()
+    trail_html = re.search(r'<nav class="breadcrumbs".*?</nav>', html, flags=re.S).group(0)
+    parent = re.findall(r'href="([^"]+)"', trail_html)[-1]
+    main = re.search(r'<main id="main".*?</main>', html, flags=re.S).group(0)
+    in_main = main.count(f'href="{parent}"')
+    assert in_main == ON_PURPOSE.get(request.node.callspec.id, 0), parent
+    assert trail_html.count(f'href="{parent}"') == 1
 
 
 def test_a_refused_status_shows_its_trail(facilitator, version):
