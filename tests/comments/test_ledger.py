@@ -180,3 +180,12 @@ def test_the_ledger_is_linked_from_our_pages_and_the_facilitators(
         reverse("stakeholders:organisations", args=["wsis20"])
     ).content.decode()
     assert f'href="{url()}"' in organisations
+
+
+def test_an_acronym_with_a_slash_has_its_ledger(version, org_b, delegate_b):
+    """Acronyms are typed by the organisations ("A/B" happens); their pages link to the ledger."""
+    org_b.acronym = "UPU/UN"
+    org_b.save()
+    assert url("UPU/UN").endswith("/ledger/UPU/UN/")
+    assert delegate_b.get(url("UPU/UN")).status_code == 200
+    assert delegate_b.get(url("UPU")).status_code == 404

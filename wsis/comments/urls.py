@@ -21,6 +21,8 @@ urlpatterns = [
     path("c/<slug:slug>/our-submission/", views.our_submission, name="our_submission"),
     path("c/<slug:slug>/our-copy/", markup_views.upload, name="markup"),
     path("c/<slug:slug>/our-copy/confirm/", markup_views.confirm, name="markup_confirm"),
-    path("c/<slug:slug>/ledger/<str:acronym>/", ledger_views.ledger_page, name="ledger"),
+    # <path:>: an acronym is what its organisation typed, "/" included ("A/B"); the page
+    # looks it up whole.
+    path("c/<slug:slug>/ledger/<path:acronym>/", ledger_views.ledger_page, name="ledger"),
     path("c/<slug:slug>/v/<label:label>/rolling/", rolling_views.rolling, name="rolling"),
 ]

@@ -8,7 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/v/<label:label>/", views.index, name="index"),
     path("<slug:slug>/v/<label:label>/ask/", views.ask, name="ask"),
-    path("<slug:slug>/ledger/<str:acronym>/ask/", views.ask_ledger, name="ask_ledger"),
+    # <path:> as the ledger page itself (an acronym may hold a "/").
+    path("<slug:slug>/ledger/<path:acronym>/ask/", views.ask_ledger, name="ask_ledger"),
     path("<slug:slug>/v/<label:label>/rolling/ask/", views.ask_rolling, name="ask_rolling"),
     path(
         "<slug:slug>/v/<label:label>/silence-letter/ask/",
