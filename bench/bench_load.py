@@ -43,7 +43,7 @@ MARK = "load-test comment"
 WORKERS = 4
 SERVER = f"gunicorn {WORKERS} uvicorn workers (wsis.asgi), production settings"
 # The capacity search.
-LEVELS = (200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000)
+LEVELS = (100, 150, 200, 300, 400, 600, 800, 1000, 1200, 1400, 1600, 2000)
 LEVEL_RAMP_SECONDS = 10
 LEVEL_SECONDS = 20
 P95_LIMIT_MS = 250
